@@ -1,0 +1,255 @@
+"""Exports: every format round-trips, output is byte-identical across runs, files are written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+import shfz_graph.jsonld
+from shfz_graph.errors import ShfzError
+from shfz_graph.export import FORMATS, ExportError, export, get_format, serialize_dataset, write_atomic
+from shfz_graph.jsonld import load_context, parse_jsonld
+from shfz_graph.vocab import GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "export_sample.trig"
+CONTEXT = FIXTURES / "context.jsonld"
+ASSERTED = (GRAPH_ONTOLOGY, GRAPH_ZONES, GRAPH_LINKS)
+RDFLIB_PARSER = {"turtle": "turtle", "nt": "nt", "xml": "xml", "nquads": "nquads", "trig": "trig"}
+
+
+@dataclass
+class FakeKG:
+    """Just what export() reads from a KnowledgeGraph."""
+
+    dataset: Dataset
+
+
+def sample() -> Dataset:
+    """A fresh parse of the sample (new random blank-node ids each time)."""
+    dataset = Dataset(default_union=True)
+    dataset.parse(SAMPLE, format="trig")
+    return dataset
+
+
+def union(dataset: Dataset, names: tuple[URIRef, ...]) -> Graph:
+    graph = Graph()
+    for name in names:
+        graph += dataset.graph(name)
+    return graph
+
+
+def parse(data: bytes, fmt: str) -> Graph | Dataset:
+    """Parse exported bytes back (JSON-LD through our offline parser)."""
+    if fmt == "json-ld":
+        return parse_jsonld(data)
+    if FORMATS[fmt].quads:
+        dataset = Dataset()
+        dataset.parse(data=data, format=RDFLIB_PARSER[fmt])
+        return dataset
+    return Graph().parse(data=data, format=RDFLIB_PARSER[fmt])
+
+
+@pytest.fixture
+def use_fixture_context(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """export() reads the project's context; point it at the test fixture."""
+    context = load_context(CONTEXT)
+    monkeypatch.setattr(shfz_graph.jsonld, "load_context", lambda path=None: context)
+    return context
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_round_trip_is_isomorphic(fmt: str, use_fixture_context: dict) -> None:
+    source = sample()
+    data = export(FakeKG(source), fmt, inferred=True)
+    parsed = parse(data, fmt)
+    names = (*ASSERTED, GRAPH_INFERRED)
+    if FORMATS[fmt].quads:
+        assert isinstance(parsed, Dataset)
+        assert {g.identifier for g in parsed.graphs() if len(g)} == set(names)
+        for name in names:
+            assert isomorphic(parsed.graph(name), source.graph(name)), name
+    else:
+        assert isomorphic(parsed, union(source, names))
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_inferred_graph_only_when_asked(fmt: str, use_fixture_context: dict) -> None:
+    source = sample()
+    parsed = parse(export(FakeKG(source), fmt), fmt)
+    if FORMATS[fmt].quads:
+        assert isinstance(parsed, Dataset)
+        assert {g.identifier for g in parsed.graphs() if len(g)} == set(ASSERTED)
+    else:
+        assert isomorphic(parsed, union(source, ASSERTED))
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_same_input_gives_same_bytes_whatever_the_blank_node_ids(fmt: str) -> None:
+    context = load_context(CONTEXT)
+    first = serialize_dataset(sample(), fmt, context=context)
+    second = serialize_dataset(sample(), fmt, context=context)
+    assert first == second
+
+
+def test_bytes_are_identical_across_processes_and_hash_seeds() -> None:
+    script = (
+        "import hashlib, sys\n"
+        "from rdflib import Dataset\n"
+        "from shfz_graph.export import FORMATS, serialize_dataset\n"
+        "from shfz_graph.jsonld import load_context\n"
+        "ds = Dataset(); ds.parse(sys.argv[1], format='trig')\n"
+        "ctx = load_context(sys.argv[2])\n"
+        "for f in sorted(FORMATS):\n"
+        "    print(f, hashlib.sha256(serialize_dataset(ds, f, context=ctx)).hexdigest())\n"
+    )
+    context = load_context(CONTEXT)
+
+    expected = "".join(
+        f"{f} {hashlib.sha256(serialize_dataset(sample(), f, context=context)).hexdigest()}\n"
+        for f in sorted(FORMATS)
+    )
+    root = Path(__file__).resolve().parent.parent
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(SAMPLE), str(CONTEXT)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        assert out.stdout == expected
+
+
+def test_triple_formats_merge_graphs_and_drop_duplicates() -> None:
+    data = serialize_dataset(sample(), "nt").decode("utf-8")
+    label = (
+        "<https://w3id.org/shfz/id/zone/huangpu> "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "Huangpu Zone"@en .'
+    )
+    lines = data.splitlines()
+    assert lines.count(label) == 1  # stated in both zones and links
+    assert lines == sorted(lines)
+    assert len(lines) == len(set(lines)) == len(union(sample(), (*ASSERTED, GRAPH_INFERRED)))
+
+
+def test_nquads_are_sorted_and_name_their_graphs() -> None:
+    lines = serialize_dataset(sample(), "nquads").decode("utf-8").splitlines()
+    assert lines == sorted(lines)
+    assert all(line.endswith(f"<{GRAPH_ONTOLOGY}> .") for line in lines if "owl#Class" in line)
+
+
+def test_trig_lists_graphs_in_iri_order() -> None:
+    text = serialize_dataset(sample(), "trig").decode("utf-8")
+    positions = [text.index(f"<{name}> {{") for name in sorted(map(str, (*ASSERTED, GRAPH_INFERRED)))]
+    assert positions == sorted(positions)
+
+
+def test_json_ld_is_compacted_with_the_context(use_fixture_context: dict) -> None:
+    document = json.loads(export(FakeKG(sample()), "json-ld"))
+    assert document["@context"] == use_fixture_context
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    assert list(nodes) == sorted(nodes)
+    zone = nodes["https://w3id.org/shfz/id/zone/huangpu"]
+    assert zone["label"] == {"en": "Huangpu Zone", "zh-Hans": "黄浦片区"}
+    assert zone["inDistrict"] == "https://w3id.org/shfz/id/district/huangpu"
+    assert zone["@type"] == "Zone"
+
+
+def test_json_ld_is_utf8_not_escaped() -> None:
+    data = serialize_dataset(sample(), "json-ld", context=load_context(CONTEXT))
+    assert "黄浦片区".encode() in data
+
+
+def test_json_ld_without_context_round_trips() -> None:
+    source = sample()
+    assert isomorphic(
+        parse_jsonld(serialize_dataset(source, "json-ld")), union(source, (*ASSERTED, GRAPH_INFERRED))
+    )
+
+
+def test_json_ld_refuses_a_remote_context() -> None:
+    with pytest.raises(ExportError, match="must be local"):
+        serialize_dataset(sample(), "json-ld", context={"@import": "http://127.0.0.1:9/ctx.jsonld"})
+
+
+def test_a_plain_graph_and_a_list_of_graphs_are_accepted() -> None:
+    source = sample()
+    zones = source.graph(GRAPH_ZONES)
+    plain = Graph()
+    plain += zones
+    assert isomorphic(Graph().parse(data=serialize_dataset(plain, "nt"), format="nt"), zones)
+    both = serialize_dataset([source.graph(GRAPH_ZONES), source.graph(GRAPH_LINKS)], "nquads")
+    parsed = Dataset()
+    parsed.parse(data=both, format="nquads")
+    assert {g.identifier for g in parsed.graphs() if len(g)} == {GRAPH_ZONES, GRAPH_LINKS}
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("ttl", "turtle"),
+        ("TURTLE", "turtle"),
+        ("jsonld", "json-ld"),
+        ("ntriples", "nt"),
+        ("nq", "nquads"),
+        ("trig", "trig"),
+        ("rdfxml", "xml"),
+        ("xml", "xml"),
+    ],
+)
+def test_aliases(alias: str, name: str) -> None:
+    assert get_format(alias).name == name
+
+
+def test_unknown_format_is_a_shfz_error_listing_the_known_ones() -> None:
+    with pytest.raises(ShfzError, match=r"unknown RDF format 'yaml' \(known: json-ld, jsonld, n-quads, "):
+        get_format("yaml")
+
+
+def test_unrepresentable_rdf_xml_is_an_export_error() -> None:
+    graph = Graph()
+    graph.add(
+        (URIRef("http://example.org/a"), URIRef("http://example.org/1"), URIRef("http://example.org/b"))
+    )
+    with pytest.raises(ExportError, match="cannot serialise as xml"):
+        serialize_dataset(graph, "xml")
+
+
+def test_write_atomic_creates_and_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "out.ttl"
+    write_atomic(target, b"one\n")
+    assert target.read_bytes() == b"one\n"
+    target.chmod(0o640)
+    write_atomic(target, b"two\n")
+    assert target.read_bytes() == b"two\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+
+
+def test_write_atomic_failure_leaves_the_old_file_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.ttl"
+    target.write_bytes(b"precious\n")
+
+    def boom(self: Path, other: Path) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(Path, "replace", boom)
+    with pytest.raises(OSError, match="disk on fire"):
+        write_atomic(target, b"new\n")
+    assert target.read_bytes() == b"precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
