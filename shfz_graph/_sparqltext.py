@@ -1,0 +1,57 @@
+"""A small SPARQL lexer: finds variables and prefixed names outside strings, IRIs and comments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n\r]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+        |'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n\r]|\\.)*"
+        |'(?:[^'\\\n\r]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]\w+)
+    | (?P<code>[^#"'<?$]+|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class Token(NamedTuple):
+    """One lexical piece of a query: kind is comment|string|iri|var|code."""
+
+    kind: str
+    start: int
+    text: str
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The query text cut into comments, strings, IRIs, variables and other code."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "code"
+        yield Token(kind, m.start(), m.group())
+
+
+def variables(text: str) -> list[tuple[str, int]]:
+    """Every variable occurrence (name without `?`/`$`, offset), in order of appearance."""
+    return [(t.text[1:], t.start) for t in tokens(text) if t.kind == "var"]
+
+
+def find_prefix_use(text: str, prefix: str) -> int | None:
+    """Offset of the first prefixed name using `prefix:` in code (not in strings, IRIs or comments)."""
+    pattern = re.compile(r"(?<![\w.\-:])" + re.escape(prefix) + r":")
+    for t in tokens(text):
+        if t.kind == "code" and (m := pattern.search(t.text)):
+            return t.start + m.start()
+    return None
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
