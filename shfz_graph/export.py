@@ -20,7 +20,6 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
 
 from shfz_graph.errors import ShfzError
-from shfz_graph.vocab import GRAPH_INFERRED
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -80,7 +79,7 @@ def get_format(name: str) -> Format:
 def export(kg: KnowledgeGraph, format: str, *, inferred: bool = False) -> bytes:
     """Serialise the asserted named graphs of ``kg`` (plus ``inferred`` if asked) in ``format``."""
     fmt = get_format(format)
-    graphs = [g for g in _graphs_of(kg.dataset) if inferred or g.identifier != GRAPH_INFERRED]
+    graphs = [kg.graph(name) for name in kg.names if inferred or name != "inferred"]
     context = None
     if fmt.name == "json-ld":
         from shfz_graph.jsonld import load_context

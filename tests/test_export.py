@@ -19,7 +19,7 @@ import shfz_graph.jsonld
 from shfz_graph.errors import ShfzError
 from shfz_graph.export import FORMATS, ExportError, export, get_format, serialize_dataset, write_atomic
 from shfz_graph.jsonld import load_context, parse_jsonld
-from shfz_graph.vocab import GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES
+from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "export_sample.trig"
@@ -30,9 +30,13 @@ RDFLIB_PARSER = {"turtle": "turtle", "nt": "nt", "xml": "xml", "nquads": "nquads
 
 @dataclass
 class FakeKG:
-    """Just what export() reads from a KnowledgeGraph."""
+    """Just what export() reads from a KnowledgeGraph: graph names, graphs, prefixes."""
 
     dataset: Dataset
+    names = ("ontology", "zones", "links", "inferred")
+
+    def graph(self, name: str) -> Graph:
+        return self.dataset.graph(GRAPH[name])
 
 
 def sample() -> Dataset:
