@@ -1,0 +1,524 @@
+"""The ``shfz-graph`` command: a thin shell over the package that prints results and sets exit codes.
+
+Each subcommand is a :class:`Command` in the :data:`COMMANDS` table: a name, a help line, a function that
+adds its arguments, and a function that runs it. To add one (``serve``, ``push``, ``link``, ...), write the
+two functions and append a row to the table; global options go in :func:`add_global_options`.
+Exit codes: 0 success, 1 data does not conform to the shapes, 2 error, 130 interrupted, 141 broken pipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from shfz_graph import __version__
+from shfz_graph.errors import ParameterError, ShfzError, ValidationFailed
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from shfz_graph.graph import KnowledgeGraph
+    from shfz_graph.results import Result
+
+PROG = "shfz-graph"
+EXIT_OK, EXIT_INVALID, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_RESULT_FORMATS = ("turtle", "nt", "json-ld")  # for CONSTRUCT / DESCRIBE results only
+DESCRIBE_FORMATS = ("table", "turtle", "json-ld", "nt")
+EXPORT_FORMATS = ("turtle", "json-ld", "nt", "nquads", "trig", "xml")
+EXPORT_ALIASES = ("ttl", "jsonld", "ntriples", "n-triples", "nq", "n-quads", "rdfxml")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: ``configure`` adds its arguments, ``run`` does the work and returns the exit code."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+# -- output ------------------------------------------------------------------------------------------
+
+
+def out(text: str) -> None:
+    """Write text to stdout, ending it with a newline."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def out_bytes(data: bytes) -> None:
+    """Write bytes (an RDF serialisation, UTF-8) to stdout as they are."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+        buffer.flush()
+
+
+def err(text: str) -> None:
+    """Write one line to stderr, prefixed with the program name."""
+    sys.stderr.write(f"{PROG}: {text}\n")
+
+
+def width(text: str) -> int:
+    """Terminal columns taken by ``text``: wide East Asian characters count twice, combining marks zero."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        for c in text
+    )
+
+
+def columns(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None) -> str:
+    """Rows as left-aligned columns (wide East Asian characters count twice)."""
+    table = [list(header)] if header else []
+    table += [list(r) for r in rows]
+    if not table:
+        return ""
+    widths = [max(width(r[i]) for r in table) for i in range(len(table[0]))]
+
+    def line(row: list[str]) -> str:
+        cells = [cell + " " * (w - width(cell)) for cell, w in zip(row, widths, strict=True)]
+        return "  ".join(cells).rstrip()
+
+    lines = [line(r) for r in table]
+    if header:
+        lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+# -- loading -----------------------------------------------------------------------------------------
+
+
+def load_graph(args: argparse.Namespace, *, reason: bool) -> KnowledgeGraph:
+    """Load the knowledge graph as the global options say."""
+    from shfz_graph.graph import load
+
+    return load(
+        reason=reason,
+        store=args.store,
+        store_path=args.store_path,
+        reasoner=args.reasoner,
+        extra_sources=args.data or (),
+    )
+
+
+def reasoning_wanted(args: argparse.Namespace) -> bool:
+    """Whether to add the OWL 2 RL inferences (off with ``--no-reasoning``)."""
+    return not getattr(args, "no_reasoning", False)
+
+
+def add_reasoning_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-reasoning", action="store_true", help="use the asserted graphs only (no OWL 2 RL inferences)"
+    )
+
+
+# -- queries -----------------------------------------------------------------------------------------
+
+
+def configure_queries(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, default=None, help="read the named queries from this folder")
+
+
+def run_queries(args: argparse.Namespace) -> int:
+    from shfz_graph.catalog import catalog
+
+    for named in catalog(args.dir):
+        network = "  [network]" if named.network else ""
+        out(f"{named.name}  {named.summary}{network}")
+        for param in named.parameters:
+            if param.default is not None:
+                note = f"default: {param.default}"
+            else:
+                note = "required" if param.required else "optional"
+            choices = f"; one of: {', '.join(map(str, param.enum))}" if param.enum else ""
+            out(f"    -p {param.name}=<{param.kind}>  ({note}{choices})")
+    return EXIT_OK
+
+
+def add_query_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        default="table",
+        choices=(*RESULT_FORMATS, *GRAPH_RESULT_FORMATS),
+        help="result format (turtle, nt, json-ld: CONSTRUCT/DESCRIBE only; default: table)",
+    )
+    add_reasoning_option(parser)
+    parser.add_argument("--timeout", type=positive_float, default=None, help="seconds before giving up")
+    parser.add_argument("--max-rows", type=positive_int, default=None, help="keep at most this many rows")
+    parser.add_argument(
+        "--allow-network", action="store_true", help="allow SERVICE and FROM (federated queries)"
+    )
+
+
+def configure_query(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="a named query (see `shfz-graph queries`)")
+    parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a query parameter (repeatable)",
+    )
+    add_query_options(parser)
+
+
+def run_query(args: argparse.Namespace) -> int:
+    from shfz_graph.catalog import get
+
+    named = get(args.name)  # unknown names fail here, with suggestions, before anything is loaded
+    params = parse_params(args.param)
+    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+        result = kg.query(named.name, **query_limits(args), **params)
+    return print_result(result, args.format)
+
+
+def configure_sparql(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", help="SPARQL query text, a file holding it, or - to read standard input")
+    add_query_options(parser)
+
+
+def run_sparql(args: argparse.Namespace) -> int:
+    text = read_query(args.query)
+    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+        result = kg.query(text, **query_limits(args))
+    return print_result(result, args.format)
+
+
+def read_query(arg: str) -> str:
+    """The query text: from standard input (``-``), from a file if ``arg`` names one, else ``arg`` itself."""
+    if arg == "-":
+        return sys.stdin.read()
+    path = Path(arg)
+    if "\n" not in arg and len(arg) < 4096 and path.is_file():
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ParameterError(f"{path}: cannot read the query: {exc}") from exc
+    return arg
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
+    """``["k=v", ...]`` as a dict; a pair without ``=`` or a repeated name is an error."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ParameterError(f"parameter {pair!r} is not NAME=VALUE")
+        if name in params:
+            raise ParameterError(f"parameter {name!r} is given twice")
+        params[name] = value
+    return params
+
+
+def query_limits(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments for ``KnowledgeGraph.query`` given on the command line."""
+    limits: dict[str, Any] = {"allow_network": args.allow_network}
+    if args.timeout is not None:
+        limits["timeout"] = args.timeout
+    if args.max_rows is not None:
+        limits["max_rows"] = args.max_rows
+    return limits
+
+
+def print_result(result: Result, fmt: str) -> int:
+    """Print a query result in ``fmt``; warn on stderr when it was cut at the row limit."""
+    if fmt in GRAPH_RESULT_FORMATS:
+        out(result.to_rdf(fmt))
+    else:
+        out(result.serialize(fmt))
+    if result.truncated:
+        err(f"warning: the result was cut at {len(result)} rows (raise it with --max-rows)")
+    return EXIT_OK
+
+
+# -- describe ----------------------------------------------------------------------------------------
+
+
+def configure_describe(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "thing", help="an IRI, a prefixed name (zone:huangpu) or a label (English or Chinese)"
+    )
+    parser.add_argument("--format", default="table", choices=DESCRIBE_FORMATS, help="default: table")
+    add_reasoning_option(parser)
+
+
+def run_describe(args: argparse.Namespace) -> int:
+    from shfz_graph.lookup import resolve
+
+    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+        iri = resolve(kg.dataset, args.thing)
+        description = kg.describe(iri)
+        if not len(description):
+            raise ParameterError(f"nothing is known about <{iri}>")
+        if args.format == "table":
+            out(describe_table(kg.dataset, iri, description))
+        else:
+            from shfz_graph.export import serialize_dataset
+
+            context = None
+            if args.format == "json-ld":
+                from shfz_graph.jsonld import load_context
+
+                context = load_context()
+            out_bytes(
+                serialize_dataset(
+                    description, args.format, context=context, namespaces=kg.dataset.namespaces()
+                )
+            )
+    return EXIT_OK
+
+
+def describe_table(dataset: Graph, iri: Node, description: Graph) -> str:
+    """The description as a property/value table: types and labels first, then A-Z, then (marked ``←``)
+    the statements of other things that point here."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from shfz_graph.lookup import LABEL_PREDICATES, label_of
+    from shfz_graph.results import shorten
+
+    first: list[Node] = [RDF.type, *LABEL_PREDICATES]
+
+    def rank(p: Node) -> tuple[int, str]:
+        return (first.index(p), "") if p in first else (len(first), shorten(str(p)))
+
+    rows: list[tuple[tuple[int, str], str, str]] = []
+    for p, o in description.predicate_objects(iri):
+        rows.append((rank(p), shorten(str(p)), term_text(description, dataset, o)))
+    for s, p in description.subject_predicates(iri):
+        if s != iri:
+            inverse = f"← {shorten(str(p))}"
+            rows.append(((len(first) + 1, inverse), inverse, term_text(description, dataset, s)))
+    rows.sort()
+    label = label_of(dataset, URIRef(str(iri)))
+    head = f"{iri}" + (f"  ({label})" if label else "")
+    return head + "\n\n" + columns([(p, v) for _, p, v in rows], header=("property", "value"))
+
+
+def term_text(description: Graph, dataset: Graph, term: Node, depth: int = 0) -> str:
+    """A value as people read it: a short IRI with its English label, a literal with its language."""
+    from rdflib import BNode, Literal, URIRef
+
+    from shfz_graph.lookup import label_of
+    from shfz_graph.results import shorten
+
+    if isinstance(term, URIRef):
+        label = label_of(dataset, term)
+        return shorten(str(term)) + (f" ({label})" if label else "")
+    if isinstance(term, Literal):
+        text = " ".join(str(term).split())
+        return f"{text} @{term.language}" if term.language else text
+    if isinstance(term, BNode) and depth < 3:
+        parts = [
+            f"{shorten(str(p))} {term_text(description, dataset, o, depth + 1)}"
+            for p, o in sorted(description.predicate_objects(term))
+        ]
+        return "[" + "; ".join(parts) + "]"
+    return "[…]"
+
+
+# -- export ------------------------------------------------------------------------------------------
+
+
+def configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        default="turtle",
+        type=str.lower,
+        choices=(*EXPORT_FORMATS, *EXPORT_ALIASES),
+        help="RDF format (default: turtle)",
+    )
+    parser.add_argument("--inferred", action="store_true", help="include the inferred graph")
+    parser.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from shfz_graph.export import write_atomic
+
+    with load_graph(args, reason=args.inferred) as kg:
+        data = kg.export(args.format, inferred=args.inferred)
+    if args.output is None:
+        out_bytes(data)
+    else:
+        write_atomic(args.output, data)
+    return EXIT_OK
+
+
+# -- validate ----------------------------------------------------------------------------------------
+
+
+def configure_validate(parser: argparse.ArgumentParser) -> None:
+    add_reasoning_option(parser)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+        report = kg.validate()
+    if not report.conforms:
+        out(report.text())
+        raise ValidationFailed(f"the data does not conform to the shapes ({len(report.results)} results)")
+    out(report.text() if report.results else "conforms")
+    return EXIT_OK
+
+
+# -- info --------------------------------------------------------------------------------------------
+
+
+def configure_info(parser: argparse.ArgumentParser) -> None:
+    add_reasoning_option(parser)
+
+
+def run_info(args: argparse.Namespace) -> int:
+    from shfz_graph.results import shorten
+
+    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+        counts = kg.counts()
+        classes = kg.class_counts()
+        facts = [
+            ("version", __version__),
+            ("source hash", kg.source_hash),
+            ("store", str(getattr(kg, "store", args.store))),
+            ("reasoner", str(getattr(kg, "reasoner", None) or "none")),
+        ]
+    graph_rows = [(name, str(n)) for name, n in counts.items()]
+    class_rows = [(shorten(str(cls)), str(n)) for cls, n in classes.items()]
+    out(
+        "\n".join(
+            (
+                columns(facts),
+                columns(graph_rows, header=("graph", "triples")),
+                columns(class_rows, header=("class", "instances")),
+            )
+        )
+    )
+    return EXIT_OK
+
+
+# -- the command table and the parser ----------------------------------------------------------------
+
+COMMANDS: tuple[Command, ...] = (
+    Command("queries", "list the named queries and their parameters", configure_queries, run_queries),
+    Command("query", "run a named query", configure_query, run_query),
+    Command("sparql", "run a SPARQL query (text, file, or - for stdin)", configure_sparql, run_sparql),
+    Command("describe", "show everything about one thing (IRI or label)", configure_describe, run_describe),
+    Command("export", "write the graph as RDF", configure_export, run_export),
+    Command("validate", "check the data against the SHACL shapes", configure_validate, run_validate),
+    Command("info", "version, source hash, and counts per graph and class", configure_info, run_info),
+)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Options every subcommand understands (given before the subcommand)."""
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    parser.add_argument("--store", choices=("memory", "oxigraph"), default="memory", help="default: memory")
+    parser.add_argument("--store-path", type=Path, help="keep an Oxigraph store in this folder")
+    parser.add_argument(
+        "--reasoner", choices=("auto", "owlrl", "reasonable"), default="auto", help="default: auto"
+    )
+    parser.add_argument(
+        "--data", action="append", type=Path, metavar="FILE", help="an extra RDF source (repeatable)"
+    )
+
+
+def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:
+    """The argument parser: global options, then one subparser per row of ``commands``."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The Shanghai Pilot Free Trade Zone knowledge graph: query, describe, export, validate.",
+    )
+    add_global_options(parser)
+    sub = parser.add_subparsers(dest="command_name", metavar="COMMAND", required=True)
+    for command in commands:
+        sub_parser = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(sub_parser)
+        sub_parser.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors (argparse prints them)
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    try:
+        code: int = args.run(args)
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except ValidationFailed as exc:
+        return report_error(args, exc, EXIT_INVALID)
+    except (ShfzError, OSError) as exc:
+        return report_error(args, exc, EXIT_ERROR)
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            err(f"internal error: {type(exc).__name__}: {one_line(str(exc))} (run with --debug for details)")
+        return EXIT_ERROR
+
+
+def report_error(args: argparse.Namespace, exc: BaseException, code: int) -> int:
+    """Print ``shfz-graph: error: ...`` (and the traceback with ``--debug``); return ``code``."""
+    if args.debug:
+        traceback.print_exc()
+    message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        message = f"{exc.filename}: {message}"
+    err(f"error: {one_line(message)}")
+    return code
+
+
+def one_line(text: str) -> str:
+    """Collapse a message onto one line."""
+    return " ".join(text.split())
+
+
+def silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (e.g. captured in tests): nothing will flush into a pipe

@@ -1,0 +1,471 @@
+"""The shfz-graph command, run in-process through ``main([...])`` (plus two real processes)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+import shfz_graph
+from shfz_graph import cli
+from shfz_graph.graph import load
+from shfz_graph.results import shorten
+
+REPO = Path(__file__).resolve().parent.parent
+HUANGPU_ZONE = URIRef("https://w3id.org/shfz/id/zone/huangpu")
+HUANGPU_DISTRICT = URIRef("https://w3id.org/shfz/id/district/huangpu")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process; return exit code, stdout and stderr."""
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def asserted_union(*extra: Path) -> Graph:
+    """The union of the asserted graphs, loaded through the library (what the CLI should agree with)."""
+    with load(reason=False, extra_sources=extra) as kg:
+        graph = Graph()
+        for name in kg.names:
+            graph += kg.graph(name)
+        return graph
+
+
+# -- version, help, usage ------------------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--version") == (0, f"shfz-graph {shfz_graph.__version__}\n", "")
+
+
+def test_python_dash_m_version_in_a_real_process() -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "shfz_graph", "--version"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"shfz-graph {shfz_graph.__version__}\n", "")
+
+
+def test_console_script_in_a_real_process(tmp_path: Path) -> None:
+    script = shutil.which("shfz-graph", path=str(Path(sys.executable).parent))
+    if script is None:
+        if os.environ.get("CI"):
+            pytest.fail("the shfz-graph console script is not installed (pip install -e .)")
+        pytest.skip("the package is not installed in this environment (pip install -e .)")
+    done = subprocess.run([script, "info", "--no-reasoning"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"version      {shfz_graph.__version__}\n")
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "frobnicate")
+    assert code == 2
+    assert out == ""
+    assert "invalid choice: 'frobnicate'" in err
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in cli.COMMANDS:
+        assert command.name in out
+
+
+def test_a_new_command_is_one_row_in_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    def configure(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
+    def serve(args: argparse.Namespace) -> int:
+        cli.out(f"would serve on {args.port}")
+        return 0
+
+    parser = cli.build_parser((*cli.COMMANDS, cli.Command("serve", "run the server", configure, serve)))
+    args = parser.parse_args(["serve", "--port", "9000"])
+    assert args.run(args) == 0
+    assert capsys.readouterr().out == "would serve on 9000\n"
+
+
+# -- info ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reasoning", [True, False])
+def test_info_counts_equal_the_graph_counts(capsys: pytest.CaptureFixture[str], reasoning: bool) -> None:
+    argv = ["info"] if reasoning else ["info", "--no-reasoning"]
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    with load(reason=reasoning) as kg:
+        counts, classes, source_hash = kg.counts(), kg.class_counts(), kg.source_hash
+    lines = out.splitlines()
+    assert lines[0] == f"version      {shfz_graph.__version__}"
+    assert lines[1] == f"source hash  {source_hash}"
+    graphs_at = lines.index("graph     triples")
+    graph_rows = lines[graphs_at + 2 : graphs_at + 2 + len(counts)]
+    assert {row.split()[0]: int(row.split()[1]) for row in graph_rows} == counts
+    assert ("inferred" in counts) is reasoning
+    classes_at = next(i for i, line in enumerate(lines) if line.startswith("class "))
+    class_rows = lines[classes_at + 2 :]
+    assert [(row.split()[0], int(row.split()[1])) for row in class_rows] == [
+        (shorten(str(cls)), n) for cls, n in classes.items()
+    ]
+
+
+def test_info_counts_an_extra_source(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    extra = write(tmp_path / "mine.ttl", "<http://example.org/a> <http://example.org/p> 1, 2, 3 .\n")
+    code, out, _ = run(capsys, "--data", str(extra), "info", "--no-reasoning")
+    assert code == 0
+    assert "extra/mine  3" in out.splitlines()
+
+
+# -- export ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "xml", "ttl"])
+def test_export_to_a_file_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / "out.rdf"
+    code, out, err = run(capsys, "export", "--format", fmt, "-o", str(target))
+    assert (code, out, err) == (0, "", "")
+    parsed = Graph().parse(target, format={"ttl": "turtle"}.get(fmt, fmt))
+    assert isomorphic(parsed, asserted_union())
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_export_quads_keep_the_named_graphs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    target = tmp_path / "out.data"
+    assert run(capsys, "export", "--format", fmt, "--inferred", "-o", str(target))[0] == 0
+    parsed = Dataset()
+    parsed.parse(target, format=fmt)
+    with load() as kg:
+        assert {g.identifier for g in parsed.graphs() if len(g)} == {kg.graph(n).identifier for n in kg.names}
+        for name in kg.names:
+            assert isomorphic(parsed.graph(kg.graph(name).identifier), kg.graph(name)), name
+
+
+def test_export_to_stdout_is_the_library_export(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "export", "--format", "nt")
+    assert code == 0
+    with load(reason=False) as kg:
+        assert out.encode("utf-8") == kg.export("nt")
+
+
+def test_failed_export_leaves_the_old_file_byte_identical(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "out.rdf"
+    target.write_bytes(b"old contents\n")
+    # A predicate whose local name starts with a digit cannot be written in RDF/XML.
+    extra = write(
+        tmp_path / "odd.ttl", "<http://example.org/a> <http://example.org/1> <http://example.org/b> .\n"
+    )
+    code, out, err = run(capsys, "--data", str(extra), "export", "--format", "xml", "-o", str(target))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("shfz-graph: error: cannot serialise as xml: ")
+    assert err.count("\n") == 1
+    assert target.read_bytes() == b"old contents\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.ttl", "out.rdf"]
+
+
+def test_failed_write_leaves_the_old_file_byte_identical(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.ttl"
+    target.write_bytes(b"old contents\n")
+
+    def full_disk(self: Path, other: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "replace", full_disk)
+    code, _, err = run(capsys, "export", "-o", str(target))
+    assert code == 2
+    assert err == "shfz-graph: error: No space left on device\n"
+    assert target.read_bytes() == b"old contents\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_export_into_a_missing_folder_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "export", "-o", str(tmp_path / "no" / "such" / "out.ttl"))
+    assert code == 2
+    assert err.startswith("shfz-graph: error: ")
+    assert err.count("\n") == 1
+
+
+# -- errors ----------------------------------------------------------------------------------------------
+
+
+def test_broken_turtle_names_file_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.ttl", "@prefix ex: <http://example.org/> .\n\nex:a ex:p ex:b ;\n  ex:q .\n")
+    code, out, err = run(capsys, "--data", str(bad), "info")
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"shfz-graph: error: {bad}:4: Turtle syntax error")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.ttl", "this is not turtle\n")
+    code, _, err = run(capsys, "--debug", "--data", str(bad), "info")
+    assert code == 2
+    assert "Traceback (most recent call last)" in err
+    assert err.rstrip().splitlines()[-1].startswith(f"shfz-graph: error: {bad}:")
+
+
+def test_keyboard_interrupt_exits_130_quietly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "load_graph", interrupted)
+    assert run(capsys, "info") == (130, "", "")
+
+
+def test_broken_pipe_exits_quietly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class ClosedPipe(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe(io.BytesIO()))
+    code = cli.main(["info", "--no-reasoning"])
+    assert code == cli.EXIT_BROKEN_PIPE
+    assert capsys.readouterr().err == ""
+
+
+def test_an_unexpected_error_is_one_line_without_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "load_graph", bug)
+    code, out, err = run(capsys, "info")
+    assert (code, out) == (2, "")
+    assert err == (
+        "shfz-graph: internal error: ZeroDivisionError: division by zero (run with --debug for details)\n"
+    )
+
+
+# -- sparql ----------------------------------------------------------------------------------------------
+
+LABEL_QUERY = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    f"SELECT ?label WHERE {{ <{HUANGPU_DISTRICT}> rdfs:label ?label }} ORDER BY ?label"
+)
+
+
+def test_sparql_text_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "sparql", LABEL_QUERY, "--format", "csv")
+    assert (code, err) == (0, "")
+    assert out == "label\r\nHuangpu District\r\n黄浦区\r\n"
+
+
+def test_sparql_from_a_file_and_from_stdin(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "q.rq", LABEL_QUERY)
+    from_file = run(capsys, "sparql", str(path), "--format", "tsv")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(LABEL_QUERY))
+    from_stdin = run(capsys, "sparql", "-", "--format", "tsv")
+    assert from_file == from_stdin
+    assert from_file[0] == 0
+    assert from_file[1].splitlines() == ["?label", '"Huangpu District"@en', '"黄浦区"@zh-Hans']
+
+
+def test_sparql_json_is_the_library_result(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sparql", LABEL_QUERY, "--format", "json", "--no-reasoning")
+    with load(reason=False) as kg:
+        expected = kg.query(LABEL_QUERY).to_json()
+    assert code == 0
+    assert out == expected + ("" if expected.endswith("\n") else "\n")
+
+
+def test_sparql_syntax_error_names_the_position(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "sparql", "SELECT ?x WHERE {\n  ?x ?y\n}")
+    assert (code, out) == (2, "")
+    assert err.startswith("shfz-graph: error: SPARQL syntax error at line 2, column 3: ")
+    assert err.count("\n") == 1
+
+
+def test_sparql_service_is_refused_without_allow_network(capsys: pytest.CaptureFixture[str]) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    code, _, err = run(capsys, "sparql", query)
+    assert code == 2
+    assert err.startswith("shfz-graph: error: query would access the network")
+
+
+def test_sparql_max_rows_truncates_and_warns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--max-rows", "2", "--format", "csv"
+    )
+    assert code == 0
+    assert len(out.strip().splitlines()) == 3
+    assert err == "shfz-graph: warning: the result was cut at 2 rows (raise it with --max-rows)\n"
+
+
+def test_construct_result_as_turtle(capsys: pytest.CaptureFixture[str]) -> None:
+    query = f"CONSTRUCT {{ <{HUANGPU_DISTRICT}> ?p ?o }} WHERE {{ <{HUANGPU_DISTRICT}> ?p ?o }}"
+    code, out, _ = run(capsys, "sparql", query, "--format", "turtle", "--no-reasoning")
+    assert code == 0
+    with load(reason=False) as kg:
+        expected = Graph()
+        expected += kg.dataset.triples((HUANGPU_DISTRICT, None, None))
+    assert isomorphic(Graph().parse(data=out, format="turtle"), expected)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_bad_limits_are_usage_errors(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    code, _, err = run(capsys, "sparql", "ASK {}", "--max-rows", value)
+    assert code == 2
+    assert "--max-rows" in err
+
+
+# -- describe --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "thing",
+    [
+        "Huangpu District",
+        "huangpu   DISTRICT",
+        "黄浦区",
+        "district:huangpu",
+        str(HUANGPU_DISTRICT),
+        f"<{HUANGPU_DISTRICT}>",
+    ],
+)
+def test_describe_finds_the_thing(capsys: pytest.CaptureFixture[str], thing: str) -> None:
+    code, out, err = run(capsys, "describe", thing, "--no-reasoning")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"{HUANGPU_DISTRICT}  (Huangpu District)"
+    assert lines[2].split() == ["property", "value"]
+    rows = [re.split(r"\s{2,}", line, maxsplit=1) for line in lines[4:]]
+    assert ["rdf:type", "shfz:District (district)"] in rows
+    assert ["rdfs:label", "Huangpu District @en"] in rows
+    assert ["rdfs:label", "黄浦区 @zh-Hans"] in rows
+    assert ["shfz:locatedIn", "id:municipality/shanghai (Shanghai)"] in rows
+    assert ["← shfz:inDistrict", "id:zone/huangpu (Huangpu linked innovation zone)"] in rows
+
+
+def test_describe_rows_match_the_description(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "describe", str(HUANGPU_ZONE), "--no-reasoning")
+    with load(reason=False) as kg:
+        description = kg.describe(HUANGPU_ZONE)
+    assert code == 0
+    assert len(out.splitlines()) - 4 == len(description)
+
+
+@pytest.mark.parametrize("fmt", ["nt", "turtle"])
+def test_describe_as_rdf(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code, out, _ = run(capsys, "describe", "Huangpu District", "--format", fmt)
+    with load() as kg:
+        description = kg.describe(HUANGPU_DISTRICT)
+    assert code == 0
+    assert isomorphic(Graph().parse(data=out, format=fmt), description)
+
+
+def test_describe_an_ambiguous_label(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "describe", "Site Type", "--no-reasoning")
+    assert (code, out) == (2, "")
+    assert err == (
+        "shfz-graph: error: 'Site Type' names 2 things: shfz:SiteType (site type); "
+        "shfz:siteType (site type); give an IRI instead\n"
+    )
+
+
+def test_describe_an_unknown_label_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "describe", "Huangpu Distrct", "--no-reasoning")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "shfz-graph: error: nothing is labelled 'Huangpu Distrct' (did you mean: 'Huangpu District'"
+    )
+
+
+def test_describe_an_iri_nobody_mentions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "describe", "https://w3id.org/shfz/id/zone/atlantis", "--no-reasoning")
+    assert code == 2
+    assert err == "shfz-graph: error: nothing is known about <https://w3id.org/shfz/id/zone/atlantis>\n"
+
+
+# -- queries and query -----------------------------------------------------------------------------------
+
+
+def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    from shfz_graph.catalog import catalog
+
+    code, out, err = run(capsys, "queries")
+    assert (code, err) == (0, "")
+    expected: list[str] = []
+    for named in catalog():
+        expected.append(f"{named.name}  {named.summary}" + ("  [network]" if named.network else ""))
+        for param in named.parameters:
+            note = f"default: {param.default}" if param.default is not None else "required"
+            choices = f"; one of: {', '.join(param.enum)}" if param.enum else ""
+            expected.append(f"    -p {param.name}=<{param.kind}>  ({note}{choices})")
+    assert out.splitlines() == expected
+    assert "    -p min_area=<decimal>  (default: 20)" in expected
+
+
+def test_query_with_a_parameter_is_the_library_result(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "query", "zones-larger-than", "-p", "min_area=40", "--format", "csv")
+    with load() as kg:
+        expected = kg.query("zones-larger-than", min_area="40").to_csv()
+    assert (code, out, err) == (0, expected, "")
+    assert out.splitlines()[0] == "zone,label,area,approximate"
+    assert len(out.splitlines()) == 4
+
+
+def test_query_long_param_option_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    zone = "https://w3id.org/shfz/id/zone/huangpu"
+    code, out, _ = run(capsys, "query", "zone-sites", "--param", f"zone={zone}", "--format", "md")
+    with load() as kg:
+        expected = kg.query("zone-sites", zone=zone).to_markdown()
+    assert (code, out) == (0, expected)
+
+
+def test_unknown_query_suggests_the_nearest(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "query", "zones-by-sectr")
+    assert (code, out) == (2, "")
+    assert err.startswith("shfz-graph: error: unknown query 'zones-by-sectr' (did you mean: zones-by-sector")
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ("min_area", "parameter 'min_area' is not NAME=VALUE"),
+        ("=3", "parameter '=3' is not NAME=VALUE"),
+        ("foo=1", "query 'zones-larger-than' has no parameter 'foo' (its parameters: min_area)"),
+        ("min_area=abc", "parameter 'min_area' takes an xsd:decimal value: 'abc' is not a valid xsd:decimal"),
+    ],
+)
+def test_bad_parameters_are_one_line_errors(
+    capsys: pytest.CaptureFixture[str], param: str, message: str
+) -> None:
+    code, out, err = run(capsys, "query", "zones-larger-than", "-p", param)
+    assert (code, out, err) == (2, "", f"shfz-graph: error: {message}\n")
+
+
+def test_a_parameter_given_twice_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "query", "zones-larger-than", "-p", "min_area=1", "-p", "min_area=2")
+    assert (code, err) == (2, "shfz-graph: error: parameter 'min_area' is given twice\n")
