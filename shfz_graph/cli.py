@@ -371,7 +371,8 @@ def run_validate(args: argparse.Namespace) -> int:
         report = kg.validate()
     if not report.conforms:
         out(report.text())
-        raise ValidationFailed(f"the data does not conform to the shapes ({len(report.results)} results)")
+        n = len(report.results)
+        raise ValidationFailed(f"the data does not conform to the shapes ({n} result{'' if n == 1 else 's'})")
     out(report.text() if report.results else "conforms")
     return EXIT_OK
 

@@ -469,3 +469,42 @@ def test_bad_parameters_are_one_line_errors(
 def test_a_parameter_given_twice_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "query", "zones-larger-than", "-p", "min_area=1", "-p", "min_area=2")
     assert (code, err) == (2, "shfz-graph: error: parameter 'min_area' is given twice\n")
+
+
+# -- validate --------------------------------------------------------------------------------------------
+
+ZONE_WITHOUT_LABEL = """\
+@prefix shfz: <https://w3id.org/shfz/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/shfz/id/zone/nowhere> a shfz:LinkedInnovationZone ; rdfs:label "无名"@zh-Hans .
+"""
+
+
+@pytest.fixture
+def small_shapes(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Validate against tests/fixtures/cli_shapes.ttl (every zone has an English label)."""
+    from shfz_graph import resources
+
+    path = Path(__file__).parent / "fixtures" / "cli_shapes.ttl"
+    monkeypatch.setattr(resources, "shapes_path", lambda: path)
+    return path
+
+
+def test_validate_conforming_data(capsys: pytest.CaptureFixture[str], small_shapes: Path) -> None:
+    assert run(capsys, "validate") == (0, "conforms\n", "")
+
+
+def test_validate_a_broken_copy_exits_1_with_a_report(
+    capsys: pytest.CaptureFixture[str], small_shapes: Path, tmp_path: Path
+) -> None:
+    extra = write(tmp_path / "nowhere.ttl", ZONE_WITHOUT_LABEL)
+    code, out, err = run(capsys, "--data", str(extra), "validate", "--no-reasoning")
+    assert code == 1
+    with load(reason=False, extra_sources=[extra]) as kg:
+        report = kg.validate()
+    assert not report.conforms
+    assert out == report.text() + "\n"
+    assert out.startswith("Does not conform: 1 result (1 violation)\n")
+    assert "zone/nowhere" in out
+    assert "a zone needs an English label" in out
+    assert err == "shfz-graph: error: the data does not conform to the shapes (1 result)\n"
