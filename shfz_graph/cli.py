@@ -129,13 +129,13 @@ def add_reasoning_option(parser: argparse.ArgumentParser) -> None:
 
 
 def configure_queries(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dir", type=Path, default=None, help="read the named queries from this folder")
+    """No options: the catalogue is the package's ``queries/`` folder."""
 
 
 def run_queries(args: argparse.Namespace) -> int:
     from shfz_graph.catalog import catalog
 
-    for named in catalog(args.dir):
+    for named in catalog():
         network = "  [network]" if named.network else ""
         out(f"{named.name}  {named.summary}{network}")
         for param in named.parameters:
@@ -181,8 +181,14 @@ def run_query(args: argparse.Namespace) -> int:
 
     named = get(args.name)  # unknown names fail here, with suggestions, before anything is loaded
     params = parse_params(args.param)
+    limits = query_limits(args)
+    clash = sorted(set(params) & {"allow_network", "timeout", "max_rows"})
+    if clash:
+        raise ParameterError(
+            f"a query parameter cannot be called {clash[0]!r} (it is an option of the runner)"
+        )
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        result = kg.query(named.name, **query_limits(args), **params)
+        result = kg.query(named.name, **limits, **params)
     return print_result(result, args.format)
 
 
