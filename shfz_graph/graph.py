@@ -1,0 +1,441 @@
+"""Load the knowledge graph: one named graph per source file in an rdflib Dataset, plus the inferences.
+
+`load()` parses `ontology/shfz.ttl` into `graph/ontology`, each `data/<stem>.ttl` into `graph/<stem>`, each
+extra source into `graph/extra/<stem>`, and (with `reason=True`) adds the OWL 2 RL closure as
+`graph/inferred`. Queries see the union of the named graphs as the default graph. The store is rdflib's
+in-memory store, or Oxigraph (the `oxigraph` extra), optionally on disk so that a later run with the same
+sources opens it without parsing or reasoning again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from rdflib.term import Node
+
+from shfz_graph import reasoning, resources
+from shfz_graph.errors import InputError, MissingExtraError, ParameterError
+from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, QUDT, SHFZ, UNIT, VANN
+
+if TYPE_CHECKING:
+    from shfz_graph.results import Result
+    from shfz_graph.validation import ValidationReport
+
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "STORES", "KnowledgeGraph", "Source", "load"]
+
+STORES = ("memory", "oxigraph")
+DEFAULT_TIMEOUT = 10.0  # the same as shfz_graph.sparql's, which is not imported until a query runs
+DEFAULT_MAX_ROWS = 10_000
+
+# File suffix -> rdflib parser; the Oxigraph store uses oxrdflib's fast parser for the same syntax.
+# JSON-LD is left out on purpose: rdflib's JSON-LD parser fetches remote @context documents.
+_FORMATS = {".ttl": "turtle", ".nt": "nt", ".n3": "n3", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+_FAST_FORMATS = {"turtle": "ox-turtle", "nt": "ox-nt", "n3": "ox-n3", "xml": "ox-xml"}
+_FORMAT_LABELS = {"turtle": "Turtle", "nt": "N-Triples", "n3": "N3", "xml": "RDF/XML"}
+_RESERVED_NAMES = frozenset({"ontology", "inferred"})
+_META_FORMAT = 1
+_QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_LINE = re.compile(r"\bline (\d+)")
+_OX_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
+_PREFIXES = {"shfz": SHFZ, "qudt": QUDT, "unit": UNIT, "vann": VANN}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source file and the named graph it is loaded into (`name` is "ontology", "zones", "extra/x", ...)."""
+
+    name: str
+    path: Path
+    graph: URIRef
+    format: str
+
+
+class KnowledgeGraph:
+    """The loaded graph: an rdflib `Dataset` (wrapped, not subclassed) and what it was loaded from."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        sources: Sequence[Source],
+        source_hash: str,
+        store: str = "memory",
+        reasoner: str | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.sources = tuple(sources)
+        self.source_hash = source_hash
+        self.store = store
+        self.reasoner = reasoner
+        self._closed = False
+        self._graphs = {source.name: source.graph for source in self.sources}
+        if reasoner is not None:
+            self._graphs["inferred"] = GRAPH_INFERRED
+
+    @property
+    def reasoned(self) -> bool:
+        """Whether the `inferred` graph holds the OWL 2 RL closure."""
+        return self.reasoner is not None
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the named graphs, in load order ("ontology", data stems, "extra/...", "inferred")."""
+        return list(self._graphs)
+
+    def graph(self, name: str) -> Graph:
+        """The named graph `name` (or its full IRI), live in the dataset: read it, do not change it."""
+        for known, iri in self._graphs.items():
+            if name in (known, str(iri)):
+                return self.dataset.graph(iri)
+        raise ParameterError(f"unknown graph {name!r}; known graphs: {', '.join(self._graphs)}")
+
+    def counts(self) -> dict[str, int]:
+        """Number of triples in each named graph, in load order."""
+        return {name: len(self.dataset.graph(iri)) for name, iri in self._graphs.items()}
+
+    def class_counts(self) -> dict[Node, int]:
+        """Number of distinct instances of each rdf:type over the union, most frequent first, then by IRI."""
+        pairs = {(s, o) for s, _, o in self._triples((None, RDF.type, None))}
+        counts = Counter(cls for _, cls in pairs)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
+
+    def describe(self, iri: str | URIRef) -> Graph:
+        """The concise bounded description of `iri` over the union, plus the triples pointing at it.
+
+        Holds every triple with `iri` as subject, recursively those of blank nodes reached as objects
+        (the CBD), and also every triple with `iri` as object (its subjects are not expanded further).
+        """
+        node = URIRef(iri)
+        result = Graph()
+        for prefix, namespace in self.dataset.namespaces():  # copied: sharing the manager could rebind ours
+            result.bind(prefix, namespace, override=True, replace=True)
+        todo: list[Node] = [node]
+        seen: set[Node] = set()
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for s, p, o in self._triples((subject, None, None)):
+                result.add((s, p, o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+        for s, p, o in self._triples((None, None, node)):
+            result.add((s, p, o))
+        return result
+
+    def _triples(
+        self, pattern: tuple[Node | None, Node | None, Node | None]
+    ) -> Iterator[tuple[Node, Node, Node]]:
+        """Triples matching `pattern` in each named graph (a triple in two graphs comes twice).
+
+        Not `Dataset.triples`: with default_union it warns about a deprecated attribute on every call.
+        """
+        for iri in self._graphs.values():
+            yield from self.dataset.graph(iri).triples(pattern)
+
+    def query(
+        self,
+        name_or_sparql: str,
+        *,
+        allow_network: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        **params: Any,
+    ) -> Result:
+        """Run a named query (parameters as keywords) or SPARQL text (parameters as RDF terms, by variable).
+
+        A bare name ("zones-by-sector") is looked up in the catalogue; anything else is SPARQL text.
+        Runs through `shfz_graph.sparql.run`: network features refused unless allowed, time limit, row cap.
+        """
+        from shfz_graph import sparql
+
+        text = name_or_sparql.strip()
+        if _QUERY_NAME.fullmatch(text):
+            from shfz_graph.catalog import get
+
+            named = get(text)
+            query_text = named.text
+            bindings = named.bind(params)
+        else:
+            query_text = name_or_sparql
+            bindings = dict(params)
+        return sparql.run(
+            self.dataset,
+            query_text,
+            bindings=bindings,
+            allow_network=allow_network,
+            timeout=timeout,
+            max_rows=max_rows,
+        )
+
+    def validate(self, *, shapes: Path | str | None = None, inferred: bool = True) -> ValidationReport:
+        """SHACL-validate the data graphs (and the inferences, unless `inferred=False`) against the shapes.
+
+        The ontology is given to pySHACL as the ontology graph, so class targets follow rdfs:subClassOf.
+        """
+        from shfz_graph import validation
+
+        shapes_path = Path(shapes) if shapes is not None else resources.shapes_path()
+        shapes_graph = Graph()
+        _parse(shapes_graph, shapes_path, _format_of(shapes_path))
+        data = Graph()
+        for name, iri in self._graphs.items():
+            if name == "ontology" or (name == "inferred" and not inferred):
+                continue
+            data += self.dataset.graph(iri)
+        return validation.validate(data, shapes_graph, self.graph("ontology"))
+
+    def export(self, format: str, *, inferred: bool = False) -> bytes:
+        """The graph serialised as `format` (see `shfz_graph.export`)."""
+        from shfz_graph import export
+
+        return export.export(self, format, inferred=inferred)
+
+    def close(self) -> None:
+        """Release the store (an on-disk Oxigraph store stays locked while open); idempotent."""
+        if not self._closed:
+            self._closed = True
+            self.dataset.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={count}" for name, count in self.counts().items())
+        return f"<KnowledgeGraph store={self.store} reasoner={self.reasoner} {counts}>"
+
+
+def load(
+    *,
+    reason: bool = True,
+    store: str = "memory",
+    store_path: Path | str | None = None,
+    reasoner: str = "auto",
+    extra_sources: Iterable[Path | str] = (),
+    cache_dir: Path | str | None = None,
+) -> KnowledgeGraph:
+    """Load the ontology, the data files and any extra sources, and (by default) their OWL 2 RL closure.
+
+    `store`: "memory" (rdflib) or "oxigraph" (fast; needs the `oxigraph` extra); `store_path` keeps an
+    Oxigraph store on disk, reused as is while the sources are unchanged. `reasoner`: "auto", "owlrl" or
+    "reasonable". `cache_dir`: where closures are cached (see `shfz_graph.reasoning.default_cache_dir`).
+    """
+    if store not in STORES:
+        raise ParameterError(f"unknown store {store!r}; choose one of {', '.join(STORES)}")
+    if store_path is not None and store != "oxigraph":
+        raise ParameterError("store_path needs store='oxigraph'")
+    if reasoner not in reasoning.REASONERS:
+        reasoning.resolve_reasoner(reasoner)  # raises ParameterError naming the choices
+    wanted = reasoning.resolve_reasoner(reasoner) if reason else None
+    sources = _sources(extra_sources)
+    source_hash = _hash_sources(sources)
+
+    if store == "memory":
+        dataset = _new_dataset()
+        for source in sources:
+            _parse(dataset.graph(source.graph), source.path, source.format)
+        current: str | None = None
+    else:
+        dataset, current = _open_oxigraph(store_path, sources, source_hash)
+    try:
+        if wanted != current:
+            dataset.remove_graph(GRAPH_INFERRED)
+            if wanted is not None:
+                inferred = reasoning.closure(
+                    [dataset.graph(source.graph) for source in sources],
+                    reasoner=wanted,
+                    source_hash=source_hash,
+                    cache_dir=cache_dir,
+                )
+                target = dataset.graph(GRAPH_INFERRED)
+                target += inferred
+            if store_path is not None:
+                _write_meta(Path(store_path), sources, source_hash, wanted)
+    except BaseException:
+        dataset.close()
+        raise
+    return KnowledgeGraph(dataset, sources=sources, source_hash=source_hash, store=store, reasoner=wanted)
+
+
+def _new_dataset(store: Any = "default") -> Dataset:
+    """An empty Dataset whose default graph is the union of its named graphs, with our prefixes bound."""
+    dataset = Dataset(store=store, default_union=True)
+    for prefix, namespace in _PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    return dataset
+
+
+def _format_of(path: Path) -> str:
+    """The rdflib parser name for a file, from its suffix."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_FORMATS))
+        raise InputError(f"unsupported RDF file type {path.suffix!r} (supported: {known})", path=path)
+    return fmt
+
+
+def _sources(extra_sources: Iterable[Path | str]) -> list[Source]:
+    """The ontology, the data files and the extra sources, each with its named graph."""
+    sources = [Source("ontology", resources.ontology_path(), GRAPH_ONTOLOGY, "turtle")]
+    for path in resources.data_paths():
+        if path.stem in _RESERVED_NAMES:
+            raise InputError(f"data file name clashes with the reserved graph {path.stem!r}", path=path)
+        sources.append(Source(path.stem, path, GRAPH[quote(path.stem)], "turtle"))
+    seen: set[str] = set()
+    for extra in extra_sources:
+        path = Path(extra)
+        name = f"extra/{path.stem}"
+        if name in seen:
+            raise InputError(f"another extra source is also named {path.stem!r}", path=path)
+        seen.add(name)
+        sources.append(Source(name, path, GRAPH["extra/" + quote(path.stem)], _format_of(path)))
+    return sources
+
+
+def _hash_sources(sources: Sequence[Source]) -> str:
+    """sha256 over each source's graph name, size and bytes, in load order."""
+    digest = hashlib.sha256()
+    for source in sources:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=source.path) from exc
+        digest.update(f"{source.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _parse(graph: Graph, path: Path, fmt: str) -> None:
+    """Parse a file into `graph` (oxrdflib's parser into an Oxigraph store); errors name file and line."""
+    fast = type(graph.store).__name__ == "OxigraphStore"
+    try:
+        graph.parse(path, format=_FAST_FORMATS[fmt] if fast else fmt)
+    except Exception as exc:
+        raise _input_error(path, fmt, exc) from exc
+
+
+def _input_error(path: Path, fmt: str, exc: Exception) -> InputError:
+    """An InputError naming the file and, when the parser says, the line."""
+    if isinstance(exc, OSError):
+        return InputError(f"cannot read: {exc.strerror or exc}", path=path)
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path)
+    text = str(exc)
+    match = _LINE.search(text)
+    line = int(match.group(1)) if match else None
+    get_line = getattr(exc, "getLineNumber", None)  # RDF/XML (SAX) errors
+    if line is None and callable(get_line):
+        line = get_line()
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    if isinstance(exc, BadSyntax) and len(exc.args) == 5:  # rdflib's Turtle / N3 parser: (.., why)
+        why = str(exc.args[4])
+    elif isinstance(exc, SyntaxError) and exc.msg:  # pyoxigraph's parsers
+        why = _OX_POSITION.sub("", exc.msg)
+        line = exc.lineno if line is None else line
+    else:
+        why = text.splitlines()[0] if text else type(exc).__name__
+    return InputError(f"{_FORMAT_LABELS[fmt]} syntax error: {why}", path=path, line=line)
+
+
+# --- Oxigraph store (the `oxigraph` extra) ---
+
+
+def _open_oxigraph(
+    store_path: Path | str | None, sources: Sequence[Source], source_hash: str
+) -> tuple[Dataset, str | None]:
+    """An Oxigraph-backed dataset holding the sources, and the reasoner of the inferences it already holds.
+
+    In memory, the sources are parsed. On disk, the store is reused as it is when its sidecar metadata
+    (`<store_path>.meta.json`) records the same source hash; otherwise it is emptied and filled again.
+    """
+    try:
+        import pyoxigraph
+        from oxrdflib.store import OxigraphStore
+    except ImportError as exc:
+        raise MissingExtraError("oxigraph", (exc.name or "pyoxigraph").split(".")[0]) from exc
+
+    if store_path is None:
+        dataset = _new_dataset("Oxigraph")
+        for source in sources:
+            _parse(dataset.graph(source.graph), source.path, source.format)
+        return dataset, None
+
+    path = Path(store_path)
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / "CURRENT").is_file())):
+        raise InputError("exists and is not an Oxigraph store directory", path=path)
+    try:
+        inner = pyoxigraph.Store(str(path))
+    except OSError as exc:
+        raise InputError(f"cannot open the Oxigraph store: {exc}", path=path) from exc
+    dataset = _new_dataset(OxigraphStore(store=inner))
+    meta = _read_meta(path)
+    try:
+        if (
+            meta.get("format") == _META_FORMAT
+            and meta.get("source_hash") == source_hash
+            and meta.get("graphs") == [source.name for source in sources]
+        ):
+            reasoner = meta.get("reasoner")
+            return dataset, reasoner if isinstance(reasoner, str) else None
+        _meta_path(path).unlink(missing_ok=True)
+        inner.clear()
+        for source in sources:
+            _parse(dataset.graph(source.graph), source.path, source.format)
+        _write_meta(path, sources, source_hash, None)
+    except BaseException:
+        dataset.close()
+        raise
+    return dataset, None
+
+
+def _meta_path(store_path: Path) -> Path:
+    """The sidecar file recording what an on-disk store holds (beside the store, not inside it)."""
+    return store_path.with_name(store_path.name + ".meta.json")
+
+
+def _read_meta(store_path: Path) -> dict[str, Any]:
+    """The sidecar metadata of a store, or {} when missing or unreadable."""
+    try:
+        meta = json.loads(_meta_path(store_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _write_meta(store_path: Path, sources: Sequence[Source], source_hash: str, reasoner: str | None) -> None:
+    """Record, atomically, which sources and which reasoner's closure an on-disk store holds."""
+    meta = {
+        "format": _META_FORMAT,
+        "source_hash": source_hash,
+        "graphs": [source.name for source in sources],
+        "reasoner": reasoner,
+    }
+    target = _meta_path(store_path)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(meta, handle, indent=2)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
