@@ -40,10 +40,18 @@ DEFAULT_TIMEOUT = 10.0  # the same as shfz_graph.sparql's, which is not imported
 DEFAULT_MAX_ROWS = 10_000
 
 # File suffix -> rdflib parser; the Oxigraph store uses oxrdflib's fast parser for the same syntax.
-# JSON-LD is left out on purpose: rdflib's JSON-LD parser fetches remote @context documents.
-_FORMATS = {".ttl": "turtle", ".nt": "nt", ".n3": "n3", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+# JSON-LD goes through shfz_graph.jsonld, which refuses remote contexts (rdflib's parser fetches them).
+_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+}
 _FAST_FORMATS = {"turtle": "ox-turtle", "nt": "ox-nt", "n3": "ox-n3", "xml": "ox-xml"}
-_FORMAT_LABELS = {"turtle": "Turtle", "nt": "N-Triples", "n3": "N3", "xml": "RDF/XML"}
+_FORMAT_LABELS = {"turtle": "Turtle", "nt": "N-Triples", "n3": "N3", "xml": "RDF/XML", "json-ld": "JSON-LD"}
 _RESERVED_NAMES = frozenset({"ontology", "inferred"})
 _META_FORMAT = 1
 _QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -181,10 +189,12 @@ class KnowledgeGraph:
             max_rows=max_rows,
         )
 
-    def validate(self, *, shapes: Path | str | None = None, inferred: bool = True) -> ValidationReport:
-        """SHACL-validate the data graphs (and the inferences, unless `inferred=False`) against the shapes.
+    def validate(self, *, shapes: Path | str | None = None, inferred: bool = False) -> ValidationReport:
+        """SHACL-validate the asserted data (plus the inferences if `inferred=True`) against the shapes.
 
-        The ontology is given to pySHACL as the ontology graph, so class targets follow rdfs:subClassOf.
+        The shapes are the data contract for what the files assert, so inferences are left out by default
+        (the closure adds, e.g., every enclosing place to shfz:locatedIn). The ontology is given to
+        pySHACL as the ontology graph, so class targets follow rdfs:subClassOf. All are plain copies.
         """
         from shfz_graph import validation
 
@@ -192,11 +202,13 @@ class KnowledgeGraph:
         shapes_graph = Graph()
         _parse(shapes_graph, shapes_path, _format_of(shapes_path))
         data = Graph()
+        ontology = Graph()
         for name, iri in self._graphs.items():
-            if name == "ontology" or (name == "inferred" and not inferred):
-                continue
-            data += self.dataset.graph(iri)
-        return validation.validate(data, shapes_graph, self.graph("ontology"))
+            if name == "ontology":
+                ontology += self.dataset.graph(iri)
+            elif name != "inferred" or inferred:
+                data += self.dataset.graph(iri)
+        return validation.validate(data, shapes_graph, ontology)
 
     def export(self, format: str, *, inferred: bool = False) -> bytes:
         """The graph serialised as `format` (see `shfz_graph.export`)."""
@@ -325,6 +337,11 @@ def _hash_sources(sources: Sequence[Source]) -> str:
 
 def _parse(graph: Graph, path: Path, fmt: str) -> None:
     """Parse a file into `graph` (oxrdflib's parser into an Oxigraph store); errors name file and line."""
+    if fmt == "json-ld":
+        from shfz_graph.jsonld import parse_jsonld
+
+        graph += parse_jsonld(path)  # raises InputError naming the file (and line) itself
+        return
     fast = type(graph.store).__name__ == "OxigraphStore"
     try:
         graph.parse(path, format=_FAST_FORMATS[fmt] if fast else fmt)

@@ -172,12 +172,12 @@ def test_extra_sources_get_their_own_graph_and_take_part_in_reasoning(mini: Path
 
 
 def test_extra_sources_must_be_a_known_type_with_distinct_names(mini: Path, tmp_path: Path) -> None:
-    jsonld = tmp_path / "x.jsonld"
-    jsonld.write_text("{}")
+    csv = tmp_path / "x.csv"
+    csv.write_text("a,b\n")
     with pytest.raises(InputError) as caught:
-        load(reason=False, extra_sources=[jsonld])
+        load(reason=False, extra_sources=[csv])
     assert str(caught.value) == (
-        f"{jsonld}: unsupported RDF file type '.jsonld' (supported: .n3, .nt, .owl, .rdf, .ttl, .xml)"
+        f"{csv}: unsupported RDF file type '.csv' (supported: .jsonld, .n3, .nt, .owl, .rdf, .ttl, .xml)"
     )
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.ttl").write_text("")
@@ -185,6 +185,29 @@ def test_extra_sources_must_be_a_known_type_with_distinct_names(mini: Path, tmp_
     with pytest.raises(InputError) as caught:
         load(reason=False, extra_sources=[tmp_path / "x.ttl", tmp_path / "a" / "x.ttl"])
     assert str(caught.value) == f"{tmp_path / 'a' / 'x.ttl'}: another extra source is also named 'x'"
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_json_ld_extra_sources_are_parsed_offline(mini: Path, tmp_path: Path, store: str) -> None:
+    doc = tmp_path / "more.jsonld"
+    doc.write_text(
+        json.dumps(
+            {
+                "@context": {"shfz": str(SHFZ)},
+                "@id": ID + "site/new",
+                "shfz:locatedIn": {"@id": str(BUND)},
+            }
+        )
+    )
+    kg = load(store=store, reasoner="reasonable", extra_sources=[doc])
+    assert set(kg.graph("extra/more")) == {(URIRef(ID + "site/new"), SHFZ.locatedIn, BUND)}
+    assert (URIRef(ID + "site/new"), SHFZ.locatedIn, SHANGHAI) in kg.graph("inferred")
+    doc.write_text(json.dumps({"@context": "http://127.0.0.1:9/context.jsonld", "@id": "urn:x"}))
+    with pytest.raises(InputError) as caught:
+        load(store=store, reason=False, extra_sources=[doc])
+    assert str(caught.value).startswith(
+        f"{doc}: JSON-LD context 'http://127.0.0.1:9/context.jsonld' is not fetched"
+    )
 
 
 def test_a_missing_extra_source_is_an_input_error(mini: Path, tmp_path: Path) -> None:
@@ -399,3 +422,49 @@ def test_the_real_graph_knows_the_bund(kg: KnowledgeGraph) -> None:
     assert (BUND, RDF.type, SHFZ.Site) in description
     assert (BUND, SHFZ.locatedIn, SHANGHAI) in description
     assert kg.class_counts()[SHFZ.Site] >= 1
+
+
+# --- delegation to sparql / catalog, export, validation ---
+
+
+def test_query_runs_sparql_text_with_term_bindings(mini: Path) -> None:
+    kg = load(reasoner="reasonable")
+    text = "SELECT ?place WHERE { ?place <https://w3id.org/shfz/ontology#locatedIn> ?where } ORDER BY ?place"
+    result = kg.query(text, where=SHANGHAI)
+    assert result.vars == ["place"]
+    assert [row["place"] for row in result.rows] == [DISTRICT, BUND]
+    assert kg.query("ASK { ?s a <https://w3id.org/shfz/ontology#Zone> }").boolean is True
+    assert kg.query(text, max_rows=1).truncated is True
+    with pytest.raises(ParameterError):
+        kg.query(text, where="not a term")
+
+
+def test_query_runs_named_queries_from_the_catalogue(mini: Path) -> None:
+    result = load(reasoner="reasonable").query("zones")
+    assert [(row["zone"], row["label"]) for row in result.rows] == [
+        (ZONE, Literal("Huangpu zone", lang="en"))
+    ]
+
+
+def test_query_refuses_the_network_unless_allowed(mini: Path) -> None:
+    from shfz_graph.errors import NetworkAccessDenied
+
+    with pytest.raises(NetworkAccessDenied):
+        load(reason=False).query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+def test_export_serialises_the_asserted_graphs_or_all(mini: Path) -> None:
+    kg = load(reasoner="reasonable")
+    asserted = Graph().parse(data=kg.export("nt"), format="nt")
+    everything = Graph().parse(data=kg.export("nt", inferred=True), format="nt")
+    assert len(asserted) == 28 + 1 + 13
+    assert len(everything) == 28 + 1 + 13 + 14
+    assert kg.export("nquads") == kg.export("nquads")
+
+
+def test_the_real_graph_answers_a_query(kg: KnowledgeGraph) -> None:
+    result = kg.query(
+        "SELECT ?where WHERE { <https://w3id.org/shfz/id/site/the-bund> "
+        "<https://w3id.org/shfz/ontology#locatedIn> ?where } ORDER BY ?where"
+    )
+    assert SHANGHAI in [row["where"] for row in result.rows]
