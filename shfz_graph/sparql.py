@@ -1,0 +1,449 @@
+"""The one place queries run: parse and guard them (no updates, no SERVICE/FROM), then evaluate with a limit.
+
+Timeouts. For rdflib's own engine (in-memory and other rdflib stores) the query is evaluated in the calling
+thread over a read-only view of the store whose triple lookups check a deadline; past it a lookup raises
+`QueryTimeout`, which unwinds rdflib's lazy evaluation, so the query really stops (no thread is left
+burning CPU). Stores with an engine of their own (oxrdflib/Oxigraph) get the query *string* (a parsed query
+would make rdflib fall back to its slow engine); Oxigraph has no cancellation hook, so the query runs in a
+daemon worker thread that stops at the next solution once the caller has given up after `timeout`
+seconds; a single blocking step (a sort or an aggregate over a huge join) finishes in the background.
+Oxigraph substitutes only variables a SELECT projects, so a query binding others runs on rdflib's engine
+over the same store (slower, but correct, and cancellable as above).
+
+Bindings are RDF terms handed over as initial bindings (Oxigraph: substitutions), never pasted into text.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import types
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pyparsing import ParseBaseException, ParseResults
+from rdflib import XSD, Dataset, Graph, Variable
+from rdflib.graph import ConjunctiveGraph
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.evaluate import evalQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import ResultRow
+from rdflib.store import Store
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+
+from shfz_graph import _sparqltext
+from shfz_graph.errors import (
+    NetworkAccessDenied,
+    ParameterError,
+    QuerySyntaxError,
+    QueryTimeout,
+    ShfzError,
+    UpdateDenied,
+)
+from shfz_graph.results import Result
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10000
+
+_UPDATE_NAMES = {
+    "Load": "LOAD",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+
+
+class LoadDenied(UpdateDenied, NetworkAccessDenied):
+    """`LOAD` is both an update and a fetch: refused as either."""
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed `check`: its text, its rdflib algebra and its form."""
+
+    text: str
+    query: Query
+    kind: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    select_star: bool
+
+    @property
+    def uses_network(self) -> bool:
+        """Whether the query has SERVICE, FROM or FROM NAMED (only possible with allow_network=True)."""
+        return bool(network_features(self.query.algebra))
+
+
+# -- checking -----------------------------------------------------------------------------------------
+
+
+def _syntax_error(exc: ParseBaseException) -> QuerySyntaxError:
+    found = getattr(exc, "found", "")
+    message = f"{exc.msg}, found {found}" if found else str(exc.msg)
+    return QuerySyntaxError(message, line=exc.lineno, column=exc.col)
+
+
+def _update_operations(text: str) -> list[str] | ParseBaseException:
+    """Names of the update operations in `text`, or the parser's complaint if it is not an update."""
+    try:
+        parsed = parseUpdate(text)
+    except ParseBaseException as exc:
+        return exc
+    except ValueError:
+        return []
+    # not parsed.get("request", []): CompValue.get's second argument is something else
+    requests = parsed["request"] if "request" in parsed else []  # noqa: SIM401
+    return [getattr(r, "name", "?") for r in requests]
+
+
+def _walk(node: Any) -> Iterator[CompValue]:
+    """Every CompValue in an algebra or parse tree, depth first, whatever the node types."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(dict.values(item))
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+
+
+def _n3(term: Any) -> str:
+    return term.n3() if isinstance(term, Node) else str(term)
+
+
+def network_features(algebra: Any) -> list[str]:
+    """What in a translated query would reach out: `SERVICE <iri>`, `FROM <iri>`, `FROM NAMED <iri>`."""
+    found = []
+    for node in _walk(algebra):
+        if node.name == "ServiceGraphPattern":
+            found.append(f"SERVICE {_n3(dict.get(node, 'term'))}")
+        elif node.name == "DatasetClause":
+            if dict.get(node, "default") is not None:
+                found.append(f"FROM {_n3(dict.get(node, 'default'))}")
+            if dict.get(node, "named") is not None:
+                found.append(f"FROM NAMED {_n3(dict.get(node, 'named'))}")
+    return sorted(set(found))
+
+
+def check(
+    text: str, *, allow_network: bool = False, prefixes: Mapping[str, Any] | None = None
+) -> CheckedQuery:
+    """Parse a query and refuse what must not run: updates always, SERVICE/FROM unless allowed.
+
+    `prefixes` are extra namespace bindings (as rdflib's `initNs`) that the query may use undeclared.
+    """
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as exc:
+        ops = _update_operations(text)
+        if isinstance(ops, list) and ops:
+            names = ", ".join(dict.fromkeys(_UPDATE_NAMES.get(op, op) for op in ops))
+            error = LoadDenied if "Load" in ops else UpdateDenied
+            raise error(f"SPARQL updates are not allowed here ({names})") from None
+        if isinstance(ops, ParseBaseException) and ops.loc > exc.loc:
+            exc = ops  # an update that got further than a query would: report where it failed
+        raise _syntax_error(exc) from None
+    except ValueError as exc:  # e.g. a \U escape beyond Unicode, refused before parsing
+        raise QuerySyntaxError(str(exc)) from None
+
+    form = parsed[1]
+    kind = str(form.name).removesuffix("Query").upper()
+    star = kind == "SELECT" and "projection" not in form
+    try:
+        query = translateQuery(parsed, initNs=dict(prefixes or {}))
+    except Exception as exc:  # rdflib raises bare Exceptions for semantic errors
+        message = str(exc)
+        line = column = None
+        if message.startswith("Unknown namespace prefix"):
+            prefix = message.split(":", 1)[1].strip()
+            message = f"unknown prefix {prefix + ':'!r} (declare it with PREFIX)"
+            offset = _sparqltext.find_prefix_use(text, prefix)
+            if offset is not None:
+                line, column = _sparqltext.line_col(text, offset)
+        raise QuerySyntaxError(message, line=line, column=column) from None
+
+    if not allow_network:
+        features = network_features(query.algebra)
+        if features:
+            raise NetworkAccessDenied(
+                f"query would access the network ({'; '.join(features)}); network access is not allowed"
+            )
+    return CheckedQuery(text=text, query=query, kind=kind, select_star=star)
+
+
+# -- running ------------------------------------------------------------------------------------------
+
+
+def _has_own_engine(store: Store) -> bool:
+    """True for oxrdflib's Oxigraph store, which evaluates SPARQL itself and must get the query string.
+
+    (Not `type(store).query is not Store.query`: rdflib's Memory store overrides `query` only to refuse.)
+    """
+    return type(store).__module__.partition(".")[0] == "oxrdflib"
+
+
+def _native_can_bind(checked: CheckedQuery, bindings: Mapping[str, Identifier]) -> bool:
+    """Whether a native engine can take these bindings: Oxigraph substitutes only projected variables.
+
+    Otherwise the query runs on rdflib's engine over the same store (slower, but correct).
+    """
+    if not bindings or checked.kind != "SELECT" or checked.select_star:
+        return True
+    projected = {str(v) for v in checked.query.algebra.get("PV") or ()}
+    return set(bindings) <= projected
+
+
+def _plain(term: Any) -> Any:
+    """`"x"^^xsd:string` as the simple literal `"x"` (the same RDF 1.1 term; Oxigraph types every one)."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+class _DeadlineStore(Store):
+    """A read-only view of a store whose lookups raise `QueryTimeout` after a deadline."""
+
+    def __init__(self, inner: Store, deadline: float, timeout: float) -> None:
+        super().__init__()
+        self.inner = inner
+        self.deadline = deadline
+        self.timeout = timeout
+        self.active = True
+        self.expired = False
+        self.context_aware = inner.context_aware
+        self.graph_aware = inner.graph_aware
+        self.formula_aware = inner.formula_aware
+
+    def tick(self) -> None:
+        """Raise QueryTimeout once the deadline has passed (and from then on)."""
+        if self.active and (self.expired or time.monotonic() > self.deadline):
+            self.expired = True
+            raise QueryTimeout(f"query took longer than the time limit of {self.timeout:g} s")
+
+    def _inner_context(self, context: Any) -> Any:
+        # Hand the real store graphs bound to itself: a memory store remembers the context objects it
+        # is asked about, and must not keep ones bound to this short-lived view.
+        if isinstance(context, Graph):
+            return Graph(store=self.inner, identifier=context.identifier)
+        return context
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        self.tick()
+        for item in self.inner.triples(triple_pattern, context=self._inner_context(context)):
+            self.tick()
+            yield item
+
+    def __len__(self, context: Any = None) -> int:
+        self.tick()
+        return len(self.inner) if context is None else self.inner.__len__(self._inner_context(context))
+
+    def contexts(self, triple: Any = None) -> Iterator[Any]:  # type: ignore[override]
+        self.tick()
+        for ctx in self.inner.contexts(triple):
+            identifier = ctx.identifier if isinstance(ctx, Graph) else ctx
+            yield Graph(store=self, identifier=identifier)
+
+    def namespace(self, prefix: str) -> Any:
+        return self.inner.namespace(prefix)
+
+    def prefix(self, namespace: Any) -> Any:
+        return self.inner.prefix(namespace)
+
+    def namespaces(self) -> Iterator[Any]:
+        yield from self.inner.namespaces()
+
+    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
+        """Ignored: this view never changes the real store."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a query-time view of the store is read-only")
+
+    add = addN = remove = remove_graph = _refuse
+
+    def add_graph(self, graph: Graph) -> None:
+        """Ignored: rdflib's Dataset announces its default graph this way while listing graphs."""
+
+
+def _deadline_view(graph: Graph, store: _DeadlineStore) -> Graph:
+    """The same graph or dataset, seen through `store`."""
+    if isinstance(graph, Dataset):
+        return Dataset(store=store, default_union=graph.default_union)
+    if isinstance(graph, ConjunctiveGraph):
+        return Dataset(store=store, default_union=True)
+    return Graph(store=store, identifier=graph.identifier)
+
+
+def _term_bindings(bindings: Mapping[str, Node] | None) -> dict[str, Identifier]:
+    out: dict[str, Identifier] = {}
+    for name, value in (bindings or {}).items():
+        if not isinstance(value, (URIRef, Literal, BNode)):
+            raise ParameterError(
+                f"binding for ?{name.lstrip('?$')} must be an RDF term, not {type(value).__name__}"
+            )
+        out[name.lstrip("?$")] = value
+    return out
+
+
+def _ordered_vars(checked: CheckedQuery, names: Iterable[str]) -> list[str]:
+    """`SELECT *` variables in order of first appearance in the text (rdflib gives them as a set)."""
+    names = list(names)
+    if not checked.select_star:
+        return names
+    first: dict[str, int] = {}
+    for name, offset in _sparqltext.variables(checked.text):
+        first.setdefault(name, offset)
+    return sorted(names, key=lambda n: (first.get(n, len(checked.text)), n))
+
+
+def _collect(
+    vars_: list[str], solutions: Iterable[Mapping[Any, Any]], max_rows: int
+) -> tuple[list[dict[str, Node | None]], bool]:
+    rows: list[dict[str, Node | None]] = []
+    for solution in solutions:
+        if len(rows) == max_rows:
+            return rows, True
+        rows.append({v: solution.get(Variable(v)) for v in vars_})
+    return rows, False
+
+
+def _run_rdflib(
+    dataset: Graph,
+    checked: CheckedQuery,
+    bindings: dict[str, Identifier],
+    timeout: float | None,
+    max_rows: int,
+) -> Result:
+    deadline = time.monotonic() + timeout if timeout is not None else float("inf")
+    store = _DeadlineStore(dataset.store, deadline, timeout or 0.0)
+    view = _deadline_view(dataset, store)
+    try:
+        raw = evalQuery(view, checked.query, bindings)
+        kind = raw["type_"]
+        if kind == "ASK":
+            result = Result.ask(bool(raw["askAnswer"]))
+        elif kind == "SELECT":
+            vars_ = _ordered_vars(checked, (str(v) for v in raw["vars_"]))
+            rows, truncated = _collect(vars_, raw["bindings"], max_rows)
+            result = Result.select(vars_, rows, truncated=truncated)
+        else:
+            result = Result.from_graph(kind, raw["graph"], max_triples=max_rows)
+        store.tick()  # a timeout swallowed inside rdflib (e.g. in a FILTER) still counts
+        return result
+    finally:
+        store.active = False
+
+
+def _native_result(
+    dataset: Graph,
+    checked: CheckedQuery,
+    bindings: dict[str, Identifier],
+    prefixes: dict[str, Any],
+    max_rows: int,
+    stop: threading.Event,
+) -> Result | None:
+    """Evaluate on the store's own engine; None if told to stop before the end."""
+    res = dataset.query(checked.text, initNs=prefixes, initBindings=bindings)
+    try:
+        return _convert_native(res, checked, max_rows, stop)
+    finally:
+        # oxrdflib's lazy solutions generator sits in a reference cycle with its Result; left to the
+        # cyclic GC it could be freed in another thread, which pyoxigraph's iterators do not allow
+        lazy = getattr(res, "_genbindings", None)
+        if isinstance(lazy, types.GeneratorType):
+            lazy.close()
+
+
+def _convert_native(res: Any, checked: CheckedQuery, max_rows: int, stop: threading.Event) -> Result | None:
+    """Our Result from an rdflib Result made by a native engine, reading solutions lazily."""
+    if res.type == "ASK":
+        return Result.ask(bool(res.askAnswer))
+    if res.type == "SELECT":
+        vars_ = [str(v) for v in (res.vars or [])]
+        rows: list[dict[str, Node | None]] = []
+        truncated = False
+        for row in cast(Iterable[ResultRow], res):  # lazy: stops on timeout or at the cap
+            if stop.is_set():
+                return None
+            if len(rows) == max_rows:
+                truncated = True
+                break
+            rows.append({v: _plain(t) for v, t in zip(vars_, row, strict=True)})
+        return Result.select(_ordered_vars(checked, vars_), rows, truncated=truncated)
+    graph = Graph()
+    for s, p, o in res.graph or ():
+        graph.add((s, p, _plain(o)))
+    return Result.from_graph(checked.kind, graph, max_triples=max_rows)
+
+
+def _run_native(
+    dataset: Graph,
+    checked: CheckedQuery,
+    bindings: dict[str, Identifier],
+    prefixes: dict[str, Any],
+    timeout: float | None,
+    max_rows: int,
+) -> Result:
+    outcome: dict[str, Any] = {}
+    stop = threading.Event()
+
+    def work() -> None:
+        # Everything the engine returns is made, used and dropped in this thread (pyoxigraph's result
+        # iterators must not be freed elsewhere); errors cross over without their traceback frames.
+        try:
+            outcome["result"] = _native_result(dataset, checked, bindings, prefixes, max_rows, stop)
+        except SyntaxError as exc:  # Oxigraph's parser disagreed with rdflib's
+            outcome["error"] = QuerySyntaxError(str(exc))
+        except Exception as exc:
+            outcome["error"] = exc.with_traceback(None)
+
+    worker = threading.Thread(target=work, name="shfz-graph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        stop.set()
+        raise QueryTimeout(f"query took longer than the time limit of {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    result: Result = outcome["result"]
+    return result
+
+
+def run(
+    dataset: Graph,
+    text: str,
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    allow_network: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Result:
+    """Check, then evaluate a query over a graph or dataset with pre-bound variables, time limit, row cap.
+
+    `bindings` maps variable names (without `?`) to rdflib terms; they are handed to the engine as
+    initial bindings, never pasted into the text. `timeout=None` means no limit.
+    """
+    if max_rows < 0:
+        raise ShfzError(f"max_rows must not be negative (got {max_rows})")
+    if timeout is not None and timeout <= 0:
+        raise ShfzError(f"timeout must be positive, or None for no limit (got {timeout})")
+    prefixes = dict(dataset.namespaces())
+    checked = check(text, allow_network=allow_network, prefixes=prefixes)
+    terms = _term_bindings(bindings)
+    if _has_own_engine(dataset.store) and _native_can_bind(checked, terms):
+        return _run_native(dataset, checked, terms, prefixes, timeout, max_rows)
+    return _run_rdflib(dataset, checked, terms, timeout, max_rows)
