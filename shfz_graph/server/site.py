@@ -1,0 +1,268 @@
+"""What every page needs to know about the graph: labels, links, kinds of things, search by label."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.results import shorten
+from shfz_graph.vocab import BASE, GRAPH_INFERRED, SHFZ
+
+__all__ = ["Hit", "Site", "TermView"]
+
+_LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
+_ALT_PROPS = (SKOS.altLabel,)
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class TermView:
+    """An RDF term as a page shows it: text, link, language or datatype, and whether it is only inferred."""
+
+    kind: str  # iri | literal | bnode
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+    local: bool = False
+    inferred: bool = False
+    iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result: a thing, its label and the label that matched."""
+
+    iri: str
+    label: str
+    matched: str
+    href: str
+    kind: str
+
+
+@dataclass
+class _Labels:
+    en: str | None = None
+    zh: str | None = None
+    other: str | None = None
+    all: list[str] = field(default_factory=list)
+
+
+class Site:
+    """Read-only facts about the loaded graph that pages share, computed once per app."""
+
+    def __init__(self, kg: KnowledgeGraph, *, base: str = BASE) -> None:
+        self.kg = kg
+        self.dataset = kg.dataset
+        self.base = base
+        self.asserted = [kg.graph(name) for name in kg.names if kg.graph(name).identifier != GRAPH_INFERRED]
+        self.graph_names = {str(kg.graph(name).identifier): name for name in kg.names}
+        self._labels: dict[Node, _Labels] = defaultdict(_Labels)
+        for prop in (*_LABEL_PROPS, *_ALT_PROPS):
+            for s, o in self.dataset.subject_objects(prop):
+                if isinstance(o, Literal):
+                    self._add_label(s, o, preferred=prop in _LABEL_PROPS)
+        self._kinds: dict[Node, list[Node]] = defaultdict(list)
+        for s, o in self.dataset.subject_objects(RDF.type):
+            self._kinds[s].append(o)
+
+    def _add_label(self, node: Node, literal: Literal, *, preferred: bool) -> None:
+        entry = self._labels[node]
+        text = str(literal)
+        if text not in entry.all:
+            entry.all.append(text)
+        if not preferred:
+            return
+        lang = (literal.language or "").lower()
+        if lang == "en" or lang.startswith("en-"):
+            entry.en = entry.en or text
+        elif lang.startswith("zh"):
+            entry.zh = entry.zh or text
+        else:
+            entry.other = entry.other or text
+
+    # -- labels and links ---------------------------------------------------------------------------
+
+    def label(self, node: Node) -> str:
+        """The English label of a thing, else any label, else a short form of its IRI."""
+        entry = self._labels.get(node)
+        if entry is not None:
+            text = entry.en or entry.other or entry.zh
+            if text:
+                return text
+        if isinstance(node, URIRef):
+            return self.short(str(node))
+        return str(node)
+
+    def label_zh(self, node: Node) -> str | None:
+        """The Chinese label of a thing, if the data has one."""
+        entry = self._labels.get(node)
+        return entry.zh if entry is not None else None
+
+    def short(self, iri: str) -> str:
+        """A compact form of an IRI: `zone:huangpu`-like prefixed name or the local path."""
+        short = shorten(iri)
+        if not short.startswith("<"):
+            return short
+        if iri.startswith(self.base):
+            return iri[len(self.base) :] or iri
+        return iri
+
+    def is_local(self, iri: str) -> bool:
+        """Whether this server serves the IRI (it is under the base)."""
+        return iri.startswith(self.base)
+
+    def href(self, iri: str) -> str:
+        """Where a link to the IRI points: the path on this server for our IRIs, else the IRI itself."""
+        if self.is_local(iri):
+            return "/" + iri[len(self.base) :]
+        return iri
+
+    def iri_for_path(self, path: str) -> str:
+        """The IRI a request path stands for (`id/zone/huangpu` -> `https://w3id.org/shfz/id/zone/huangpu`)."""
+        return self.base + path.lstrip("/")
+
+    def knows(self, iri: str) -> bool:
+        """Whether the IRI occurs in the graph (as subject, object, predicate or graph name)."""
+        node = URIRef(iri)
+        if iri in self.graph_names:
+            return True
+        if (node, None, None) in self.dataset or (None, None, node) in self.dataset:
+            return True
+        return (None, node, None) in self.dataset
+
+    def is_inferred(self, triple: tuple[Node, Node, Node]) -> bool:
+        """True when a triple is in the graph only because the reasoner derived it."""
+        return not any(triple in graph for graph in self.asserted)
+
+    def types(self, node: Node) -> list[Node]:
+        """The rdf:types of a thing (asserted and inferred)."""
+        return list(self._kinds.get(node, []))
+
+    def kind(self, iri: str) -> str:
+        """A coarse kind for colours: the path segment after `id/` (zone, district, ...) or `ontology`."""
+        if not self.is_local(iri):
+            return "external"
+        rest = iri[len(self.base) :]
+        if rest.startswith("id/"):
+            return rest.split("/")[1] if rest.count("/") >= 2 else "thing"
+        return rest.split("/")[0].split("#")[0] or "home"
+
+    def term(self, node: Node, *, inferred: bool = False) -> TermView:
+        """How a term reads and links on a page."""
+        if isinstance(node, URIRef):
+            iri = str(node)
+            return TermView(
+                "iri",
+                self.label(node),
+                href=self.href(iri),
+                local=self.is_local(iri),
+                inferred=inferred,
+                iri=iri,
+            )
+        if isinstance(node, Literal):
+            datatype = None
+            if node.datatype is not None and node.datatype != XSD.string:
+                datatype = self.short(str(node.datatype))
+            return TermView("literal", str(node), lang=node.language, datatype=datatype, inferred=inferred)
+        if isinstance(node, BNode):
+            return TermView("bnode", "(anonymous)", inferred=inferred)
+        return TermView("literal", str(node), inferred=inferred)
+
+    def predicate_term(self, predicate: URIRef) -> TermView:
+        """A property as a link: our terms to the ontology page, others to their own IRI."""
+        iri = str(predicate)
+        entry = self._labels.get(predicate)
+        text = entry.en if entry is not None and entry.en else self.short(iri)
+        return TermView("iri", text, href=self.href(iri), local=self.is_local(iri), iri=iri)
+
+    # -- things ------------------------------------------------------------------------------------
+
+    def instances(self, cls: URIRef, *, asserted_only: bool = True) -> list[URIRef]:
+        """IRIs typed `cls` (in the asserted graphs by default), sorted by label."""
+        graphs: Iterable[Graph] = self.asserted if asserted_only else [self.dataset]
+        found = {s for g in graphs for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef)}
+        return sorted(found, key=lambda n: self.label(n).lower())
+
+    def instances_with_subclasses(self, cls: URIRef) -> list[URIRef]:
+        """IRIs typed `cls` or any subclass of it (following rdfs:subClassOf in the data, not inference)."""
+        classes = {cls}
+        todo = [cls]
+        while todo:
+            current = todo.pop()
+            for sub in self.dataset.subjects(RDFS.subClassOf, current):
+                if isinstance(sub, URIRef) and sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        found = {s for c in classes for s in self.dataset.subjects(RDF.type, c) if isinstance(s, URIRef)}
+        return sorted(found, key=lambda n: self.label(n).lower())
+
+    def browse_groups(self) -> list[tuple[TermView, list[TermView]]]:
+        """Our classes that have instances in the data, each with its instances (asserted types only)."""
+        groups = []
+        classes = {o for g in self.asserted for o in g.objects(None, RDF.type) if isinstance(o, URIRef)}
+        for cls in sorted(classes, key=lambda c: self.label(c).lower()):
+            if not str(cls).startswith(str(SHFZ)):
+                continue
+            members = [m for m in self.instances(cls) if self.is_local(str(m))]
+            if members:
+                groups.append((self.predicate_term(cls), [self.term(m) for m in members]))
+        return groups
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def _candidates(self) -> Iterator[tuple[Node, str]]:
+        for node, entry in self._labels.items():
+            if isinstance(node, URIRef) and self.is_local(str(node)):
+                for text in entry.all:
+                    yield node, text
+
+    def search(self, query: str, *, limit: int = 20) -> list[Hit]:
+        """Things whose label (English, Chinese or alternative) or IRI contains the words, best first.
+
+        Falls back to close spellings (difflib) when nothing contains the text, so a typo still helps.
+        """
+        words = [w.lower() for w in _WORD.findall(query)]
+        if not words:
+            return []
+        scored: dict[Node, tuple[float, str]] = {}
+        for node, text in self._candidates():
+            haystack = (text + " " + str(node).rsplit("/", 1)[-1].replace("-", " ")).lower()
+            if all(w in haystack for w in words):
+                score = (
+                    3.0
+                    if text.lower() == query.lower()
+                    else 2.0
+                    if text.lower().startswith(words[0])
+                    else 1.0
+                )
+                if score > scored.get(node, (0.0, ""))[0]:
+                    scored[node] = (score, text)
+        if not scored:
+            texts: dict[str, list[Node]] = defaultdict(list)
+            for node, text in self._candidates():
+                texts[text.lower()].append(node)
+                slug = str(node).rsplit("/", 1)[-1].replace("-", " ").lower()
+                texts[slug].append(node)
+            for word in [query.lower(), *words]:
+                for close in difflib.get_close_matches(word, list(texts), n=limit, cutoff=0.6):
+                    for node in texts[close]:
+                        scored.setdefault(node, (0.5, close))
+                # also match single words of multi-word labels ("huangpuu" -> "Huangpu District")
+                for text_key, nodes in texts.items():
+                    if difflib.get_close_matches(word, text_key.split(), n=1, cutoff=0.75):
+                        for node in nodes:
+                            scored.setdefault(node, (0.4, text_key))
+        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], self.label(item[0]).lower()))
+        return [
+            Hit(str(node), self.label(node), matched, self.href(str(node)), self.kind(str(node)))
+            for node, (_, matched) in ranked[:limit]
+        ]

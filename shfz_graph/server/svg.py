@@ -1,0 +1,219 @@
+"""Charts and diagrams drawn on the server as inline SVG (no JavaScript, works offline)."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+__all__ = ["Bar", "Edge", "Node", "bar_chart", "neighbourhood"]
+
+#: Fill and stroke per kind of thing (the path segment after `id/`).
+PALETTE = {
+    "zone": ("#dbeafe", "#1d4ed8"),
+    "bonded-area": ("#e0e7ff", "#4338ca"),
+    "district": ("#dcfce7", "#15803d"),
+    "municipality": ("#dcfce7", "#15803d"),
+    "country": ("#dcfce7", "#15803d"),
+    "sector": ("#fef3c7", "#b45309"),
+    "site": ("#f3e8ff", "#7e22ce"),
+    "site-type": ("#f3e8ff", "#7e22ce"),
+    "initiative": ("#ffedd5", "#c2410c"),
+    "source": ("#f1f5f9", "#475569"),
+    "figure": ("#fce7f3", "#be185d"),
+    "ontology": ("#ecfeff", "#0e7490"),
+}
+_DEFAULT_COLOURS = ("#f8fafc", "#334155")
+
+
+def _colours(kind: str) -> tuple[str, str]:
+    return PALETTE.get(kind, _DEFAULT_COLOURS)
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough rendered width: wide (CJK) characters take a full em, others about 0.56 em."""
+    em = sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.6 for c in text)
+    return em * size
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """The text, cut with an ellipsis so that it fits `width` pixels."""
+    if _text_width(text, size) <= width:
+        return text
+    out = ""
+    for c in text:
+        if _text_width(out + c + "…", size) > width:
+            break
+        out += c
+    return out.rstrip() + "…"
+
+
+def _nice_step(maximum: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about `ticks` ticks up to `maximum`."""
+    if maximum <= 0:
+        return 1.0
+    raw = maximum / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power:
+            return float(factor * power)
+    return float(10 * power)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, value, the text to print at its end, whether the figure is approximate, a link."""
+
+    label: str
+    value: float
+    text: str
+    approximate: bool = False
+    href: str | None = None
+
+
+def _link(inner: str, href: str | None, title: str) -> str:
+    if not href:
+        return f"<g><title>{escape(title)}</title>{inner}</g>"
+    return f"<a href={quoteattr(href)}><title>{escape(title)}</title>{inner}</a>"
+
+
+def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) -> str:
+    """A horizontal bar chart; approximate values are hatched and the legend says so."""
+    row, top, label_w, value_w = 30, 34, 220, 110
+    plot_w = width - label_w - value_w - 20
+    height = top + row * len(bars) + (66 if any(b.approximate for b in bars) else 46)
+    maximum = max((b.value for b in bars), default=0.0)
+    step = _nice_step(maximum)
+    axis_max = step * math.ceil(maximum / step) if maximum > 0 else step
+
+    def x(value: float) -> float:
+        return label_w + plot_w * value / axis_max
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#bfdbfe"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#1d4ed8" stroke-width="2"/></pattern></defs>',
+        f'<text x="{label_w}" y="18" class="chart-caption" font-size="13" fill="#334155">'
+        f"{escape(title)}</text>",
+    ]
+    tick = 0.0
+    while tick <= axis_max + 1e-9:
+        tx = x(tick)
+        out.append(
+            f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{top + row * len(bars)}" '
+            'stroke="#e2e8f0" stroke-width="1"/>'
+            f'<text x="{tx:.1f}" y="{top + row * len(bars) + 16}" font-size="11" fill="#64748b" '
+            f'text-anchor="middle">{tick:g}</text>'
+        )
+        tick += step
+    if unit:
+        out.append(
+            f'<text x="{label_w + plot_w / 2:.1f}" y="{top + row * len(bars) + 32}" font-size="11" '
+            f'fill="#64748b" text-anchor="middle">{escape(unit)}</text>'
+        )
+    for i, bar in enumerate(bars):
+        y = top + i * row
+        fill = "url(#hatch)" if bar.approximate else "#1d4ed8"
+        bar_w = max(x(bar.value) - label_w, 1.0)
+        dash = ' stroke-dasharray="4 2"' if bar.approximate else ""
+        inner = (
+            f'<text x="{label_w - 8}" y="{y + 19}" font-size="13" fill="#0f172a" text-anchor="end">'
+            f"{escape(_fit(bar.label, label_w - 12, 13))}</text>"
+            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w:.1f}" height="{row - 10}" rx="3" fill="{fill}" '
+            f'stroke="#1d4ed8" stroke-width="1"{dash}/>'
+            f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 19}" font-size="12" fill="#334155">'
+            f"{escape(bar.text)}</text>"
+        )
+        out.append(_link(inner, bar.href, f"{bar.label}: {bar.text}"))
+    if any(b.approximate for b in bars):
+        ly = height - 8
+        out.append(
+            f'<rect x="{label_w}" y="{ly - 10}" width="14" height="12" fill="url(#hatch)" stroke="#1d4ed8" '
+            f'stroke-dasharray="4 2"/><text x="{label_w + 20}" y="{ly}" font-size="11" fill="#475569">'
+            "hatched: the source gives the figure as approximate (“about”)</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of a diagram: its label, kind (for colour) and link."""
+
+    label: str
+    kind: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A link between the centre and a neighbour, `out` (centre -> node) or `in` (node -> centre)."""
+
+    label: str
+    direction: str
+    node: Node
+
+
+def _box(node: Node, cx: float, cy: float, w: float, h: float, *, bold: bool = False) -> str:
+    fill, stroke = _colours(node.kind)
+    weight = ' font-weight="600"' if bold else ""
+    inner = (
+        f'<rect x="{cx - w / 2:.1f}" y="{cy - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if bold else 1.2}"/>'
+        f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="12" text-anchor="middle" fill="#0f172a"{weight}>'
+        f"{escape(_fit(node.label, w - 12, 12))}</text>"
+    )
+    return _link(inner, node.href, node.label)
+
+
+def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int = 1040) -> str:
+    """A thing in the middle, what it links to on the right and what links to it on the left."""
+    left = [e for e in edges if e.direction == "in"]
+    right = [e for e in edges if e.direction != "in"]
+    gap, box_h, node_w, centre_w = 34, 24, 250, 250
+    rows = max(len(left), len(right), 1)
+    height = rows * gap + 40 + (18 if more else 0)
+    mid_y = 20 + rows * gap / 2
+    cx = width / 2
+    lx, rx = 10 + node_w / 2, width - 10 - node_w / 2
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="diagram-title">',
+        f'<title id="diagram-title">Neighbourhood of {escape(centre.label)}</title>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/></marker></defs>',
+    ]
+    for side, items in (("in", left), ("out", right)):
+        column_top = mid_y - len(items) * gap / 2 + gap / 2
+        for i, edge in enumerate(items):
+            y = column_top + i * gap
+            if side == "out":
+                x1, x2 = cx + centre_w / 2, rx - node_w / 2
+                label_x, anchor = x2 - 6, "end"
+                arrow = ' marker-end="url(#arrow)"'
+            else:
+                x1, x2 = lx + node_w / 2, cx - centre_w / 2
+                label_x, anchor = x1 + 6, "start"
+                arrow = ' marker-end="url(#arrow)"'
+            y1, y2 = (mid_y, y) if side == "out" else (y, mid_y)
+            label_y = y - 5
+            out.append(
+                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#94a3b8" '
+                f'stroke-width="1.2"{arrow}/>'
+                f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="10.5" fill="#475569" '
+                f'text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f"{escape(_fit(edge.label, (rx - lx) / 2 - node_w / 2 - centre_w / 2 + 30, 10.5))}</text>"
+            )
+            out.append(_box(edge.node, lx if side == "in" else rx, y, node_w, box_h))
+    out.append(_box(centre, cx, mid_y, centre_w, box_h + 8, bold=True))
+    if more:
+        out.append(
+            f'<text x="{cx:.1f}" y="{height - 8:.0f}" font-size="11" fill="#64748b" text-anchor="middle">'
+            f"and {more} more link{'s' if more != 1 else ''}, listed below</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
