@@ -1,0 +1,70 @@
+"""The web server (the `server` extra): SPARQL 1.1 endpoint, dereferenceable IRIs, pages, named-query API.
+
+`create_app(kg)` gives the FastAPI app; `serve(kg, host=..., port=...)` runs it with uvicorn;
+`app_factory()` loads the graph and builds the app, for `uvicorn --factory shfz_graph.server:app_factory`.
+Importing this package is cheap and needs no extra; using it without the `server` extra raises
+`MissingExtraError` naming it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TYPE_CHECKING, Any
+
+from shfz_graph.errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from shfz_graph.graph import KnowledgeGraph
+    from shfz_graph.server.app import DEFAULT_MAX_BODY, create_app
+
+__all__ = ["DEFAULT_MAX_BODY", "app_factory", "create_app", "serve"]
+
+_EXTRA_MODULES = ("fastapi", "starlette", "jinja2", "anyio")
+
+
+def _app_module() -> Any:
+    """`shfz_graph.server.app`, or MissingExtraError if a dependency of the `server` extra is missing."""
+    for name in _EXTRA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise MissingExtraError("server", name) from exc
+    return importlib.import_module("shfz_graph.server.app")
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("create_app", "DEFAULT_MAX_BODY"):
+        return getattr(_app_module(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def serve(kg: KnowledgeGraph, *, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+    """Serve the graph with uvicorn until interrupted; `options` go to `create_app`."""
+    module = _app_module()
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise MissingExtraError("server", "uvicorn") from exc
+    app = module.create_app(kg, **options)
+    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("SHFZ_GRAPH_LOG_LEVEL", "info"))
+
+
+def app_factory() -> FastAPI:
+    """Load the graph with the defaults and build the app (for `uvicorn --factory`).
+
+    Settings come from the environment: `SHFZ_GRAPH_BASE_URL`, `SHFZ_GRAPH_TIMEOUT`, `SHFZ_GRAPH_MAX_ROWS`.
+    """
+    from shfz_graph.graph import load
+
+    options: dict[str, Any] = {}
+    if os.environ.get("SHFZ_GRAPH_BASE_URL"):
+        options["base_url"] = os.environ["SHFZ_GRAPH_BASE_URL"]
+    if os.environ.get("SHFZ_GRAPH_TIMEOUT"):
+        options["timeout"] = float(os.environ["SHFZ_GRAPH_TIMEOUT"])
+    if os.environ.get("SHFZ_GRAPH_MAX_ROWS"):
+        options["max_rows"] = int(os.environ["SHFZ_GRAPH_MAX_ROWS"])
+    app: FastAPI = _app_module().create_app(load(), **options)
+    return app

@@ -1,0 +1,192 @@
+"""The named queries as a REST API (`/api/queries`, `/api/queries/{name}`), its OpenAPI and our `/docs` page.
+
+FastAPI's own /docs loads Swagger UI from a CDN, which fails offline; this app serves `/openapi.json`
+(with one path per named query, grlc-style) and a server-rendered `/docs` page of its own instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from shfz_graph import __version__
+from shfz_graph.catalog import NamedQuery, Parameter
+from shfz_graph.results import GRAPH_KINDS
+from shfz_graph.server import formats
+from shfz_graph.server.context import ServerContext
+from shfz_graph.server.problems import HTTPProblem
+from shfz_graph.server.protocol import result_response
+from shfz_graph.server.render import render
+
+__all__ = ["install", "openapi_schema"]
+
+_RESERVED = ("format",)
+_XSD_SCHEMA = {
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "double": {"type": "number"},
+    "float": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "dateTime": {"type": "string", "format": "date-time"},
+}
+
+
+def _parameter_json(p: Parameter) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "kind": p.kind,
+        "description": p.describe(),
+        "required": p.required and p.default is None,
+        "default": p.default,
+        "enum": list(p.enum),
+    }
+
+
+def _query_json(q: NamedQuery, root: str) -> dict[str, Any]:
+    return {
+        "name": q.name,
+        "summary": q.summary,
+        "description": q.description,
+        "tags": list(q.tags),
+        "network": q.network,
+        "parameters": [_parameter_json(p) for p in q.parameters],
+        "url": f"{root}/api/queries/{q.name}",
+        "sparql": q.text,
+    }
+
+
+def _openapi_parameter(p: Parameter) -> dict[str, Any]:
+    schema: dict[str, Any] = dict(_XSD_SCHEMA.get(p.kind, {"type": "string"}))
+    if p.kind == "iri":
+        schema["format"] = "iri"
+    if p.enum:
+        schema["enum"] = list(p.enum)
+    if p.default is not None:
+        schema["default"] = p.default
+    return {
+        "name": p.name,
+        "in": "query",
+        "required": p.required and p.default is None,
+        "description": p.describe(),
+        "schema": schema,
+    }
+
+
+_RESULT_CONTENT = {
+    "application/sparql-results+json": {"schema": {"type": "object"}},
+    "text/csv": {"schema": {"type": "string"}},
+    "text/tab-separated-values": {"schema": {"type": "string"}},
+    "application/sparql-results+xml": {"schema": {"type": "string"}},
+}
+
+
+def openapi_schema(app: FastAPI, ctx: ServerContext) -> dict[str, Any]:
+    """The OpenAPI document: the app's routes plus one GET path per named query with its parameters."""
+    schema = get_openapi(
+        title="shfz-graph",
+        version=__version__,
+        description=(
+            "Linked data of the China (Shanghai) Pilot Free Trade Zone and its linked innovation zones: "
+            "a read-only SPARQL 1.1 endpoint, the named queries as a REST API, dereferenceable IRIs, "
+            "VoID and full dumps."
+        ),
+        routes=app.routes,
+    )
+    paths = schema.setdefault("paths", {})
+    format_parameter = {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "description": "json (default), csv, tsv or xml; overrides Accept",
+        "schema": {"type": "string", "enum": ["json", "csv", "tsv", "xml"]},
+    }
+    for q in sorted(ctx.queries.values(), key=lambda q: q.name):
+        paths[f"/api/queries/{q.name}"] = {
+            "get": {
+                "summary": q.summary or q.name,
+                "description": q.description or q.summary,
+                "operationId": f"query_{q.name.replace('-', '_')}",
+                "tags": ["Named queries"],
+                "parameters": [*(_openapi_parameter(p) for p in q.parameters), format_parameter],
+                "responses": {
+                    "200": {"description": "Query results", "content": _RESULT_CONTENT},
+                    "400": {"description": "A parameter is missing or not of its kind"},
+                    "403": {"description": "The query needs network access, which this server never allows"},
+                    "503": {"description": "The query took longer than the time limit"},
+                },
+            }
+        }
+    return schema
+
+
+def install(app: FastAPI, ctx: ServerContext) -> None:
+    """Add `/api/queries`, `/api/queries/{name}`, the OpenAPI document and the `/docs` page."""
+
+    def root(request: Request) -> str:
+        return str(request.base_url).rstrip("/")
+
+    @app.get("/api/queries", tags=["Named queries"], summary="List the named queries and their parameters")
+    async def list_queries(request: Request) -> JSONResponse:
+        queries = sorted(ctx.queries.values(), key=lambda q: q.name)
+        return JSONResponse([_query_json(q, root(request)) for q in queries])
+
+    @app.get(
+        "/api/queries/{name}",
+        tags=["Named queries"],
+        summary="Run a named query; parameters as ?name=value",
+        responses={200: {"content": _RESULT_CONTENT}},
+    )
+    async def run_named(request: Request, name: str) -> Response:
+        named = ctx.named(name)
+        values: dict[str, str] = {}
+        for param, value in request.query_params.multi_items():
+            if param in _RESERVED:
+                continue
+            if param in values:
+                raise HTTPProblem(400, f"parameter {param!r} is given more than once")
+            values[param] = value
+        bindings = named.bind(values)
+        result = await ctx.run_query(named.text, bindings)
+        graph = result.kind in GRAPH_KINDS
+        fmt_values = request.query_params.getlist("format")
+        key = formats.from_format_params(fmt_values, graph=graph)
+        if key is None:
+            offers = formats.GRAPH_OFFERS if graph else formats.RESULT_OFFERS
+            exclude = {formats.HTML} | ({"csv", "tsv"} if result.kind == "ASK" else set())
+            key = formats.negotiate(request.headers.get("accept"), offers, exclude=exclude)
+            if key is None:
+                raise HTTPProblem(406, "no acceptable format: use json, csv, tsv or xml")
+        return await ctx.in_thread(result_response, result, key)
+
+    def cached_openapi() -> dict[str, Any]:
+        return ctx.cached("openapi", lambda: openapi_schema(app, ctx))
+
+    app.openapi = cached_openapi  # type: ignore[method-assign]
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs(request: Request) -> Response:
+        schema = cached_openapi()
+        operations = []
+        for path, methods in schema.get("paths", {}).items():
+            for method, op in methods.items():
+                operations.append(
+                    {
+                        "path": path,
+                        "method": method.upper(),
+                        "summary": op.get("summary", ""),
+                        "description": op.get("description", ""),
+                        "tags": op.get("tags", []),
+                        "parameters": op.get("parameters", []),
+                    }
+                )
+        operations.sort(key=lambda o: (o["tags"][:1], o["path"], o["method"]))
+        named = [o for o in operations if o["path"].startswith("/api/queries/") and "{" not in o["path"]]
+        general = [o for o in operations if o not in named]
+        return render(
+            ctx.env, request, "docs.html", title="API", general=general, named=named, root=root(request)
+        )

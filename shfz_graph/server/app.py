@@ -1,0 +1,184 @@
+"""The app factory: one FastAPI app serving the SPARQL endpoint, the IRIs, the pages and the REST API."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shfz_graph import __version__
+from shfz_graph.errors import ShfzError, UnknownQueryError
+from shfz_graph.graph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, KnowledgeGraph
+from shfz_graph.server import api, pages, protocol
+from shfz_graph.server.context import ServerContext
+from shfz_graph.server.problems import HTTPProblem, status_of
+from shfz_graph.server.render import render
+from shfz_graph.vocab import BASE
+
+__all__ = ["DEFAULT_MAX_BODY", "BodyLimit", "create_app"]
+
+log = logging.getLogger("shfz_graph.server")
+
+DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: far more than any query needs
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+class BodyTooLarge(HTTPProblem):
+    """The request body is larger than the server accepts."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body too large (the limit is {limit} bytes)")
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over `max_body` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await PlainTextResponse("invalid Content-Length\n", status_code=400)(scope, receive, send)
+                    return
+                if declared > self.max_body:
+                    message = f"request body too large (the limit is {self.max_body} bytes)\n"
+                    await PlainTextResponse(message, status_code=413)(scope, receive, send)
+                    return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _wants_html(request: Request) -> bool:
+    return request.method == "GET" and protocol.prefers_html(request.headers.get("accept"))
+
+
+def _error_response(
+    request: Request, ctx: ServerContext, status: int, message: str, **extra: Any
+) -> Response:
+    headers = dict(extra.pop("headers", None) or {})
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"error": message, "status": status, **extra}, status_code=status, headers=headers
+        )
+    if _wants_html(request):
+        return render(
+            ctx.env,
+            request,
+            "error.html",
+            status=status,
+            headers=headers,
+            title=f"Error {status}",
+            message=message,
+            status_code=status,
+        )
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def create_app(
+    kg: KnowledgeGraph,
+    *,
+    base_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_body: int = DEFAULT_MAX_BODY,
+    queries_dir: Path | str | None = None,
+    query_threads: int = 8,
+) -> FastAPI:
+    """The ASGI app for a loaded graph (read only; the app never changes it).
+
+    `base_url`: the IRI prefix served at this server's root (default `https://w3id.org/shfz/`), so
+    `/id/zone/huangpu` serves `<https://w3id.org/shfz/id/zone/huangpu>`. `timeout` (seconds) and
+    `max_rows` limit every query; `max_body` limits request bodies (bytes); at most `query_threads`
+    queries run at once, each in a worker thread.
+    """
+    base = base_url or BASE
+    if not base.endswith("/"):
+        base += "/"
+    ctx = ServerContext(
+        kg,
+        base=base,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_body=max_body,
+        queries_dir=queries_dir,
+        query_threads=query_threads,
+    )
+    app = FastAPI(
+        title="shfz-graph",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.ctx = ctx
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        status = status_of(exc)
+        if status >= 500 and not isinstance(exc, HTTPProblem) and status != 503:
+            log.error("error while answering %s %s", request.method, request.url.path, exc_info=exc)
+            return _error_response(request, ctx, 500, "internal server error")
+        extra: dict[str, Any] = {}
+        if isinstance(exc, HTTPProblem) and exc.headers:
+            extra["headers"] = exc.headers
+        if isinstance(exc, UnknownQueryError):
+            extra["suggestions"] = exc.suggestions
+        return _error_response(request, ctx, status, str(exc), **extra)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        headers = dict(exc.headers or {})
+        return _error_response(request, ctx, exc.status_code, str(exc.detail), headers=headers)
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error while answering %s %s", request.method, request.url.path, exc_info=exc)
+        return PlainTextResponse("internal server error\n", status_code=500)
+
+    app.add_exception_handler(ShfzError, on_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+    async def browser_query_page(request: Request, text: str | None) -> Response:
+        return await pages.query_page(request, ctx, text=text)
+
+    protocol.install(app, ctx, browser_query_page)
+    api.install(app, ctx)
+    pages.install(app, ctx)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    pages.install_things(app, ctx)
+
+    app.add_middleware(BodyLimit, max_body=max_body)
+    app.add_middleware(  # outermost, so that refusals carry the CORS headers too
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        max_age=600,
+    )
+    return app

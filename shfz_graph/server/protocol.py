@@ -1,0 +1,257 @@
+"""The SPARQL 1.1 Protocol endpoint `/sparql`: queries only, guarded, with content negotiation.
+
+GET `?query=`, POST form-encoded `query=`, POST `application/sparql-query`. SELECT/ASK answer in SPARQL
+Results JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE in Turtle, JSON-LD, N-Triples or RDF/XML. The format comes
+from `format=` (or `output=`/`results=`, as SPARQLWrapper sends them) else from `Accept`. GET without a
+query answers with the Service Description (RDF) or, for a browser, the query page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+
+from shfz_graph.results import GRAPH_KINDS, Result
+from shfz_graph.server import formats
+from shfz_graph.server.context import ServerContext
+from shfz_graph.server.negotiation import choose
+from shfz_graph.server.problems import HTTPProblem
+from shfz_graph.server.void import count, service_description
+
+__all__ = ["QueryPage", "install", "prefers_html", "request_params"]
+
+QueryPage = Callable[[Request, str | None], Awaitable[Response]]
+
+_FORMAT_PARAMS = ("format", "output", "results")
+_DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+_POST_TYPES = "application/x-www-form-urlencoded or application/sparql-query"
+_ALL_MEDIA = [m for m, _ in formats.RESULT_OFFERS if m != "text/html"] + [
+    m for m, _ in formats.GRAPH_OFFERS if m != "text/html"
+]
+
+_PARAMETERS = [
+    {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL 1.1 query text"},
+    {
+        "name": "format",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "json, xml, csv, tsv (SELECT/ASK); turtle, json-ld, nt, xml (CONSTRUCT/DESCRIBE); "
+        "overrides Accept",
+    },
+]
+_RESPONSES = {
+    "200": {
+        "description": "Query results (or the Service Description when no query is given)",
+        "content": {
+            "application/sparql-results+json": {},
+            "application/sparql-results+xml": {},
+            "text/csv": {},
+            "text/tab-separated-values": {},
+            "text/turtle": {},
+            "application/ld+json": {},
+            "application/n-triples": {},
+            "application/rdf+xml": {},
+        },
+    },
+    "400": {"description": "Malformed query or request"},
+    "403": {"description": "Update, SERVICE, LOAD, FROM or dataset selection refused"},
+    "406": {"description": "No acceptable result format"},
+    "413": {"description": "Request body too large"},
+    "503": {"description": "The query took longer than the time limit"},
+}
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether the client (a browser) ranks HTML above every data format; ties go to data."""
+    return choose(accept, [*_ALL_MEDIA, "text/html"]) == "text/html"
+
+
+def _content_type(request: Request) -> tuple[str, str]:
+    """The media type (lower case, no parameters) and the charset of the request body."""
+    header = request.headers.get("content-type", "")
+    parts = [p.strip() for p in header.split(";")]
+    charset = "utf-8"
+    for param in parts[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    return parts[0].lower(), charset
+
+
+def _decode(body: bytes, charset: str) -> str:
+    try:
+        return body.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        raise HTTPProblem(400, f"the request body is not valid {charset} text") from None
+
+
+async def request_params(request: Request) -> list[tuple[str, str]]:
+    """The protocol parameters of a request: the URL's, plus a form body's or a query body's."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params
+    media_type, charset = _content_type(request)
+    if media_type == "application/sparql-update":
+        raise HTTPProblem(403, "SPARQL updates are not accepted: this endpoint is read-only")
+    body = await request.body()
+    if media_type == "application/x-www-form-urlencoded":
+        try:
+            return params + parse_qsl(_decode(body, charset), keep_blank_values=True, encoding=charset)
+        except LookupError:
+            raise HTTPProblem(400, f"unknown charset {charset!r}") from None
+    if media_type == "application/sparql-query":
+        if any(name == "query" for name, _ in params):
+            raise HTTPProblem(400, "a POST with a query body must not also have a query parameter in the URL")
+        return [*params, ("query", _decode(body, charset))]
+    if not media_type:
+        raise HTTPProblem(400, f"a POST needs a Content-Type: {_POST_TYPES}")
+    raise HTTPProblem(400, f"unsupported Content-Type {media_type!r} for a query: use {_POST_TYPES}")
+
+
+def _check_params(params: list[tuple[str, str]]) -> str | None:
+    """The query text, after refusing updates, repeated queries and dataset selection."""
+    if any(name == "update" for name, _ in params):
+        raise HTTPProblem(403, "SPARQL updates are not accepted: this endpoint is read-only")
+    queries = [value for name, value in params if name == "query"]
+    if len(queries) > 1:
+        raise HTTPProblem(400, f"give exactly one query parameter (got {len(queries)})")
+    dataset = sorted({name for name, _ in params if name in _DATASET_PARAMS})
+    if dataset:
+        raise HTTPProblem(
+            403,
+            f"{' and '.join(dataset)} not accepted: the default graph is the union of all named graphs; "
+            "use GRAPH <...> { } patterns to query one of them",
+        )
+    if not queries:
+        return None
+    if not queries[0].strip():
+        raise HTTPProblem(400, "the query is empty")
+    return queries[0]
+
+
+def _format_values(params: list[tuple[str, str]]) -> list[str]:
+    return [value for name, value in params if name in _FORMAT_PARAMS and value.strip()]
+
+
+def _unacceptable(
+    accept: str | None, offers: tuple[tuple[str, str], ...], what: str, exclude: set[str] | None = None
+) -> HTTPProblem:
+    skip = {formats.HTML} | (exclude or set())
+    available = ", ".join(dict.fromkeys(m for m, k in offers if k not in skip))
+    return HTTPProblem(
+        406, f"cannot answer a {what} with any type in Accept: {accept!r}; available: {available}"
+    )
+
+
+def _result_format(result: Result, accept: str | None, format_values: list[str]) -> str:
+    graph = result.kind in GRAPH_KINDS
+    key = formats.from_format_params(format_values, graph=graph)
+    exclude = {formats.HTML}
+    if result.kind == "ASK":
+        exclude |= {"csv", "tsv"}
+    if key is not None and key in exclude:
+        raise HTTPProblem(406, f"an {result.kind} result has no {key.upper()} form; use json or xml")
+    if key is None:
+        offers = formats.GRAPH_OFFERS if graph else formats.RESULT_OFFERS
+        key = formats.negotiate(accept, offers, exclude=exclude)
+        if key is None:
+            raise _unacceptable(accept, offers, f"{result.kind} query", exclude)
+    return key
+
+
+def result_response(result: Result, key: str) -> Response:
+    """The HTTP answer for a query result in format `key` (SPARQL results or RDF)."""
+    if result.kind in GRAPH_KINDS:
+        body = result.to_rdf(key)
+        media_type = formats.RDF_CONTENT_TYPES[key]
+    else:
+        body = result.serialize(key)
+        media_type = formats.RESULT_CONTENT_TYPES[key]
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers["X-Result-Truncated"] = f"true; cut at {len(result)} rows"
+    return Response(body.encode("utf-8"), media_type=media_type, headers=headers)
+
+
+def endpoint_url(request: Request) -> str:
+    """The absolute URL of `/sparql` on the host the client used."""
+    return str(request.base_url).rstrip("/") + "/sparql"
+
+
+def install(app: FastAPI, ctx: ServerContext, query_page: QueryPage) -> None:
+    """Add `/sparql` (GET, POST; 405 for the other methods) to the app."""
+
+    async def answer(request: Request) -> Response:
+        params = await request_params(request)
+        text = _check_params(params)
+        format_values = _format_values(params)
+        accept = request.headers.get("accept")
+        if text is None:
+            if request.method == "POST":
+                raise HTTPProblem(400, "no query: send query=... (form) or a SPARQL query body")
+            return await service(request, accept, format_values)
+        if not format_values and prefers_html(accept):
+            return await query_page(request, text)
+        result = await ctx.run_query(text)
+        key = _result_format(result, accept, format_values)
+        return await ctx.in_thread(result_response, result, key)
+
+    async def service(request: Request, accept: str | None, format_values: list[str]) -> Response:
+        key = formats.from_format_params(format_values, graph=True)
+        if key is None:
+            key = formats.negotiate(accept, formats.GRAPH_OFFERS)
+            if key is None:
+                raise _unacceptable(accept, formats.GRAPH_OFFERS, "service description request")
+        if key == formats.HTML:
+            return await query_page(request, None)
+        counts = await ctx.in_thread(ctx.cached, "counts", lambda: count(ctx.kg, uri_space=ctx.base))
+        endpoint = endpoint_url(request)
+        void_url = str(request.base_url).rstrip("/") + "/.well-known/void"
+        graph = service_description(counts, endpoint=endpoint, void_url=void_url)
+        body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
+        return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})
+
+    @app.get(
+        "/sparql",
+        name="sparql_get",
+        summary="SPARQL 1.1 Protocol: query by GET",
+        tags=["SPARQL"],
+        openapi_extra={"parameters": _PARAMETERS},
+        responses=_RESPONSES,  # type: ignore[arg-type]
+    )
+    async def sparql_get(request: Request) -> Response:
+        return await answer(request)
+
+    @app.post(
+        "/sparql",
+        name="sparql_post",
+        summary="SPARQL 1.1 Protocol: query by POST (form-encoded or application/sparql-query)",
+        tags=["SPARQL"],
+        openapi_extra={
+            "parameters": _PARAMETERS[1:],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+                    },
+                    "application/sparql-query": {"schema": {"type": "string"}},
+                },
+            },
+        },
+        responses=_RESPONSES,  # type: ignore[arg-type]
+    )
+    async def sparql_post(request: Request) -> Response:
+        return await answer(request)
+
+    @app.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+    async def sparql_other(request: Request) -> Response:
+        raise HTTPProblem(
+            405,
+            f"{request.method} is not allowed: this endpoint answers queries (GET, POST) and is read-only",
+            headers={"Allow": "GET, HEAD, POST, OPTIONS"},
+        )
