@@ -50,3 +50,116 @@ def kg_owlrl(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     graph = load(reasoner="owlrl", cache_dir=kg_cache_dir)
     yield graph
     graph.close()
+
+
+# -- a real triple store: the Oxigraph server (remote.py, linking.py) -----------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+
+def oxigraph_command() -> str | None:
+    """The `oxigraph` server command: beside this Python (a venv's bin/), else on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (asked from the kernel, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class OxigraphServer:
+    """A running `oxigraph serve` on 127.0.0.1: its base URL and the SPARQL / Graph Store endpoints."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def query(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update(self) -> str:
+        return self.url + "/update"
+
+    @property
+    def store(self) -> str:
+        return self.url + "/store"
+
+    def stop(self) -> None:
+        """Stop this server (only the process this fixture started)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_oxigraph(command: str, location: Path, *, union_default_graph: bool = True) -> OxigraphServer:
+    """Start `oxigraph serve --location DIR --bind 127.0.0.1:PORT` and wait until it answers a query."""
+    port = free_port()
+    args = [command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        args.append("--union-default-graph")
+    log = location.with_suffix(".log")
+    with log.open("wb") as sink:
+        process = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT)
+    server = OxigraphServer(f"http://127.0.0.1:{port}", process)
+    probe = urllib.request.Request(
+        f"{server.query}?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}
+    )
+    deadline = time.monotonic() + 15
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"oxigraph serve exited with {process.returncode}: {log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(probe, timeout=1) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            pytest.fail(f"oxigraph serve did not answer on port {port} within 15 s")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., OxigraphServer]]:
+    """A factory of Oxigraph servers, each on a free loopback port with its own temporary folder; all are
+    stopped when the module's tests are done. Skipped (with the reason shown) when the `oxigraph` command is
+    missing, except under CI (env CI set), where that is a failure."""
+    command = oxigraph_command()
+    if command is None:
+        reason = "the `oxigraph` server command is not installed (pip install oxigraph)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    started: list[OxigraphServer] = []
+
+    def start(*, union_default_graph: bool = True) -> OxigraphServer:
+        server = start_oxigraph(
+            command, tmp_path_factory.mktemp("oxigraph"), union_default_graph=union_default_graph
+        )
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
