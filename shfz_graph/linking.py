@@ -1,0 +1,630 @@
+"""Propose links from our things to Wikidata items, and record them with their provenance.
+
+`propose_links(kg, endpoint)` looks our districts, sites, bonded areas, the municipality and our
+government bodies up by their English and Chinese labels at a Wikidata-shaped SPARQL endpoint, and keeps
+an item only if it lies in Shanghai (a `wdt:P131` chain to Q8686, or an organisation's seat or
+jurisdiction there) and has a type that fits our class (`wdt:P31/wdt:P279*` to a class of
+:data:`DEFAULT_TARGETS`). Each kept candidate gets a score from how its labels matched:
+
+    our label      their label     weight
+    preferred      rdfs:label      0.9
+    preferred      skos:altLabel   0.8
+    alternative    rdfs:label      0.8
+    alternative    skos:altLabel   0.7
+
+the best weight, plus 0.1 when labels in both English and Chinese agree (at most 1.0), divided by the
+number of items that pass for the same thing of ours (an ambiguous match goes to review).
+
+`write_links(candidates, out, review=..., threshold=...)` records each candidate at or above the
+threshold in `out` (normally `data/links.ttl`) the way the hand-checked links are recorded: a reified
+`rdf:Statement` (`link:<slug>`) with `shfz:linkStatus "proposed"`, sources (`dcterms:source` and
+`prov:wasDerivedFrom` `source:wikidata`), its score (`sssom:confidence`), method
+(`sssom:mapping_justification semapv:LexicalMatching`), date (`dcterms:created`) and
+`prov:wasGeneratedBy` an activity that `prov:used` the endpoint and the query (an entity whose
+`prov:value` is the SPARQL text). As the shapes require, a proposed link is not asserted as a
+`skos:exactMatch` triple until a person verifies it (sets the status to "verified" and adds the triple).
+Candidates below the threshold go to the review file (SSSOM TSV), not to the data. The proposed links
+live in one generated block at the end of the file; everything outside it (the verified links, comments)
+is kept byte for byte, a link already in the block keeps its record (and date), a thing with a
+hand-curated link to Wikidata is never proposed again, and a second run with the same answers changes
+nothing. Files are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
+
+from shfz_graph import __version__, remote
+from shfz_graph.errors import InputError, ParameterError, RemoteError
+from shfz_graph.vocab import ID, SCHEMA, SHFZ
+
+if TYPE_CHECKING:
+    from shfz_graph.graph import KnowledgeGraph
+
+__all__ = [
+    "DEFAULT_TARGETS",
+    "DEFAULT_THRESHOLD",
+    "WD",
+    "WD_SHANGHAI",
+    "Candidate",
+    "LinkTarget",
+    "WriteReport",
+    "candidate_query",
+    "propose_links",
+    "write_links",
+]
+
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+LINK = Namespace(str(ID) + "link/")
+LINK_ACTIVITY = Namespace(str(ID) + "link-activity/")
+LINK_QUERY = Namespace(str(ID) + "link-query/")
+SOURCE_WIKIDATA = URIRef(str(ID) + "source/wikidata")
+_WIKIDATA_DESCRIPTION = (
+    "The open knowledge graph whose items, with their labels, places (P131) and types (P31/P279), "
+    "proposed links rest on."
+)
+
+#: Shanghai in Wikidata (a verified link, see data/links.ttl): candidates must lie in it.
+WD_SHANGHAI = WD["Q8686"]
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_BATCH = 40  # labels per query
+
+_PLACE = "wdt:P131+"
+_ORGANISATION = "(wdt:P131|wdt:P159|wdt:P1001)/wdt:P131*"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Which things of ours to link (`cls`), which Wikidata classes fit them (`types`, QIDs, matched
+    through `wdt:P31/wdt:P279*`), and the property path from a candidate to Shanghai (`within`)."""
+
+    cls: URIRef
+    types: tuple[str, ...]
+    within: str = _PLACE
+
+
+#: The small, explicit type table. QIDs: Q1065118 district of China, Q1208802 direct-administered
+#: municipality, Q515 city, Q2221906 geographic location, Q618123 geographical feature, Q811979
+#: architectural structure, Q56061 administrative territorial entity, Q327333 government agency,
+#: Q43229 organization. Sites and bonded areas get broad classes (their Wikidata classes vary); the
+#: label, the place and the type must all agree.
+DEFAULT_TARGETS: tuple[LinkTarget, ...] = (
+    LinkTarget(SHFZ.Municipality, ("Q1208802", "Q515"), "wdt:P131*"),
+    LinkTarget(SHFZ.District, ("Q1065118",)),
+    LinkTarget(SHFZ.Site, ("Q2221906", "Q618123", "Q811979")),
+    LinkTarget(SHFZ.ComprehensiveBondedArea, ("Q2221906", "Q56061")),
+    LinkTarget(SHFZ.GovernmentBody, ("Q327333", "Q43229"), _ORGANISATION),
+)
+
+_WEIGHTS = {("pref", "label"): 0.9, ("pref", "alt"): 0.8, ("alt", "label"): 0.8, ("alt", "alt"): 0.7}
+_BOTH_LANGUAGES_BONUS = 0.1
+_OUR_LABELS = {RDFS.label: "pref", SKOS.prefLabel: "pref", SKOS.altLabel: "alt"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed link: our `subject` is the Wikidata `item`, with a score and the evidence for it."""
+
+    subject: URIRef
+    subject_label: str
+    target: URIRef  # our class
+    item: URIRef
+    item_label: str
+    score: float
+    matches: tuple[str, ...]  # e.g. '"Huangpu District"@en = rdfs:label'
+    endpoint: str
+    query: str
+
+    @property
+    def qid(self) -> str:
+        """The item's Wikidata id (`Q...`)."""
+        return str(self.item).removeprefix(str(WD))
+
+
+# -- proposing ------------------------------------------------------------------------------------------
+
+
+def _lang_group(lang: str | None) -> str | None:
+    """ "en" or "zh" (Simplified or unspecified Chinese) for labels we match on, else None."""
+    tag = (lang or "").lower()
+    if tag == "en":
+        return "en"
+    if tag in ("zh", "zh-hans", "zh-cn"):
+        return "zh"
+    return None
+
+
+def _variants(label: Literal) -> list[Literal]:
+    """The labels to look for: English as is, Chinese as `@zh-hans` and `@zh`."""
+    group = _lang_group(label.language)
+    if group == "en":
+        return [Literal(str(label), lang="en")]
+    if group == "zh":
+        return [Literal(str(label), lang="zh-hans"), Literal(str(label), lang="zh")]
+    return []
+
+
+def _linked_subjects(graphs: Iterable[Graph]) -> set[Node]:
+    """Things that already have a hand-verified link to a Wikidata item."""
+    found: set[Node] = set()
+    for graph in graphs:
+        for statement in graph.subjects(SHFZ.linkStatus, Literal("verified")):
+            target = graph.value(statement, RDF.object)
+            subject = graph.value(statement, RDF.subject)
+            if subject is not None and str(target).startswith(str(WD)):
+                found.add(subject)
+    return found
+
+
+def candidate_query(target: LinkTarget, labels: Sequence[Literal], *, within: URIRef = WD_SHANGHAI) -> str:
+    """The SPARQL that looks up items by exact label and says whether each lies `within` and has a
+    fitting type (both as booleans, so that a rejection can be explained)."""
+    values = " ".join(remote.sparql_term(label) for label in labels)
+    types = " ".join(f"wd:{qid}" for qid in target.types)
+    return (
+        "PREFIX wd: <http://www.wikidata.org/entity/>\n"
+        "PREFIX wdt: <http://www.wikidata.org/prop/direct/>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT DISTINCT ?label ?item ?via ?inPlace ?typed WHERE {\n"
+        f"  VALUES ?label {{ {values} }}\n"
+        '  { ?item rdfs:label ?label . BIND("label" AS ?via) }\n'
+        "  UNION\n"
+        '  { ?item skos:altLabel ?label . BIND("alt" AS ?via) }\n'
+        f"  BIND(EXISTS {{ ?item {target.within} {remote.sparql_term(within)} }} AS ?inPlace)\n"
+        f"  BIND(EXISTS {{ VALUES ?type {{ {types} }} ?item wdt:P31/wdt:P279* ?type }} AS ?typed)\n"
+        "}\n"
+    )
+
+
+def propose_links(
+    kg: KnowledgeGraph,
+    endpoint: str = remote.WIKIDATA_SPARQL,
+    *,
+    targets: Sequence[LinkTarget] = DEFAULT_TARGETS,
+    within: URIRef = WD_SHANGHAI,
+    timeout: float = remote.DEFAULT_TIMEOUT,
+    retries: int = remote.DEFAULT_RETRIES,
+    auth: remote.Auth | str | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> list[Candidate]:
+    """Candidate Wikidata items for our things, scored, sorted by subject then score (best first).
+
+    Things with a hand-verified Wikidata link are skipped. Only candidates in `within` and of a fitting
+    type are returned; decide with `write_links` which go to the data and which to review.
+    """
+    if batch_size <= 0:
+        raise ParameterError("batch_size must be positive")
+    dataset = kg.dataset
+    skip = _linked_subjects([dataset])
+    candidates: list[Candidate] = []
+    for target in targets:
+        ours: dict[tuple[str, str], list[tuple[URIRef, str]]] = defaultdict(list)
+        english: dict[URIRef, str] = {}
+        for subject in sorted({s for s in dataset.subjects(RDF.type, target.cls) if isinstance(s, URIRef)}):
+            if subject in skip:
+                continue
+            for predicate, kind in _OUR_LABELS.items():
+                for label in dataset.objects(subject, predicate):
+                    if not isinstance(label, Literal):
+                        continue
+                    if label.language == "en" and kind == "pref":
+                        english.setdefault(subject, str(label))
+                    for variant in _variants(label):
+                        key = (str(variant), (variant.language or "").lower())
+                        if (subject, kind) not in ours[key]:
+                            ours[key].append((subject, kind))
+        labels = sorted((Literal(text, lang=lang) for text, lang in ours), key=lambda lit: lit.n3())
+        evidence: dict[tuple[URIRef, URIRef], set[tuple[str, str, str, str]]] = defaultdict(set)
+        queries: dict[tuple[URIRef, URIRef], str] = {}
+        for start in range(0, len(labels), batch_size):
+            text = candidate_query(target, labels[start : start + batch_size], within=within)
+            result = remote.query(
+                endpoint, text, timeout=timeout, retries=retries, auth=auth, max_rows=100_000
+            )
+            for row in result.rows:
+                matched, item, via = row.get("label"), row.get("item"), row.get("via")
+                if not (isinstance(matched, Literal) and isinstance(item, URIRef)):
+                    raise RemoteError(f"link: {endpoint} answered a row without ?label or ?item")
+                if not (_true(row.get("inPlace")) and _true(row.get("typed"))):
+                    continue
+                key = (str(matched), (matched.language or "").lower())
+                for subject, kind in ours.get(key, []):
+                    evidence[(subject, item)].add((kind, str(via), str(matched), key[1]))
+                    queries.setdefault((subject, item), text)
+        per_subject: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for subject, item in evidence:
+            per_subject[subject].append(item)
+        for (subject, item), found in sorted(evidence.items()):
+            candidates.append(
+                Candidate(
+                    subject=subject,
+                    subject_label=english.get(subject, str(subject)),
+                    target=target.cls,
+                    item=item,
+                    item_label=_best_label(found),
+                    score=_score(found, len(per_subject[subject])),
+                    matches=tuple(sorted(_describe(m) for m in found)),
+                    endpoint=endpoint,
+                    query=queries[(subject, item)],
+                )
+            )
+    candidates.sort(key=lambda c: (str(c.subject), -c.score, str(c.item)))
+    return candidates
+
+
+def _true(term: Node | None) -> bool:
+    return isinstance(term, Literal) and str(term).lower() in ("true", "1")
+
+
+def _score(found: set[tuple[str, str, str, str]], rivals: int) -> float:
+    best = max(_WEIGHTS.get((ours, theirs), 0.0) for ours, theirs, _, _ in found)
+    groups = {_lang_group(lang) for _, _, _, lang in found}
+    if len(groups) > 1:
+        best += _BOTH_LANGUAGES_BONUS
+    return round(min(best, 1.0) / max(rivals, 1), 2)
+
+
+def _best_label(found: set[tuple[str, str, str, str]]) -> str:
+    """The matched label to show: an English `rdfs:label` first."""
+    ranked = sorted(found, key=lambda m: (m[1] != "label", _lang_group(m[3]) != "en", m[2]))
+    return ranked[0][2]
+
+
+def _describe(match: tuple[str, str, str, str]) -> str:
+    ours, theirs, text, lang = match
+    property_name = "rdfs:label" if theirs == "label" else "skos:altLabel"
+    which = "preferred" if ours == "pref" else "alternative"
+    return f"{Literal(text, lang=lang).n3()} = {property_name} (our {which} label)"
+
+
+# -- writing --------------------------------------------------------------------------------------------
+
+BEGIN = "# >>> shfz-graph link: proposed links (generated; review them, then mark them verified) >>>"
+END = "# <<< shfz-graph link <<<"
+
+_PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "shfz": str(SHFZ),
+    "link": str(LINK),
+    "linkactivity": str(LINK_ACTIVITY),
+    "linkquery": str(LINK_QUERY),
+    "wd": str(WD),
+    "sssom": str(SSSOM),
+    "semapv": str(SEMAPV),
+    "source": str(ID) + "source/",
+    "schema": str(SCHEMA),
+}
+_STATEMENT_ORDER = [
+    RDF.type,
+    RDF.subject,
+    RDF.predicate,
+    RDF.object,
+    SKOS.note,
+    SHFZ.linkStatus,
+    SSSOM.confidence,
+    SSSOM.mapping_justification,
+    PROV.wasGeneratedBy,
+    PROV.wasDerivedFrom,
+    DCTERMS.source,
+    DCTERMS.created,
+]
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?")
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What `write_links` did: links added to the data, already there, skipped, sent to review."""
+
+    added: tuple[Candidate, ...]
+    present: tuple[Candidate, ...]
+    curated: tuple[Candidate, ...]
+    review: tuple[Candidate, ...]
+    changed: bool
+
+
+def _slug(subject: URIRef) -> str:
+    text = str(subject)
+    if text.startswith(str(ID)):
+        return re.sub(r"[^a-z0-9]+", "-", text[len(str(ID)) :].lower()).strip("-")
+    return "x-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def _statement(candidate: Candidate) -> URIRef:
+    """The IRI of the reified statement that records a candidate link."""
+    return LINK[f"{_slug(candidate.subject)}-wikidata-{candidate.qid.lower()}"]
+
+
+def _record(graph: Graph, candidate: Candidate, today: dt.date) -> None:
+    """Add the reified, provenance-carrying statement of a proposed link to `graph`.
+
+    The link itself is not asserted: the shapes allow a `skos:exactMatch` triple only for a verified link.
+    """
+    statement = _statement(candidate)
+    query_entity = LINK_QUERY[_digest(candidate.query)]
+    activity = LINK_ACTIVITY[_digest(candidate.endpoint, candidate.query)]
+    evidence = "; ".join(candidate.matches)
+    note = (
+        f"Proposed by shfz-graph link: {evidence}; in Shanghai and of a fitting type at "
+        f"{candidate.endpoint}. Check it; to accept it, set the status to verified and assert the link."
+    )
+    for triple in (
+        (statement, RDF.type, RDF.Statement),
+        (statement, RDF.type, PROV.Entity),
+        (statement, RDF.subject, candidate.subject),
+        (statement, RDF.predicate, SKOS.exactMatch),
+        (statement, RDF.object, candidate.item),
+        (statement, SKOS.note, Literal(note, lang="en")),
+        (statement, SHFZ.linkStatus, Literal("proposed")),
+        (statement, SSSOM.confidence, Literal(repr(candidate.score), datatype=XSD.double)),
+        (statement, SSSOM.mapping_justification, SEMAPV.LexicalMatching),
+        (statement, PROV.wasGeneratedBy, activity),
+        (statement, PROV.wasDerivedFrom, SOURCE_WIKIDATA),
+        (statement, DCTERMS.source, SOURCE_WIKIDATA),
+        (statement, DCTERMS.created, Literal(today.isoformat(), datatype=XSD.date)),
+        (activity, RDF.type, PROV.Activity),
+        (activity, RDFS.label, Literal("shfz-graph link: label look-up in Wikidata", lang="en")),
+        (activity, PROV.used, URIRef(candidate.endpoint)),
+        (activity, PROV.used, query_entity),
+        (query_entity, RDF.type, PROV.Entity),
+        (query_entity, DCTERMS.format, Literal("application/sparql-query")),
+        (query_entity, PROV.value, Literal(candidate.query)),
+        (SOURCE_WIKIDATA, RDF.type, SHFZ.SourceDocument),
+        (SOURCE_WIKIDATA, RDFS.label, Literal("Wikidata", lang="en")),
+        (SOURCE_WIKIDATA, SKOS.prefLabel, Literal("Wikidata", lang="en")),
+        (SOURCE_WIKIDATA, DCTERMS.type, Literal("knowledge graph")),
+        (SOURCE_WIKIDATA, SCHEMA.url, URIRef("https://www.wikidata.org/")),
+        (SOURCE_WIKIDATA, DCTERMS.description, Literal(_WIKIDATA_DESCRIPTION, lang="en")),
+    ):
+        graph.add(triple)
+
+
+def _split(text: str, path: Path) -> tuple[str, str, str]:
+    """(before, block, after) of a links file; the block is between the BEGIN and END lines."""
+    lines = text.splitlines(keepends=True)
+    begins = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == END]
+    if not begins and not ends:
+        return text, "", ""
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        line = (begins or ends)[0] + 1
+        raise InputError(
+            "the generated block of proposed links is damaged (BEGIN/END lines)", path=path, line=line
+        )
+    b, e = begins[0], ends[0]
+    return "".join(lines[:b]), "".join(lines[b + 1 : e]), "".join(lines[e + 1 :])
+
+
+def _parse_turtle(text: str, path: Path) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib's Turtle parser raises BadSyntax and others
+        raise InputError(f"Turtle syntax error: {' '.join(str(exc).split())[:300]}", path=path) from None
+    return graph
+
+
+def _name(term: Node) -> str:
+    """A term in Turtle: a prefixed name where one reads well, else the N-Triples form."""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            local = text[len(namespace) :]
+            if text.startswith(namespace) and _PN_LOCAL.fullmatch(local):
+                return f"{prefix}:{local}"
+        return remote.sparql_term(term)
+    if isinstance(term, Literal):
+        value = str(term)
+        body = f'"""{_long_string(value)}"""' if "\n" in value else Literal(value).n3()
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{body}^^{_name(term.datatype)}"
+        return body
+    raise InputError(f"cannot write {term!r} in the block of proposed links")
+
+
+def _long_string(value: str) -> str:
+    """The inside of a Turtle `\"\"\"` string: backslashes and CRs escaped, and a quote only where it would
+    close the string (before another quote, or last)."""
+    out = []
+    for i, c in enumerate(value):
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == '"' and (i == len(value) - 1 or value[i + 1] == '"'):
+            out.append('\\"')
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _render(graph: Graph) -> str:
+    """The block's graph as Turtle, in a fixed order: each link before its statement, then the rest."""
+    out = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in _PREFIXES.items()]
+    done: set[tuple[Node, Node, Node]] = set()
+
+    def describe(subject: Node, order: Sequence[Node]) -> None:
+        triples = sorted(graph.predicate_objects(subject), key=lambda po: (po[0].n3(), po[1].n3()))
+        by_predicate: dict[Node, list[Node]] = defaultdict(list)
+        for p, o in triples:
+            if (subject, p, o) not in done:
+                by_predicate[p].append(o)
+                done.add((subject, p, o))
+        if not by_predicate:
+            return
+        ranked = sorted(by_predicate, key=lambda p: (order.index(p) if p in order else len(order), p.n3()))
+        parts = []
+        for p in ranked:
+            objects = " , ".join(_name(o) for o in by_predicate[p])
+            parts.append(f"    {'a' if p == RDF.type else _name(p)} {objects}")
+        out.append("")
+        out.append(_name(subject))
+        out.append(" ;\n".join(parts) + " .")
+
+    statements = sorted(set(graph.subjects(RDF.type, RDF.Statement)), key=lambda n: n.n3())
+    for statement in statements:
+        s, p, o = (graph.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if s is not None and p is not None and o is not None and (s, p, o) in graph and (s, p, o) not in done:
+            out.append("")
+            out.append(f"{_name(s)} {_name(p)} {_name(o)} .")
+            done.add((s, p, o))
+        describe(statement, _STATEMENT_ORDER)
+    for subject in sorted(set(graph.subjects()), key=lambda n: n.n3()):
+        describe(subject, [RDF.type])
+    return "\n".join(out) + "\n"
+
+
+def _hand_curated(before: Graph, block: Graph) -> set[Node]:
+    """Things with a Wikidata link outside the generated block, or a verified one anywhere."""
+    found = _linked_subjects([before, block])
+    for predicate in (SKOS.exactMatch, SKOS.closeMatch):
+        found.update(s for s, o in before.subject_objects(predicate) if str(o).startswith(str(WD)))
+    for statement, subject in before.subject_objects(RDF.subject):
+        if str(before.value(statement, RDF.object)).startswith(str(WD)):
+            found.add(subject)
+    return found
+
+
+def _review_tsv(candidates: Sequence[Candidate]) -> str:
+    """Candidates below the threshold as SSSOM TSV (sorted; no date, so reruns give the same bytes)."""
+    header = [
+        "# curie_map:",
+        f"#   wd: {WD}",
+        f"#   skos: {SKOS}",
+        f"#   semapv: {SEMAPV}",
+        f"#   shfzid: {ID}",
+        "# mapping_set_id: https://w3id.org/shfz/id/link-review",
+        "# license: https://creativecommons.org/licenses/by/4.0/",
+        f"# mapping_tool: shfz-graph {__version__}",
+    ]
+    columns = [
+        "subject_id",
+        "subject_label",
+        "predicate_id",
+        "object_id",
+        "object_label",
+        "mapping_justification",
+        "confidence",
+        "comment",
+    ]
+    rows = []
+    for c in sorted(candidates, key=lambda c: (str(c.subject), -c.score, str(c.item))):
+        subject = str(c.subject)
+        subject_id = "shfzid:" + subject[len(str(ID)) :] if subject.startswith(str(ID)) else subject
+        fields = [
+            subject_id,
+            c.subject_label,
+            "skos:exactMatch",
+            f"wd:{c.qid}",
+            c.item_label,
+            "semapv:LexicalMatching",
+            repr(c.score),
+            "; ".join(c.matches),
+        ]
+        rows.append("\t".join(" ".join(f.split()) for f in fields))
+    return "\n".join([*header, "\t".join(columns), *rows]) + "\n"
+
+
+def write_links(
+    candidates: Iterable[Candidate],
+    out: Path | str,
+    *,
+    review: Path | str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    today: dt.date | None = None,
+) -> WriteReport:
+    """Record candidates scoring at least `threshold` in `out`, the others in the `review` file.
+
+    See the module docstring for the format. `out` may not exist yet. Nothing is written when nothing
+    changes; a file that is written is replaced atomically.
+    """
+    from shfz_graph.export import write_atomic
+
+    if not 0.0 <= threshold <= 1.0:
+        raise ParameterError(f"threshold must be between 0 and 1, not {threshold}")
+    path = Path(out)
+    today = today or dt.date.today()
+    try:
+        original = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", path=path) from None
+    before, block_text, after = _split(original, path)
+    before_graph = _parse_turtle(before + after, path)
+    block = _parse_turtle(block_text, path)
+    curated_subjects = _hand_curated(before_graph, block)
+
+    added: list[Candidate] = []
+    present: list[Candidate] = []
+    curated: list[Candidate] = []
+    to_review: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.subject in curated_subjects:
+            curated.append(candidate)
+        elif candidate.score < threshold:
+            to_review.append(candidate)
+        elif (_statement(candidate), RDF.type, RDF.Statement) in block:
+            present.append(candidate)
+        else:
+            _record(block, candidate, today)
+            added.append(candidate)
+
+    text = original
+    if len(block):
+        rendered = f"{BEGIN}\n{_render(block)}{END}\n"
+        if BEGIN in original:
+            text = before + rendered + after
+        else:
+            gap = "" if not before or before.endswith("\n\n") else "\n" if before.endswith("\n") else "\n\n"
+            text = before + gap + rendered
+    changed = text != original
+    if changed:
+        kept = set(_parse_turtle(text, path))
+        lost = [
+            t
+            for t in _parse_turtle(original, path)
+            if t not in kept and not any(isinstance(x, BNode) for x in t)
+        ]
+        if lost:
+            raise InputError(f"refusing to write: {len(lost)} statements would be lost", path=path)
+        write_atomic(path, text.encode("utf-8"))
+    if review is not None:
+        review_path = Path(review)
+        data = _review_tsv(to_review).encode("utf-8")
+        if not review_path.exists() or review_path.read_bytes() != data:
+            write_atomic(review_path, data)
+    return WriteReport(tuple(added), tuple(present), tuple(curated), tuple(to_review), changed)
+
+
+def summary(report: WriteReport) -> Mapping[str, int]:
+    """Counts of a `WriteReport`, for messages."""
+    return {
+        "added": len(report.added),
+        "present": len(report.present),
+        "curated": len(report.curated),
+        "review": len(report.review),
+    }
