@@ -161,6 +161,11 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-network", action="store_true", help="allow SERVICE and FROM (federated queries)"
     )
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="run at this SPARQL 1.1 endpoint instead of the local graph (credentials: $SHFZ_GRAPH_AUTH)",
+    )
 
 
 def configure_query(parser: argparse.ArgumentParser) -> None:
@@ -187,6 +192,8 @@ def run_query(args: argparse.Namespace) -> int:
         raise ParameterError(
             f"a query parameter cannot be called {clash[0]!r} (it is an option of the runner)"
         )
+    if args.endpoint:
+        return print_result(remote_query(args, named.text, named.bind(params)), args.format)
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
         result = kg.query(named.name, **limits, **params)
     return print_result(result, args.format)
@@ -199,9 +206,18 @@ def configure_sparql(parser: argparse.ArgumentParser) -> None:
 
 def run_sparql(args: argparse.Namespace) -> int:
     text = read_query(args.query)
+    if args.endpoint:
+        return print_result(remote_query(args, text, None), args.format)
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
         result = kg.query(text, **query_limits(args))
     return print_result(result, args.format)
+
+
+def remote_query(args: argparse.Namespace, text: str, bindings: dict[str, Node] | None) -> Result:
+    """Run a query at ``--endpoint`` (parameters as a VALUES block), with the same limits as locally."""
+    from shfz_graph import remote
+
+    return remote.query(args.endpoint, text, bindings=bindings, **query_limits(args))
 
 
 def read_query(arg: str) -> str:
@@ -416,6 +432,105 @@ def run_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- remote stores and links (issue 5) --------------------------------------------------------------
+
+
+def configure_push(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
+    parser.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="its Graph Store Protocol address (PUT ?graph=IRI replaces a graph)",
+    )
+    parser.add_argument(
+        "--update-endpoint",
+        metavar="URL",
+        help="its SPARQL Update endpoint, used when there is no --graph-store (default: --endpoint)",
+    )
+    parser.add_argument("--inferred", action="store_true", help="push the OWL 2 RL inferences too")
+    parser.add_argument("--timeout", type=positive_float, default=None, help="seconds per request")
+
+
+def run_push(args: argparse.Namespace) -> int:
+    from shfz_graph import remote
+
+    update = None if args.graph_store else (args.update_endpoint or args.endpoint)
+    options = {"timeout": args.timeout} if args.timeout is not None else {}
+    with load_graph(args, reason=args.inferred) as kg:
+        report = remote.push(
+            kg,
+            query_endpoint=args.endpoint,
+            graph_store=args.graph_store,
+            update_endpoint=update,
+            inferred=args.inferred,
+            **options,
+        )
+    rows = [(iri, str(n)) for iri, n in report.counts.items()]
+    out(columns(rows, header=("graph", "triples")))
+    how = "Graph Store Protocol" if report.method == "graph-store" else "SPARQL Update"
+    err(f"pushed {len(rows)} graphs by the {how}; the counts at {args.endpoint} match")
+    return EXIT_OK
+
+
+def unit_interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
+    return value
+
+
+def configure_link(parser: argparse.ArgumentParser) -> None:
+    from shfz_graph.remote import WIKIDATA_SPARQL
+
+    parser.add_argument(
+        "--endpoint",
+        default=WIKIDATA_SPARQL,
+        metavar="URL",
+        help=f"a Wikidata endpoint (default: {WIKIDATA_SPARQL})",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="the links file to add to (default: data/links.ttl of the checkout)"
+    )
+    parser.add_argument(
+        "--review", type=Path, metavar="FILE", help="write the links below the threshold here (SSSOM TSV)"
+    )
+    parser.add_argument(
+        "--threshold", type=unit_interval, default=0.8, help="lowest score kept in the data (default: 0.8)"
+    )
+    parser.add_argument("--timeout", type=positive_float, default=None, help="seconds per request")
+
+
+def run_link(args: argparse.Namespace) -> int:
+    from shfz_graph import linking, resources
+
+    target = args.out
+    if target is None:
+        target = next((p for p in resources.data_paths() if p.name == "links.ttl"), None)
+        if target is None or "_bundled" in target.parts:
+            raise ParameterError("give --out FILE: there is no data/links.ttl of a checkout to add to")
+    options = {"timeout": args.timeout} if args.timeout is not None else {}
+    with load_graph(args, reason=False) as kg:
+        candidates = linking.propose_links(kg, args.endpoint, **options)
+    report = linking.write_links(candidates, target, review=args.review, threshold=args.threshold)
+    rows = [
+        (status, f"{c.score:g}", str(c.subject), f"wd:{c.qid}", c.item_label)
+        for status, found in (("added", report.added), ("kept", report.present), ("review", report.review))
+        for c in found
+    ]
+    if rows:
+        out(columns(rows, header=("status", "score", "thing", "item", "label")))
+    counts = linking.summary(report)
+    review = f" (in {args.review})" if args.review else " (give --review FILE to keep them)"
+    err(
+        f"{counts['added']} links added to {target}, {counts['present']} already there, "
+        f"{counts['curated']} skipped for hand-curated links, {counts['review']} for review{review}"
+    )
+    return EXIT_OK
+
+
 # -- the command table and the parser ----------------------------------------------------------------
 
 COMMANDS: tuple[Command, ...] = (
@@ -426,6 +541,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("export", "write the graph as RDF", configure_export, run_export),
     Command("validate", "check the data against the SHACL shapes", configure_validate, run_validate),
     Command("info", "version, source hash, and counts per graph and class", configure_info, run_info),
+    Command("push", "load the named graphs into a SPARQL 1.1 store", configure_push, run_push),
+    Command("link", "propose links to Wikidata items, for review", configure_link, run_link),
 )
 
 

@@ -307,3 +307,34 @@ def test_the_written_links_conform_to_the_shapes(
         assert len(kg.graph("links")) > len(Graph().parse(LINKS, format="turtle"))
         report = kg.validate()
         assert report.conforms, report.text()
+
+
+# -- the command line -------------------------------------------------------------------------------------
+
+
+def test_cli_link(
+    capsys: pytest.CaptureFixture[str], wikidata: OxigraphServer, links: Path, tmp_path: Path
+) -> None:
+    from shfz_graph.cli import main
+
+    review = tmp_path / "review.tsv"
+    argv = ["link", "--endpoint", wikidata.query, "--out", str(links), "--review", str(review)]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0].split() == ["status", "score", "thing", "item", "label"]
+    assert len(lines) == 2 + len(KEPT) + len(REVIEW)
+    assert ["added", "1", ID + "district/huangpu", "wd:Q9000001", "Huangpu", "District"] in [
+        line.split() for line in lines
+    ]
+    assert err == (
+        f"shfz-graph: {len(KEPT)} links added to {links}, 0 already there, 0 skipped for hand-curated links, "
+        f"{len(REVIEW)} for review (in {review})\n"
+    )
+    written = links.read_bytes()
+    assert main(argv) == 0
+    _, err = capsys.readouterr()
+    assert err.startswith(f"shfz-graph: 0 links added to {links}, {len(KEPT)} already there")
+    assert links.read_bytes() == written
+    assert main([*argv, "--threshold", "2"]) == 2
+    assert "must be between 0 and 1" in capsys.readouterr().err

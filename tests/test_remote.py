@@ -665,3 +665,89 @@ def test_oxigraph_refuses_an_update_at_the_query_endpoint(pushed: OxigraphServer
     assert str(err.value).startswith(
         f"push of <https://w3id.org/shfz/graph/ontology>: {pushed.query} answered HTTP 4"
     )
+
+
+# -- the command line -------------------------------------------------------------------------------------
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from shfz_graph.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_query_at_an_endpoint_prints_what_a_local_query_prints(
+    capsys: pytest.CaptureFixture[str], pushed: OxigraphServer
+) -> None:
+    code, local, _ = run_cli(capsys, "query", "zone-districts", "--format", "csv")
+    assert code == 0
+    code, there, err = run_cli(
+        capsys, "query", "zone-districts", "--format", "csv", "--endpoint", pushed.query
+    )
+    assert (code, err) == (0, "")
+    assert there == local
+    # Oxigraph writes decimals canonically (50, not 50.0): compare the zones only
+    argv = ("query", "zones-larger-than", "-p", "min_area=45.5", "--format", "tsv")
+    code, local, _ = run_cli(capsys, *argv)
+    code, there, _ = run_cli(capsys, *argv, "--endpoint", pushed.query)
+    assert code == 0
+    assert [line.split("\t")[0] for line in there.splitlines()] == [
+        "?zone",
+        f"<{ID}zone/baoshan>",
+        f"<{ID}zone/minhang>",
+    ]
+    assert [line.split("\t")[0] for line in there.splitlines()] == [
+        line.split("\t")[0] for line in local.splitlines()
+    ]
+
+
+def test_cli_sparql_at_an_endpoint(capsys: pytest.CaptureFixture[str], pushed: OxigraphServer) -> None:
+    text = "ASK { <https://w3id.org/shfz/id/zone/huangpu> ?p ?o }"
+    assert run_cli(capsys, "sparql", text, "--endpoint", pushed.query) == (0, "true\n", "")
+
+
+def test_cli_remote_errors_are_one_line_with_exit_2(
+    capsys: pytest.CaptureFixture[str], closed_port: int
+) -> None:
+    url = f"http://127.0.0.1:{closed_port}/sparql"
+    code, out, err = run_cli(capsys, "sparql", "SELECT * WHERE { ?s ?p ?o }", "--endpoint", url)
+    assert (code, out) == (2, "")
+    assert err == f"shfz-graph: error: remote query: cannot connect to {url}: connection refused\n"
+    code, _, err = run_cli(capsys, "query", "zones-by-area", "--endpoint", url)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_push(
+    capsys: pytest.CaptureFixture[str], oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph
+) -> None:
+    server = oxigraph_server()
+    code, out, err = run_cli(capsys, "push", "--endpoint", server.query, "--graph-store", server.store)
+    assert code == 0
+    counts = {name: n for name, n in kg.counts().items() if name != "inferred"}
+    lines = out.splitlines()
+    assert lines[0].split() == ["graph", "triples"]
+    assert {tuple(line.split()) for line in lines[2:]} == {
+        (str(kg.graph(name).identifier), str(n)) for name, n in counts.items()
+    }
+    assert err == (
+        f"shfz-graph: pushed {len(counts)} graphs by the Graph Store Protocol; "
+        f"the counts at {server.query} match\n"
+    )
+    code, _, err = run_cli(
+        capsys, "push", "--endpoint", server.query, "--update-endpoint", server.update, "--inferred"
+    )
+    assert code == 0 and "by the SPARQL Update" in err
+
+
+def test_cli_push_with_wrong_counts_fails(
+    capsys: pytest.CaptureFixture[str], stub: Callable[..., Stub]
+) -> None:
+    server = stub(lambda seen: Reply(204, b"", {}) if seen.method == "PUT" else count_reply(0))
+    code, out, err = run_cli(capsys, "push", "--endpoint", server.url, "--graph-store", server.url)
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "shfz-graph: error: push: graph <https://w3id.org/shfz/graph/ontology> holds 0 triples at "
+    )
+    assert err.count("\n") == 1
