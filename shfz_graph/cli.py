@@ -385,12 +385,17 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def configure_validate(parser: argparse.ArgumentParser) -> None:
-    add_reasoning_option(parser)
+    parser.add_argument(
+        "--inferred",
+        action="store_true",
+        help="validate the OWL 2 RL inferences too, not just what the files say",
+    )
+    parser.add_argument("--shapes", type=Path, help="SHACL shapes file (default: the package's shapes.ttl)")
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        report = kg.validate()
+    with load_graph(args, reason=args.inferred) as kg:
+        report = kg.validate(shapes=args.shapes, inferred=args.inferred)
     if not report.conforms:
         out(report.text())
         n = len(report.results)

@@ -498,7 +498,7 @@ def test_validate_a_broken_copy_exits_1_with_a_report(
     capsys: pytest.CaptureFixture[str], small_shapes: Path, tmp_path: Path
 ) -> None:
     extra = write(tmp_path / "nowhere.ttl", ZONE_WITHOUT_LABEL)
-    code, out, err = run(capsys, "--data", str(extra), "validate", "--no-reasoning")
+    code, out, err = run(capsys, "--data", str(extra), "validate")
     assert code == 1
     with load(reason=False, extra_sources=[extra]) as kg:
         report = kg.validate()
@@ -508,3 +508,42 @@ def test_validate_a_broken_copy_exits_1_with_a_report(
     assert "zone/nowhere" in out
     assert "a zone needs an English label" in out
     assert err == "shfz-graph: error: the data does not conform to the shapes (1 result)\n"
+
+
+def test_validate_the_real_data_against_the_real_shapes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "validate") == (0, "conforms\n", "")
+
+
+def test_validate_with_a_shapes_file_and_the_inferences(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shapes = Path(__file__).parent / "fixtures" / "cli_shapes.ttl"
+    extra = write(tmp_path / "nowhere.ttl", ZONE_WITHOUT_LABEL)
+    code, out, _ = run(capsys, "--data", str(extra), "validate", "--shapes", str(shapes), "--inferred")
+    with load(extra_sources=[extra]) as kg:
+        report = kg.validate(shapes=shapes, inferred=True)
+    assert (code, out) == (1, report.text() + "\n")
+
+
+def test_validate_with_a_missing_shapes_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "validate", "--shapes", str(tmp_path / "none.ttl"))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"shfz-graph: error: {tmp_path / 'none.ttl'}")
+
+
+def test_export_json_ld_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from shfz_graph.jsonld import parse_jsonld
+
+    target = tmp_path / "graph.jsonld"
+    assert run(capsys, "export", "--format", "jsonld", "-o", str(target)) == (0, "", "")
+    assert isomorphic(parse_jsonld(target), asserted_union())
+
+
+def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str]) -> None:
+    from shfz_graph.jsonld import parse_jsonld
+
+    code, out, _ = run(capsys, "describe", "黄浦区", "--format", "json-ld", "--no-reasoning")
+    with load(reason=False) as kg:
+        description = kg.describe(HUANGPU_DISTRICT)
+    assert code == 0
+    assert isomorphic(parse_jsonld(out), description)

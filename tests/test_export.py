@@ -257,3 +257,48 @@ def test_write_atomic_failure_leaves_the_old_file_untouched(
         write_atomic(target, b"new\n")
     assert target.read_bytes() == b"precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+
+
+# -- the real graph and the real context -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("inferred", [False, True])
+def test_the_real_graph_round_trips(fmt: str, inferred: bool) -> None:
+    from shfz_graph.graph import load
+
+    with load(reason=inferred) as kg:
+        data = kg.export(fmt, inferred=inferred)
+        assert data == export(kg, fmt, inferred=inferred)  # same bytes a second time
+        parsed = parse(data, fmt)
+        names = [n for n in kg.names if inferred or n != "inferred"]
+        assert ("inferred" in names) is inferred
+        if FORMATS[fmt].quads:
+            assert isinstance(parsed, Dataset)
+            assert {g.identifier for g in parsed.graphs() if len(g)} == {
+                kg.graph(n).identifier for n in names
+            }
+            for name in names:
+                assert isomorphic(parsed.graph(kg.graph(name).identifier), kg.graph(name)), name
+        else:
+            expected = Graph()
+            for name in names:
+                expected += kg.graph(name)
+            assert isomorphic(parsed, expected)
+
+
+def test_json_ld_uses_the_project_context() -> None:
+    from shfz_graph.graph import load
+    from shfz_graph.resources import context_path
+
+    with load(reason=False) as kg:
+        document = json.loads(kg.export("json-ld"))
+    assert document["@context"] == json.loads(context_path().read_text(encoding="utf-8"))["@context"]
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    zone = nodes["https://w3id.org/shfz/id/zone/huangpu"]
+    assert zone["@type"] == "LinkedInnovationZone"
+    assert zone["inDistrict"] == "https://w3id.org/shfz/id/district/huangpu"
+    assert zone["prefLabel"] == {
+        "en": "Huangpu linked innovation zone",
+        "zh-Hans": "上海自贸试验区黄浦联动创新区",
+    }
