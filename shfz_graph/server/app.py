@@ -23,7 +23,7 @@ from shfz_graph.server.problems import HTTPProblem, status_of
 from shfz_graph.server.render import render
 from shfz_graph.vocab import BASE
 
-__all__ = ["DEFAULT_MAX_BODY", "BodyLimit", "create_app"]
+__all__ = ["DEFAULT_MAX_BODY", "BodyLimit", "HeadAsGet", "create_app"]
 
 log = logging.getLogger("shfz_graph.server")
 
@@ -72,6 +72,27 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class HeadAsGet:
+    """ASGI middleware answering HEAD like GET without the body (FastAPI routes are GET-only)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _wants_html(request: Request) -> bool:
@@ -173,6 +194,7 @@ def create_app(
     pages.install_things(app, ctx)
 
     app.add_middleware(BodyLimit, max_body=max_body)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(  # outermost, so that refusals carry the CORS headers too
         CORSMiddleware,
         allow_origins=["*"],

@@ -1,0 +1,1061 @@
+"""The web server in-process (FastAPI TestClient): SPARQL 1.1 Protocol matrix, errors, guards, conneg,
+VoID counts, pages and the named-query API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import socket
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS, SKOS, VOID, XSD
+
+from shfz_graph import sparql
+from shfz_graph.catalog import catalog
+from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.jsonld import parse_jsonld
+from shfz_graph.server import create_app
+from shfz_graph.server.negotiation import choose, parse_accept
+from shfz_graph.server.overview import build_overview, short_labels
+from shfz_graph.server.site import Site
+from shfz_graph.server.void import SD
+from shfz_graph.vocab import BASE, SHFZ
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+SRX = "{http://www.w3.org/2005/sparql-results#}"
+DISTRICTS_QUERY = (
+    "PREFIX shfz: <https://w3id.org/shfz/ontology#> SELECT ?d WHERE { ?d a shfz:District } ORDER BY ?d"
+)
+CONSTRUCT_QUERY = "CONSTRUCT WHERE { <https://w3id.org/shfz/id/zone/huangpu> ?p ?o }"
+ASK_QUERY = "ASK { <https://w3id.org/shfz/id/zone/huangpu> ?p ?o }"
+HUANGPU = URIRef(BASE + "id/zone/huangpu")
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def client(kg: KnowledgeGraph) -> Iterator[TestClient]:
+    """One app over the session's graph, for the whole module (the graph is loaded once)."""
+    with TestClient(create_app(kg), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def slow_client(kg: KnowledgeGraph) -> Iterator[TestClient]:
+    """An app whose queries may run 1 s only."""
+    with TestClient(create_app(kg, timeout=1.0), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def districts(kg: KnowledgeGraph) -> list[str]:
+    """The expected answer of DISTRICTS_QUERY, computed without the server."""
+    return [str(row["d"]) for row in kg.query(DISTRICTS_QUERY).rows]
+
+
+@pytest.fixture(scope="module")
+def constructed(kg: KnowledgeGraph) -> Graph:
+    """The expected graph of CONSTRUCT_QUERY, computed without the server."""
+    result = kg.query(CONSTRUCT_QUERY)
+    assert result.graph is not None
+    return result.graph
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A TCP listener on loopback that no query may ever connect to."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.3)
+    yield sock
+    sock.close()
+
+
+def assert_silent(sock: socket.socket) -> None:
+    """No connection ever reached the listener."""
+    with pytest.raises(TimeoutError):
+        conn, _ = sock.accept()
+        conn.close()
+
+
+def no_trace(text: str) -> None:
+    assert "Traceback" not in text
+    assert 'File "' not in text
+
+
+# -- content negotiation (unit) -------------------------------------------------------------------------
+
+
+def test_parse_accept_reads_quality_and_skips_junk() -> None:
+    ranges = parse_accept("text/html;q=0.5, junk, application/json ; q=abc, */*;q=0.1")
+    assert [(r.type, r.subtype, r.q) for r in ranges] == [
+        ("text", "html", 0.5),
+        ("application", "json", 0.0),
+        ("*", "*", 0.1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "text/turtle"),
+        ("", "text/turtle"),
+        ("*/*", "text/turtle"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("application/ld+json, text/turtle;q=0.5", "application/ld+json"),
+        ("text/*;q=0.5, text/html;q=0.1", "text/turtle"),
+        ("text/turtle;q=0, */*;q=0.3", "application/ld+json"),
+        ("image/png", None),
+    ],
+)
+def test_choose_prefers_quality_then_specificity_then_server_order(accept: str | None, expected: str) -> None:
+    offers = ["text/turtle", "application/ld+json", "text/html"]
+    assert choose(accept, offers) == expected
+
+
+# -- the SPARQL 1.1 Protocol matrix ---------------------------------------------------------------------
+
+METHODS = ("get", "post-form", "post-direct")
+
+
+def send(client: TestClient, method: str, query: str, *, accept: str | None = None, fmt: str | None = None):
+    headers = {"Accept": accept} if accept else {}
+    params = {"format": fmt} if fmt else {}
+    if method == "get":
+        return client.get("/sparql", params={"query": query, **params}, headers=headers)
+    if method == "post-form":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = "query=" + quote(query, safe="")
+        return client.post("/sparql", params=params, content=body, headers=headers)
+    headers["Content-Type"] = "application/sparql-query"
+    return client.post("/sparql", params=params, content=query.encode(), headers=headers)
+
+
+def select_values(kind: str, body: str) -> list[str]:
+    """The `d` column of a SELECT result in any of the four W3C formats."""
+    if kind == "json":
+        doc = json.loads(body)
+        assert doc["head"]["vars"] == ["d"]
+        return [b["d"]["value"] for b in doc["results"]["bindings"]]
+    if kind == "xml":
+        root = ET.fromstring(body)
+        assert [v.get("name") for v in root.iter(SRX + "variable")] == ["d"]
+        return [u.text or "" for u in root.iter(SRX + "uri")]
+    if kind == "csv":
+        rows = list(csv.reader(io.StringIO(body)))
+        assert rows[0] == ["d"]
+        return [r[0] for r in rows[1:]]
+    lines = body.splitlines()
+    assert lines[0] == "?d"
+    return [line.strip("<>") for line in lines[1:]]
+
+
+SELECT_FORMATS = [
+    ("application/sparql-results+json", None, "json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", None, "xml", "application/sparql-results+xml"),
+    ("text/csv", None, "csv", "text/csv; charset=utf-8"),
+    ("text/tab-separated-values", None, "tsv", "text/tab-separated-values; charset=utf-8"),
+    (None, None, "json", "application/sparql-results+json"),
+    ("*/*", None, "json", "application/sparql-results+json"),
+    ("application/json", None, "json", "application/sparql-results+json"),
+    ("text/html", "json", "json", "application/sparql-results+json"),
+    (None, "xml", "xml", "application/sparql-results+xml"),
+    (None, "csv", "csv", "text/csv; charset=utf-8"),
+    ("application/sparql-results+json", "tsv", "tsv", "text/tab-separated-values; charset=utf-8"),
+    (None, "text/tab-separated-values", "tsv", "text/tab-separated-values; charset=utf-8"),
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("accept", "fmt", "kind", "content_type"), SELECT_FORMATS)
+def test_select_in_every_format_and_method(
+    client: TestClient,
+    districts: list[str],
+    method: str,
+    accept: str | None,
+    fmt: str | None,
+    kind: str,
+    content_type: str,
+) -> None:
+    response = send(client, method, DISTRICTS_QUERY, accept=accept, fmt=fmt)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == content_type
+    assert "accept" in response.headers["vary"].lower()
+    assert select_values(kind, response.text) == districts
+    assert len(districts) == 6
+
+
+ASK_FORMATS = [
+    ("application/sparql-results+json", None, "application/sparql-results+json"),
+    ("application/sparql-results+xml", None, "application/sparql-results+xml"),
+    (None, "xml", "application/sparql-results+xml"),
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("accept", "fmt", "content_type"), ASK_FORMATS)
+def test_ask_in_json_and_xml(
+    client: TestClient, method: str, accept: str | None, fmt: str | None, content_type: str
+) -> None:
+    response = send(client, method, ASK_QUERY, accept=accept, fmt=fmt)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == content_type
+    if "json" in content_type:
+        assert response.json() == {"head": {}, "boolean": True}
+    else:
+        root = ET.fromstring(response.text)
+        assert root.find(SRX + "boolean") is not None
+        assert root.find(SRX + "boolean").text == "true"  # type: ignore[union-attr]
+
+
+GRAPH_FORMATS = [
+    ("text/turtle", None, "text/turtle; charset=utf-8", "turtle"),
+    ("application/ld+json", None, "application/ld+json", "json-ld"),
+    ("application/n-triples", None, "application/n-triples", "nt"),
+    ("application/rdf+xml", None, "application/rdf+xml", "xml"),
+    (None, None, "text/turtle; charset=utf-8", "turtle"),
+    ("application/turtle,text/turtle", None, "text/turtle; charset=utf-8", "turtle"),
+    (None, "json-ld", "application/ld+json", "json-ld"),
+    (None, "xml", "application/rdf+xml", "xml"),
+    (None, "nt", "application/n-triples", "nt"),
+]
+
+
+def parse_rdf(body: bytes, fmt: str) -> Graph:
+    if fmt == "json-ld":
+        return parse_jsonld(body)
+    graph = Graph()
+    graph.parse(data=body, format=fmt)
+    return graph
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("accept", "fmt", "content_type", "parser"), GRAPH_FORMATS)
+def test_construct_in_every_rdf_format(
+    client: TestClient,
+    constructed: Graph,
+    method: str,
+    accept: str | None,
+    fmt: str | None,
+    content_type: str,
+    parser: str,
+) -> None:
+    response = send(client, method, CONSTRUCT_QUERY, accept=accept, fmt=fmt)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == content_type
+    got = parse_rdf(response.content, parser)
+    assert len(got) == len(constructed) > 10
+    assert isomorphic(got, constructed)
+
+
+def test_describe_answers_rdf(client: TestClient, kg: KnowledgeGraph) -> None:
+    response = send(client, "get", f"DESCRIBE <{HUANGPU}>", accept="text/turtle")
+    assert response.status_code == 200
+    got = parse_rdf(response.content, "turtle")
+    assert (HUANGPU, RDFS.label, Literal("Huangpu linked innovation zone", lang="en")) in got
+
+
+def test_sparqlwrapper_style_repeated_format_parameters(client: TestClient, districts: list[str]) -> None:
+    # SPARQLWrapper sends format, output and results, and for TSV the media type as a second value
+    query = quote(DISTRICTS_QUERY, safe="")
+    url = f"/sparql?query={query}&format=tsv&format=text/tab-separated-values&output=tsv&results=tsv"
+    response = client.get(url, headers={"Accept": "text/tab-separated-values"})
+    assert response.headers["content-type"].startswith("text/tab-separated-values")
+    assert select_values("tsv", response.text) == districts
+
+
+def test_row_cap_truncates_and_says_so(kg: KnowledgeGraph) -> None:
+    with TestClient(create_app(kg, max_rows=3)) as capped:
+        response = capped.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == 3
+    assert response.headers["x-result-truncated"].startswith("true")
+
+
+# -- errors: 400, 403, 405, 406, 413, 500 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_malformed_query_is_400_with_position(client: TestClient, method: str) -> None:
+    response = send(client, method, "SELECT * WHERE { ?s ?p }")
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "syntax error at line 1" in response.text
+    no_trace(response.text)
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "words"),
+    [
+        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&query=ASK%7B%7D"}, 400, "exactly one query"),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql?query=ASK%7B%7D",
+                "content": "query=ASK%7B%7D",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+            "exactly one query",
+        ),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql?query=ASK%7B%7D",
+                "content": "ASK {}",
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            400,
+            "must not also have a query",
+        ),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": "ASK {}",
+                "headers": {"Content-Type": "text/plain"},
+            },
+            400,
+            "unsupported Content-Type",
+        ),
+        ({"method": "POST", "url": "/sparql", "content": "ASK {}"}, 400, "needs a Content-Type"),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": "nothing=here",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+            "no query",
+        ),
+        ({"method": "GET", "url": "/sparql?query=%20%20"}, 400, "empty"),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": b"\xff\xfe",
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            400,
+            "not valid utf-8",
+        ),
+        ({"method": "GET", "url": "/sparql?update=CLEAR%20ALL"}, 403, "read-only"),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": "update=CLEAR%20ALL",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            403,
+            "read-only",
+        ),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": "INSERT DATA { <urn:a:b> <urn:a:b> <urn:a:b> }",
+                "headers": {"Content-Type": "application/sparql-update"},
+            },
+            403,
+            "read-only",
+        ),
+        ({"method": "GET", "url": "/sparql?query=CLEAR%20ALL"}, 403, "not allowed"),
+        (
+            {"method": "GET", "url": "/sparql?query=DELETE%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"},
+            403,
+            "not allowed",
+        ),
+        (
+            {
+                "method": "GET",
+                "url": "/sparql?query=ASK%7B%7D&default-graph-uri=https://w3id.org/shfz/graph/zones",
+            },
+            403,
+            "default-graph-uri",
+        ),
+        ({"method": "PUT", "url": "/sparql", "content": "x"}, 405, "read-only"),
+        ({"method": "DELETE", "url": "/sparql"}, 405, "read-only"),
+        ({"method": "PATCH", "url": "/sparql", "content": "x"}, 405, "read-only"),
+        (
+            {"method": "GET", "url": "/sparql?query=ASK%7B%7D", "headers": {"Accept": "image/png"}},
+            406,
+            "available",
+        ),
+        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&format=csv"}, 406, "no CSV form"),
+        (
+            {"method": "GET", "url": "/sparql?query=ASK%7B%7D", "headers": {"Accept": "text/csv"}},
+            406,
+            "available: application/sparql-results+json",
+        ),
+    ],
+)
+def test_protocol_errors(client: TestClient, request_kwargs: dict, status: int, words: str) -> None:
+    response = client.request(**request_kwargs)
+    assert response.status_code == status, response.text
+    assert words in response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    no_trace(response.text)
+    if status == 405:
+        assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+def test_406_for_asks_does_not_offer_csv(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
+    assert "text/csv" not in response.text.split("available:")[1]
+
+
+def test_body_over_the_limit_is_413_declared_or_streamed(kg: KnowledgeGraph) -> None:
+    with TestClient(create_app(kg, max_body=100), raise_server_exceptions=False) as small:
+        declared = small.post(
+            "/sparql", content=b"#" * 101, headers={"Content-Type": "application/sparql-query"}
+        )
+        streamed = small.post(
+            "/sparql",
+            content=iter([b"#" * 60, b"#" * 60]),  # chunked: no Content-Length
+            headers={"Content-Type": "application/sparql-query"},
+        )
+        fits = small.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
+    assert declared.status_code == 413
+    assert "too large" in declared.text
+    assert streamed.status_code == 413
+    assert "too large" in streamed.text
+    assert fits.status_code == 200
+
+
+def test_unexpected_failure_is_a_plain_500_without_details(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(sparql, "run", explode)
+    response = client.get("/sparql", params={"query": "ASK {}"})
+    assert response.status_code == 500
+    assert response.text.strip() == "internal server error"
+    api = client.get("/api/queries/zones-by-sector")
+    assert api.status_code == 500
+    assert "secret" not in api.text
+
+
+# -- guards: no network, no update, time limit ----------------------------------------------------------
+
+
+def guarded_queries(port: int) -> list[str]:
+    target = f"http://127.0.0.1:{port}/sparql"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{target}> {{ ?s ?q ?x }} }} }} LIMIT 1",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"LOAD <{target}>",
+        f"LOAD SILENT <{target}> INTO GRAPH <urn:x>",
+    ]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_network_features_are_refused_and_never_connect(
+    client: TestClient, listener: socket.socket, method: str
+) -> None:
+    port = listener.getsockname()[1]
+    for query in guarded_queries(port):
+        response = send(client, method, query)
+        assert response.status_code == 403, (query, response.text)
+        assert "not allowed" in response.text
+    response = client.get(
+        "/sparql", params={"query": "ASK {}", "named-graph-uri": f"http://127.0.0.1:{port}/"}
+    )
+    assert response.status_code == 403
+    page = client.get("/query", params={"query": guarded_queries(port)[0]}, headers=HTML)
+    assert page.status_code == 403
+    assert "network access is not allowed" in page.text
+    assert_silent(listener)
+
+
+def test_timeout_is_503_and_other_clients_are_still_served(slow_client: TestClient) -> None:
+    outcome: dict[str, object] = {}
+
+    def slow() -> None:
+        started = time.monotonic()
+        outcome["response"] = slow_client.get("/sparql", params={"query": SLOW_QUERY})
+        outcome["seconds"] = time.monotonic() - started
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(0.2)
+    fast_started = time.monotonic()
+    fast = slow_client.get("/sparql", params={"query": ASK_QUERY})
+    fast_seconds = time.monotonic() - fast_started
+    assert worker.is_alive(), "the slow query should still be running"
+    worker.join(timeout=20)
+    assert fast.status_code == 200
+    assert fast.json()["boolean"] is True
+    assert fast_seconds < 0.8
+    response = outcome["response"]
+    assert response.status_code == 503  # type: ignore[attr-defined]
+    assert "time limit of 1 s" in response.text  # type: ignore[attr-defined]
+    assert 1.0 <= outcome["seconds"] < 5.0  # type: ignore[operator]
+
+
+# -- dereferenceable IRIs -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def huangpu(kg: KnowledgeGraph) -> Graph:
+    return kg.describe(HUANGPU)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "content_type", "parser"),
+    [
+        ("/id/zone/huangpu", "text/turtle", "text/turtle; charset=utf-8", "turtle"),
+        ("/id/zone/huangpu", "application/ld+json", "application/ld+json", "json-ld"),
+        ("/id/zone/huangpu", "application/n-triples", "application/n-triples", "nt"),
+        ("/id/zone/huangpu", "application/rdf+xml", "application/rdf+xml", "xml"),
+        ("/id/zone/huangpu", "*/*", "text/turtle; charset=utf-8", "turtle"),
+        ("/id/zone/huangpu", None, "text/turtle; charset=utf-8", "turtle"),
+        ("/id/zone/huangpu.ttl", "text/html", "text/turtle; charset=utf-8", "turtle"),
+        ("/id/zone/huangpu.jsonld", None, "application/ld+json", "json-ld"),
+        ("/id/zone/huangpu.nt", "text/turtle", "application/n-triples", "nt"),
+        ("/id/zone/huangpu.rdf", None, "application/rdf+xml", "xml"),
+    ],
+)
+def test_iri_conneg_serves_the_description(
+    client: TestClient,
+    huangpu: Graph,
+    path: str,
+    accept: str | None,
+    content_type: str,
+    parser: str,
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    assert "Accept" in response.headers["vary"].split(", ")
+    assert f'<{HUANGPU}>; rel="canonical"' in response.headers["link"]
+    assert isomorphic(parse_rdf(response.content, parser), huangpu)
+
+
+def test_iri_for_a_browser_is_a_page(client: TestClient) -> None:
+    response = client.get("/id/zone/huangpu", headers=HTML)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "Accept" in response.headers["vary"].split(", ")
+    page = response.text
+    assert "<h1>Huangpu linked innovation zone</h1>" in page
+    assert "上海自贸试验区黄浦联动创新区" in page
+    assert '<a href="/id/district/huangpu"' in page  # outgoing link
+    assert "What links here" in page
+    assert '<a href="/id/site/the-bund"' in page  # incoming: the Bund is siteIn the zone
+    assert '<a href="/ontology#inDistrict"' in page  # properties link to the ontology page
+    assert "Shanghai expands FTZ with new" in page  # a source
+    assert "<svg" in page
+    assert 'class="diagram"' in page
+    assert 'rel="alternate" type="text/turtle" href="/id/zone/huangpu.ttl"' in page
+
+
+def test_unacceptable_iri_type_is_406(client: TestClient) -> None:
+    assert client.get("/id/zone/huangpu", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_unknown_iri_is_a_helpful_404(client: TestClient) -> None:
+    page = client.get("/id/zone/huangpuu", headers=HTML)
+    assert page.status_code == 404
+    assert "https://w3id.org/shfz/id/zone/huangpuu" in page.text
+    assert '<a href="/id/zone/huangpu">Huangpu linked innovation zone</a>' in page.text
+    assert 'action="/search"' in page.text
+    plain = client.get("/id/zone/huangpuu")
+    assert plain.status_code == 404
+    assert plain.headers["content-type"].startswith("text/plain")
+    assert "/id/zone/huangpu (Huangpu linked innovation zone)" in plain.text
+
+
+def test_every_local_subject_dereferences(client: TestClient, kg: KnowledgeGraph) -> None:
+    subjects = sorted(
+        {
+            str(s)
+            for s in kg.dataset.subjects()
+            if isinstance(s, URIRef) and str(s).startswith(BASE) and "#" not in str(s)
+        }
+    )
+    assert len(subjects) > 100
+    for iri in subjects:
+        path = iri[len(BASE) - 1 :]
+        response = client.get(path, headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, iri
+        assert f"<{iri}>" in response.text
+
+
+def test_every_local_page_renders(client: TestClient, kg: KnowledgeGraph) -> None:
+    subjects = sorted(
+        {str(s) for s in kg.dataset.subjects() if isinstance(s, URIRef) and str(s).startswith(BASE + "id/")}
+    )
+    for iri in subjects:
+        response = client.get(iri[len(BASE) - 1 :], headers=HTML)
+        assert response.status_code == 200, iri
+        assert "<svg" in response.text
+
+
+def test_base_url_maps_another_prefix_onto_the_root(kg: KnowledgeGraph) -> None:
+    with TestClient(create_app(kg, base_url="https://w3id.org/shfz/id")) as other:
+        response = other.get("/zone/huangpu", headers={"Accept": "application/n-triples"})
+        missing = other.get("/id/zone/huangpu", headers={"Accept": "application/n-triples"})
+        page = other.get("/zone/huangpu", headers=HTML)
+    assert response.status_code == 200
+    assert f"<{HUANGPU}>" in response.text
+    assert missing.status_code == 404
+    assert '<a href="/district/huangpu"' in page.text
+
+
+def test_named_graph_iri_dereferences(client: TestClient, kg: KnowledgeGraph) -> None:
+    page = client.get("/graph/zones", headers=HTML)
+    assert page.status_code == 200
+    assert f"({kg.counts()['zones']} triples)" in page.text
+
+
+def test_ontology_page_and_rdf(client: TestClient, kg: KnowledgeGraph) -> None:
+    page = client.get("/ontology", headers=HTML)
+    assert page.status_code == 200
+    assert '<article class="term" id="Zone">' in page.text
+    assert '<article class="term" id="inDistrict">' in page.text
+    assert "An area that a government has designated" in page.text  # skos:definition of shfz:Zone
+    assert ">shfz:District</a>" in page.text  # the range of inDistrict, linked
+    for path, headers in (("/ontology", {"Accept": "text/turtle"}), ("/ontology.ttl", {})):
+        response = client.get(path, headers=headers)
+        assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+        assert isomorphic(parse_rdf(response.content, "turtle"), kg.graph("ontology"))
+    jsonld = client.get("/ontology", headers={"Accept": "application/ld+json"})
+    assert isomorphic(parse_rdf(jsonld.content, "json-ld"), kg.graph("ontology"))
+    version = kg.graph("ontology").value(
+        URIRef(BASE + "ontology"), URIRef("http://www.w3.org/2002/07/owl#versionIRI")
+    )
+    assert version is not None
+    assert client.get(str(version)[len(BASE) - 1 :], headers=HTML).status_code == 200
+    assert client.get("/ontology/9.9.9", headers=HTML).status_code == 404
+
+
+# -- VoID and the service description -------------------------------------------------------------------
+
+
+def count(kg: KnowledgeGraph, query: str) -> int:
+    """A number counted by SPARQL, independently of the VoID code."""
+    return int(kg.query(query).rows[0]["n"])  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def void(client: TestClient) -> Graph:
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    return parse_rdf(response.content, "turtle")
+
+
+def number(graph: Graph, subject: object, prop: URIRef) -> int:
+    value = graph.value(subject, prop)  # type: ignore[arg-type]
+    assert isinstance(value, Literal)
+    assert value.datatype == XSD.integer
+    return int(value)
+
+
+def test_void_counts_are_true(void: Graph, kg: KnowledgeGraph) -> None:
+    root = URIRef(BASE)
+    assert (root, RDF.type, VOID.Dataset) in void
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    assert number(void, root, VOID.triples) == count(kg, distinct)
+    assert number(void, root, VOID.triples) == len({t for g in kg.dataset.graphs() for t in g})
+    entities = (
+        'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "'
+        + BASE
+        + '")) }'
+    )
+    assert number(void, root, VOID.entities) == count(kg, entities)
+    assert number(void, root, VOID.classes) == count(
+        kg, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"
+    )
+    assert number(void, root, VOID.properties) == count(
+        kg, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"
+    )
+    assert number(void, root, VOID.distinctSubjects) == count(
+        kg, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+    )
+    assert number(void, root, VOID.distinctObjects) == count(
+        kg, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
+    )
+
+
+def test_void_subsets_per_named_graph_are_true(void: Graph, kg: KnowledgeGraph) -> None:
+    root = URIRef(BASE)
+    subsets = {s for s in void.objects(root, VOID.subset) if isinstance(s, URIRef)}
+    assert subsets == {URIRef(str(kg.graph(name).identifier)) for name in kg.names}
+    for name, triples in kg.counts().items():
+        iri = kg.graph(name).identifier
+        assert number(void, iri, VOID.triples) == triples
+        assert number(void, iri, VOID.triples) == count(
+            kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+        )
+        assert number(void, iri, VOID.classes) == count(
+            kg, f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s a ?c }} }}"
+        )
+
+
+def test_void_partitions_and_linksets_are_true(void: Graph, kg: KnowledgeGraph) -> None:
+    root = URIRef(BASE)
+    partitions = {void.value(p, VOID["class"]): p for p in void.objects(root, VOID.classPartition)}
+    zone = partitions[SHFZ.Zone]
+    assert number(void, zone, VOID.distinctSubjects) == count(
+        kg, "SELECT (COUNT(DISTINCT ?z) AS ?n) WHERE { ?z a <https://w3id.org/shfz/ontology#Zone> }"
+    )
+    properties = {void.value(p, VOID.property): p for p in void.objects(root, VOID.propertyPartition)}
+    assert number(void, properties[RDFS.label], VOID.triples) == count(
+        kg,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE "
+        "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } }",
+    )
+    linksets = {
+        (void.value(ls, VOID.linkPredicate), void.value(ls, VOID.objectsTarget)): ls
+        for ls in void.subjects(RDF.type, VOID.Linkset)
+    }
+    wikidata = linksets[(SKOS.exactMatch, URIRef("http://www.wikidata.org/"))]
+    assert number(void, wikidata, VOID.triples) == count(
+        kg,
+        "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s <http://www.w3.org/2004/02/skos/core#exactMatch> ?o "
+        'FILTER(STRSTARTS(STR(?o), "http://www.wikidata.org/entity/")) }',
+    )
+    assert void.value(root, VOID.sparqlEndpoint) == URIRef("http://testserver/sparql")
+    dumps = set(void.objects(root, VOID.dataDump))
+    assert URIRef("http://testserver/download/shfz-with-inferences.nq") in dumps
+
+
+def same_shape(a: Graph, b: Graph) -> bool:
+    """Same size and the same triples without blank nodes (full isomorphism is slow with many blank nodes)."""
+
+    def ground(g: Graph) -> set[tuple[object, ...]]:
+        return {t for t in g if not any(isinstance(x, BNode) for x in t)}
+
+    return len(a) == len(b) and ground(a) == ground(b)
+
+
+def test_void_in_other_formats_and_html(client: TestClient, void: Graph) -> None:
+    jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"] == "application/ld+json"
+    assert same_shape(parse_rdf(jsonld.content, "json-ld"), void)
+    page = client.get("/.well-known/void", headers=HTML)
+    assert page.status_code == 200
+    assert "everything served (union)" in page.text
+    home_rdf = client.get("/", headers={"Accept": "text/turtle"})
+    assert same_shape(parse_rdf(home_rdf.content, "turtle"), void)
+
+
+def test_service_description(client: TestClient, kg: KnowledgeGraph) -> None:
+    for response in (
+        client.get("/sparql", headers={"Accept": "text/turtle"}),
+        client.get("/sparql"),
+        client.get("/sparql?format=turtle", headers=HTML),
+    ):
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    sd = parse_rdf(client.get("/sparql").content, "turtle")
+    service = URIRef("http://testserver/sparql")
+    assert (service, RDF.type, SD.Service) in sd
+    assert (service, SD.endpoint, service) in sd
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in sd
+    assert (service, SD.feature, SD.UnionDefaultGraph) in sd
+    assert (service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in sd
+    names = set(sd.objects(None, SD.name))
+    assert names == {URIRef(str(kg.graph(n).identifier)) for n in kg.names}
+    default = sd.value(sd.value(service, SD.defaultDataset), SD.defaultGraph)
+    assert number(sd, default, VOID.triples) == len({t for g in kg.dataset.graphs() for t in g})
+    rdfxml = client.get("/sparql", headers={"Accept": "application/rdf+xml"})
+    assert isomorphic(parse_rdf(rdfxml.content, "xml"), sd)
+
+
+# -- downloads ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "inferred", "content_type"),
+    [
+        ("shfz.ttl", "turtle", False, "text/turtle; charset=utf-8"),
+        ("shfz.nt", "nt", False, "application/n-triples"),
+        ("shfz.nq", "nquads", False, "application/n-quads"),
+        ("shfz.trig", "trig", False, "application/trig"),
+        ("shfz.jsonld", "json-ld", False, "application/ld+json"),
+        ("shfz.rdf", "xml", False, "application/rdf+xml"),
+        ("shfz-with-inferences.nq", "nquads", True, "application/n-quads"),
+    ],
+)
+def test_downloads_are_the_exports(
+    client: TestClient, kg: KnowledgeGraph, name: str, fmt: str, inferred: bool, content_type: str
+) -> None:
+    response = client.get(f"/download/{name}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert response.content == kg.export(fmt, inferred=inferred)
+    again = client.get(f"/download/{name}", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_download_index_and_unknown_file(client: TestClient) -> None:
+    index = client.get("/download/", headers=HTML)
+    assert index.status_code == 200
+    assert 'href="/download/shfz-with-inferences.trig"' in index.text
+    assert client.get("/download/shfz.exe").status_code == 404
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+
+
+def test_home_page(client: TestClient, kg: KnowledgeGraph) -> None:
+    response = client.get("/", headers=HTML)
+    assert response.status_code == 200
+    page = response.text
+    assert "<h1>Shanghai Pilot Free Trade Zone knowledge graph</h1>" in page
+    assert "creativecommons.org/licenses/by/4.0" in page
+    for link in ("/query", "/ontology", "/docs", "/download/", "/.well-known/void", "/sparql"):
+        assert f'href="{link}"' in page
+    rows = re.findall(r'<tr>\s*<th scope="row"><a href="(/id/zone/[^"]+)"', page)
+    assert "/id/zone/huangpu" in rows
+    assert len(rows) == 7
+    assert re.search(r'<span class="approx"[^>]*>about</span> 14 km²', page)
+    assert re.search(r"<td class=\"num\">50 km²</td>", page)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page
+    assert '<table class="matrix">' in page
+    assert 'href="/query?example=zones-by-sector"' in page
+
+
+def test_overview_model(kg: KnowledgeGraph) -> None:
+    overview = build_overview(Site(kg))
+    by_iri = {row.zone.iri: row for row in overview.zones}
+    huangpu = by_iri[str(HUANGPU)]
+    assert huangpu.area is not None
+    assert (huangpu.area.value, huangpu.area.approximate, huangpu.area.text) == (14.0, True, "about 14 km²")
+    baoshan = by_iri[BASE + "id/zone/baoshan"]
+    assert baoshan.area is not None
+    assert baoshan.area.text == "50 km²"
+    assert [d.iri for d in huangpu.districts] == [BASE + "id/district/huangpu"]
+    assert {s.iri for s in huangpu.sectors} == {
+        BASE + "id/sector/financial-services",
+        BASE + "id/sector/import-trade",
+    }
+    bonded = by_iri[BASE + "id/zone/comprehensive-bonded-areas"]
+    assert len(bonded.bonded_areas) == 6
+    column = [row.zone.iri for row in overview.zones].index(str(HUANGPU))
+    marks = {row.sector.iri: row.cells[column][0] for row in overview.sectors}
+    assert marks[BASE + "id/sector/financial-services"] == "focus"
+    assert marks[BASE + "id/sector/shipping"] == ""
+    assert marks[BASE + "id/sector/carbon-finance"] == ""
+    baoshan_column = [row.zone.iri for row in overview.zones].index(BASE + "id/zone/baoshan")
+    carbon = next(row for row in overview.sectors if row.sector.iri == BASE + "id/sector/carbon-finance")
+    assert carbon.cells[baoshan_column][0] == "initiative"
+    assert "A local carbon finance system" in carbon.cells[baoshan_column][1]
+
+
+def test_short_labels_drop_the_common_ending() -> None:
+    assert short_labels(
+        ["Huangpu linked innovation zone", "Comprehensive bonded areas linked innovation zone"]
+    ) == [
+        "Huangpu",
+        "Comprehensive bonded areas",
+    ]
+    assert short_labels(["zone", "zone"]) == ["Zone", "Zone"]
+
+
+def test_search_by_english_and_chinese_label(client: TestClient) -> None:
+    english = client.get("/search", params={"q": "bund"}, headers=HTML)
+    assert '<a href="/id/site/the-bund">The Bund</a>' in english.text
+    chinese = client.get("/search", params={"q": "外滩"}, headers=HTML)
+    assert '<a href="/id/site/the-bund">The Bund</a>' in chinese.text
+    typo = client.get("/search", params={"q": "Xujiahiu"}, headers=HTML)
+    assert 'href="/id/site/xujiahui"' in typo.text
+
+
+def test_query_page_lists_examples_and_runs_a_query(client: TestClient) -> None:
+    empty = client.get("/query", headers=HTML)
+    assert empty.status_code == 200
+    for named in catalog():
+        assert f'href="/query?example={named.name}"' in empty.text
+    example = client.get("/query", params={"example": "zones-by-sector"}, headers=HTML)
+    assert "?_sector_iri" in example.text
+    assert 'name="sector"' in example.text
+    ran = client.get(
+        "/query",
+        params={"example": "zones-by-sector", "run": "1", "sector": BASE + "id/sector/financial-services"},
+        headers=HTML,
+    )
+    assert ran.status_code == 200
+    assert re.search(r'<strong id="row-count">2</strong> rows', ran.text)
+    assert 'href="/id/zone/huangpu"' in ran.text
+    csv_download = client.get(
+        "/query",
+        params={
+            "example": "zones-by-sector",
+            "run": "1",
+            "sector": BASE + "id/sector/financial-services",
+            "format": "csv",
+        },
+    )
+    assert csv_download.headers["content-type"] == "text/csv; charset=utf-8"
+    assert csv_download.headers["content-disposition"] == 'attachment; filename="results.csv"'
+    assert len(list(csv.reader(io.StringIO(csv_download.text)))) == 3
+
+
+def test_query_page_shows_errors_in_place(client: TestClient) -> None:
+    page = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p }"}, headers=HTML)
+    assert page.status_code == 400
+    assert 'class="error" role="alert"' in page.text
+    assert "syntax error at line 1" in page.text
+
+
+def test_sparql_endpoint_in_a_browser_is_the_query_page(client: TestClient) -> None:
+    page = client.get("/sparql", headers=HTML)
+    assert page.status_code == 200
+    assert '<textarea id="query" name="query"' in page.text
+    results = client.get("/sparql", params={"query": DISTRICTS_QUERY}, headers=HTML)
+    assert re.search(r'<strong id="row-count">6</strong> rows', results.text)
+    assert f"/sparql?query={quote(DISTRICTS_QUERY, safe='')[:20]}" in results.text.replace("+", "%20")
+
+
+def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
+    for path in ("/", "/id/zone/huangpu", "/ontology", "/query", "/docs", "/download/", "/.well-known/void"):
+        page = client.get(path, headers=HTML).text
+        assert not re.search(r"<script[^>]+src=\"(https?:)?//", page), path
+        assert not re.search(r"<link[^>]+href=\"(https?:)?//", page), path
+        assert not re.search(r"<img[^>]+src=\"(https?:)?//", page), path
+        assert "@import" not in page
+    css = client.get("/static/style.css")
+    assert css.status_code == 200
+    assert css.headers["content-type"].startswith("text/css")
+    assert "http" not in css.text and "@import" not in css.text
+    assert client.get("/static/query.js").status_code == 200
+
+
+def test_errors_for_browsers_are_pages(client: TestClient) -> None:
+    page = client.get("/sparql", params={"query": "ASK {}", "update": "CLEAR ALL"}, headers=HTML)
+    assert page.status_code == 403
+    assert "<h1>Error 403</h1>" in page.text
+
+
+# -- named-query API and its docs -----------------------------------------------------------------------
+
+
+def test_api_lists_the_catalogue(client: TestClient) -> None:
+    listed = client.get("/api/queries").json()
+    assert [q["name"] for q in listed] == sorted(q.name for q in catalog())
+    by_name = {q["name"]: q for q in listed}
+    sector = by_name["zones-by-sector"]["parameters"]
+    assert sector[0]["name"] == "sector"
+    assert sector[0]["kind"] == "iri"
+    assert sector[0]["default"] == BASE + "id/sector/artificial-intelligence"
+    assert by_name["zones-by-sector"]["url"] == "http://testserver/api/queries/zones-by-sector"
+
+
+def test_api_runs_every_named_query_with_its_defaults(client: TestClient, kg: KnowledgeGraph) -> None:
+    for named in catalog():
+        needs = [p for p in named.parameters if p.required and p.default is None]
+        response = client.get(f"/api/queries/{named.name}")
+        if named.network:
+            assert response.status_code == 403, named.name
+            assert "network access is not allowed" in response.json()["error"]
+        elif needs:
+            assert response.status_code == 400, named.name
+        else:
+            assert response.status_code == 200, (named.name, response.text)
+            expected = kg.query(named.name)
+            if expected.kind in ("SELECT", "ASK"):
+                assert response.headers["content-type"] == "application/sparql-results+json"
+                assert response.json() == json.loads(expected.to_json()), named.name
+
+
+def test_api_parameters_and_formats(client: TestClient) -> None:
+    financial = BASE + "id/sector/financial-services"
+    as_json = client.get("/api/queries/zones-by-sector", params={"sector": financial})
+    zones = {b["zone"]["value"] for b in as_json.json()["results"]["bindings"]}
+    assert zones == {BASE + "id/zone/huangpu", BASE + "id/zone/hongkou"}
+    by_accept = client.get(
+        "/api/queries/zones-by-sector", params={"sector": financial}, headers={"Accept": "text/csv"}
+    )
+    by_format = client.get("/api/queries/zones-by-sector", params={"sector": financial, "format": "csv"})
+    assert by_accept.headers["content-type"] == by_format.headers["content-type"] == "text/csv; charset=utf-8"
+    assert by_accept.text == by_format.text
+    assert by_accept.text.startswith("zone,label,sector,sectorLabel,area\r\n")
+    tsv = client.get("/api/queries/zones-by-sector", params={"format": "tsv"})
+    assert tsv.headers["content-type"] == "text/tab-separated-values; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/api/queries/zones-by-sectr", 404, "did you mean: zones-by-sector"),
+        ("/api/queries/zones-by-sector?sector=not%20an%20iri", 400, "not a valid IRI"),
+        ("/api/queries/zones-by-sector?colour=red", 400, "has no parameter 'colour'"),
+        ("/api/queries/zones-by-sector?sector=a:b&sector=c:d", 400, "given more than once"),
+    ],
+)
+def test_api_errors_are_json(client: TestClient, url: str, status: int, words: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["status"] == status
+    assert words in body["error"]
+    if status == 404:
+        assert body["suggestions"][0] == "zones-by-sector"
+
+
+def test_openapi_has_every_named_query_and_docs_are_ours(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    assert "/sparql" in paths
+    assert set(paths["/sparql"]) == {"get", "post"}
+    for named in catalog():
+        operation = paths[f"/api/queries/{named.name}"]["get"]
+        assert [p["name"] for p in operation["parameters"]] == [p.name for p in named.parameters] + ["format"]
+    docs = client.get("/docs", headers=HTML)
+    assert docs.status_code == 200
+    assert "swagger" not in docs.text.lower()
+    assert "cdn" not in docs.text.lower()
+    assert "<code>/api/queries/zones-by-sector</code>" in docs.text
+    assert client.get("/redoc").status_code == 404
+
+
+# -- HTTP details ---------------------------------------------------------------------------------------
+
+
+def test_cors_allows_any_origin_without_credentials(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "access-control-allow-credentials" not in preflight.headers
+
+
+def test_head_requests(client: TestClient) -> None:
+    response = client.head("/id/zone/huangpu", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert response.content == b""
