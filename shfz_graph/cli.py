@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from shfz_graph import __version__
 from shfz_graph.errors import ParameterError, ShfzError, ValidationFailed
+from shfz_graph.server.command import configure_serve, run_serve
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -548,6 +549,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("info", "version, source hash, and counts per graph and class", configure_info, run_info),
     Command("push", "load the named graphs into a SPARQL 1.1 store", configure_push, run_push),
     Command("link", "propose links to Wikidata items, for review", configure_link, run_link),
+    Command("serve", "serve the SPARQL endpoint, IRIs and pages over HTTP", configure_serve, run_serve),
 )
 
 
