@@ -163,3 +163,94 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     yield start
     for server in started:
         server.stop()
+
+
+# -- the web server (server/): a real `shfz-graph serve` process, and Debian's chromium --------------
+
+from typing import Any  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def missing_real_part(reason: str) -> None:
+    """Skip a test whose real part is missing, showing why; under CI (env CI set) that is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@dataclass
+class LiveServer:
+    """A running `python -m shfz_graph serve` on 127.0.0.1: its base URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        """Stop this server (only the process the fixture started)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`python -m shfz_graph serve --port FREE --timeout 2` for the whole session, stopped at its end."""
+    folder = tmp_path_factory.mktemp("live-server")
+    port = free_port()
+    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(folder / "cache"), "SHFZ_GRAPH_LOG_LEVEL": "warning"}
+    args = [sys.executable, "-m", "shfz_graph", "serve", "--port", str(port), "--timeout", "2"]
+    log = folder / "server.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    probe = urllib.request.Request(
+        f"{server.url}/sparql?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            output = log.read_text(errors="replace")
+            pytest.fail(f"shfz-graph serve exited with {process.returncode}: {output}")
+        try:
+            with urllib.request.urlopen(probe, timeout=1) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            pytest.fail(f"shfz-graph serve did not answer on port {port} within 60 s")
+        time.sleep(0.1)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Debian chromium driven by Playwright for Python (no browser download, ever).
+
+    Skipped with the reason when /usr/bin/chromium or playwright is missing; a failure under CI."""
+    if not CHROMIUM.exists():
+        missing_real_part(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_real_part("playwright is not installed (pip install playwright; no `playwright install`)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
