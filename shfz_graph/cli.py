@@ -489,13 +489,12 @@ def unit_interval(text: str) -> float:
 
 
 def configure_link(parser: argparse.ArgumentParser) -> None:
-    from shfz_graph.remote import WIKIDATA_SPARQL
-
+    # No import of shfz_graph.remote here: building the parser must stay cheap (it costs 0.4 s).
     parser.add_argument(
         "--endpoint",
-        default=WIKIDATA_SPARQL,
+        default=None,
         metavar="URL",
-        help=f"a Wikidata endpoint (default: {WIKIDATA_SPARQL})",
+        help="a Wikidata endpoint (default: Wikidata's public query service)",
     )
     parser.add_argument(
         "--out", type=Path, help="the links file to add to (default: data/links.ttl of the checkout)"
@@ -511,6 +510,7 @@ def configure_link(parser: argparse.ArgumentParser) -> None:
 
 def run_link(args: argparse.Namespace) -> int:
     from shfz_graph import linking, resources
+    from shfz_graph.remote import WIKIDATA_SPARQL
 
     target = args.out
     if target is None:
@@ -519,7 +519,7 @@ def run_link(args: argparse.Namespace) -> int:
             raise ParameterError("give --out FILE: there is no data/links.ttl of a checkout to add to")
     options = {"timeout": args.timeout} if args.timeout is not None else {}
     with load_graph(args, reason=False) as kg:
-        candidates = linking.propose_links(kg, args.endpoint, **options)
+        candidates = linking.propose_links(kg, args.endpoint or WIKIDATA_SPARQL, **options)
     report = linking.write_links(candidates, target, review=args.review, threshold=args.threshold)
     rows = [
         (status, f"{c.score:g}", str(c.subject), f"wd:{c.qid}", c.item_label)

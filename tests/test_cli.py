@@ -94,8 +94,10 @@ def test_a_new_command_is_one_row_in_the_table(capsys: pytest.CaptureFixture[str
         cli.out(f"would serve on {args.port}")
         return 0
 
-    parser = cli.build_parser((*cli.COMMANDS, cli.Command("serve", "run the server", configure, serve)))
-    args = parser.parse_args(["serve", "--port", "9000"])
+    parser = cli.build_parser(
+        (*cli.COMMANDS, cli.Command("hello", "say where it would serve", configure, serve))
+    )
+    args = parser.parse_args(["hello", "--port", "9000"])
     assert args.run(args) == 0
     assert capsys.readouterr().out == "would serve on 9000\n"
 

@@ -26,6 +26,19 @@ def test_import_is_cheap_until_something_is_used() -> None:
     assert (done.returncode, done.stdout) == (0, "False\nTrue\n"), done.stderr
 
 
+def test_the_command_line_parser_is_cheap_to_build() -> None:
+    """`shfz-graph --version` or a usage error must not pay for rdflib, pySHACL, SPARQLWrapper..."""
+    script = (
+        "import sys\n"
+        "from shfz_graph import cli\n"
+        "cli.build_parser()\n"
+        "print(sorted(m for m in ('rdflib', 'pyshacl', 'SPARQLWrapper', 'fastapi') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
+
+
 def test_load_and_knowledge_graph_are_re_exported() -> None:
     from shfz_graph.graph import KnowledgeGraph, load
 
