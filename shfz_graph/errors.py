@@ -28,7 +28,8 @@ class QuerySyntaxError(ShfzError):
         self.line = line
         self.column = column
         where = f"line {line}, column {column}: " if line is not None and column is not None else ""
-        super().__init__(f"SPARQL syntax error at {where}{message}" if where else f"SPARQL syntax error: {message}")
+        text = f"SPARQL syntax error at {where}{message}" if where else f"SPARQL syntax error: {message}"
+        super().__init__(text)
 
 
 class ParameterError(ShfzError):
