@@ -272,19 +272,22 @@ def _prefixes(text: str) -> dict[str, str]:
     return found
 
 
-def rewrite_services(text: str, service_map: Mapping[str, str]) -> str:
+def rewrite_services(
+    text: str, service_map: Mapping[str, str], *, prefixes: Mapping[str, str] | None = None
+) -> str:
     """The query with each `SERVICE <a>` (or `SERVICE prefix:name` naming a) whose IRI is a key of
     `service_map` pointing at the mapped IRI instead; other text is left exactly as it was.
 
-    The result is parsed, and every mapped service must be gone from its algebra (ParameterError if one
-    is written in a way this cannot rewrite, e.g. `SERVICE ?var`).
+    The result is parsed (`prefixes`: namespaces the query may use undeclared, as for a local query), and
+    every mapped service must be gone from its algebra (ParameterError if one is written in a way this
+    cannot rewrite).
     """
     if not service_map:
         return text
     mapping = {_check_iri(k, "service"): _check_iri(v, "service") for k, v in service_map.items()}
     from shfz_graph import sparql
 
-    prefixes = _prefixes(text)
+    declared = {**{k: str(v) for k, v in (prefixes or {}).items()}, **_prefixes(text)}
     pieces: list[str] = []
     before = ""  # code since the last string/IRI, to see whether an IRI follows SERVICE
     for token in _sparqltext.tokens(text):
@@ -295,16 +298,15 @@ def rewrite_services(text: str, service_map: Mapping[str, str]) -> str:
                 piece = f"<{target}>"
             before = ""
         elif token.kind == "code":
-            piece = _rewrite_pnames(piece, prefixes, mapping)
+            piece = _rewrite_pnames(piece, declared, mapping)
             before += token.text
         elif token.kind != "comment":
             before = ""
         pieces.append(piece)
     rewritten = "".join(pieces)
-    checked = sparql.check(rewritten, allow_network=True)
-    left = [
-        k for k in mapping if f"SERVICE {URIRef(k).n3()}" in sparql.network_features(checked.query.algebra)
-    ]
+    checked = sparql.check(rewritten, allow_network=True, prefixes=prefixes)
+    remaining = sparql.network_features(checked.query.algebra)
+    left = [k for k in mapping if f"SERVICE {URIRef(k).n3()}" in remaining]
     if left:
         raise ParameterError(f"cannot rewrite SERVICE <{left[0]}> in this query (write it as an IRI)")
     return rewritten
@@ -734,14 +736,15 @@ def _put_graph(store: str, iri: str, graph: Graph, auth: Auth | None, timeout: f
 
 
 def _update(endpoint: str, text: str, what: str, auth: Auth | None, timeout: float, retries: int) -> None:
-    """SPARQL 1.1 Update by POST (`application/sparql-update`)."""
+    """SPARQL 1.1 Update by POST as a URL-encoded `update=` form (what every store accepts)."""
+    data = urllib.parse.urlencode({"update": text}).encode("ascii")
 
     def attempt() -> None:
         _request(
             "POST",
             endpoint,
-            data=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            data=data,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
             auth=auth,
             what=what,
             timeout=timeout,

@@ -485,6 +485,15 @@ def test_rewrite_services_changes_only_the_mapped_service_iris() -> None:
         "}"
     )
     assert remote.rewrite_services(text, {}) == text
+    undeclared = "SELECT * WHERE { SERVICE wdqs:sparql { ?s ?p ?o } }"
+    assert (
+        remote.rewrite_services(
+            undeclared,
+            {"https://query.wikidata.org/sparql": "http://127.0.0.1:9/query"},
+            prefixes={"wdqs": "https://query.wikidata.org/"},
+        )
+        == "SELECT * WHERE { SERVICE <http://127.0.0.1:9/query> { ?s ?p ?o } }"
+    )
     with pytest.raises(ParameterError, match="is not a valid IRI"):
         remote.rewrite_services(text, {"https://query.wikidata.org/sparql": "http://x> {"})
 
@@ -535,8 +544,10 @@ def test_push_errors(stub: Callable[..., Stub], kg: KnowledgeGraph, closed_port:
         f"push of <https://w3id.org/shfz/graph/ontology>: {server.url} "
         "answered HTTP 403 Forbidden: read-only store"
     )
-    assert server.seen[0].body == b"DROP SILENT GRAPH <https://w3id.org/shfz/graph/ontology>"
-    assert server.seen[0].headers["Content-Type"] == "application/sparql-update; charset=utf-8"
+    assert urllib.parse.parse_qs(server.seen[0].body.decode()) == {
+        "update": ["DROP SILENT GRAPH <https://w3id.org/shfz/graph/ontology>"]
+    }
+    assert server.seen[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
 
 
 # -- a real store: Oxigraph server ---------------------------------------------------------------------
