@@ -121,6 +121,9 @@ def validate(
         raise InputError(
             f"invalid SHACL shapes: {message if isinstance(message, str) else _first_line(exc)}"
         ) from exc
+    if not isinstance(report_graph, Graph):  # pySHACL returns a ValidationFailure instead of raising
+        message = getattr(report_graph, "message", None) or str(report_graph)
+        raise InputError(f"invalid SHACL shapes: {message}")
     renderer = _Renderer([data_graph, shapes_graph, report_graph], shapes_graph, report_graph)
     results = [
         _result(report_graph, node, renderer) for node in report_graph.subjects(RDF.type, SH.ValidationResult)

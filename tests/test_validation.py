@@ -203,3 +203,24 @@ def test_the_knowledge_graph_uses_the_project_shapes_by_default(mini: Path) -> N
     with pytest.raises(InputError) as caught:
         kg.validate()
     assert str(caught.value) == f"{mini / 'ontology' / 'shapes.ttl'}: file not found"
+
+
+def test_a_sparql_constraint_pyshacl_cannot_run_is_an_input_error() -> None:
+    """pySHACL hands back a ValidationFailure (not a report) for a SPARQL constraint with VALUES."""
+    from rdflib import Graph
+
+    from shfz_graph.errors import InputError
+    from shfz_graph.validation import validate
+
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:sparql [ sh:select "SELECT $this WHERE { VALUES ?x { 1 } FILTER(false) }" ] .
+        """,
+        format="turtle",
+    )
+    data = Graph().parse(data="<http://example.org/a> <http://example.org/p> 1 .", format="turtle")
+    with pytest.raises(InputError, match=r"^invalid SHACL shapes: "):
+        validate(data, shapes)
