@@ -195,15 +195,16 @@ def test_timeout_on_the_real_server_while_others_are_served(live_server: LiveSer
     worker = threading.Thread(target=slow)
     worker.start()
     time.sleep(0.3)
-    latencies = []
-    for _ in range(5):
-        started = time.monotonic()
-        fast = fetch(live_server.url + "/sparql?query=" + quote(DISTRICTS, safe=""))
-        latencies.append(time.monotonic() - started)
-        assert fast.status == 200
-    assert worker.is_alive(), "the slow query should still be running"
+    started = time.monotonic()
+    fast = fetch(live_server.url + "/sparql?query=" + quote(DISTRICTS, safe=""))
+    fast_seconds = time.monotonic() - started
+    still_running = worker.is_alive()
+    others = [fetch(live_server.url + "/id/zone/huangpu", accept="text/turtle").status for _ in range(3)]
     worker.join(timeout=30)
-    assert max(latencies) < 1.0
+    assert fast.status == 200
+    assert still_running, "the slow query should still have been running"
+    assert fast_seconds < 1.5  # served while the slow query ran (its limit is 2 s)
+    assert others == [200, 200, 200]
     assert outcome["status"] == 503
     assert "time limit of 2 s" in outcome["body"]  # type: ignore[operator]
-    assert 2.0 <= outcome["seconds"] < 8.0  # type: ignore[operator]
+    assert 2.0 <= outcome["seconds"] < 10.0  # type: ignore[operator]
