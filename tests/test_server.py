@@ -585,6 +585,10 @@ def test_unknown_iri_is_a_helpful_404(client: TestClient) -> None:
     assert plain.status_code == 404
     assert plain.headers["content-type"].startswith("text/plain")
     assert "/id/zone/huangpu (Huangpu linked innovation zone)" in plain.text
+    for odd in ("/id/zone/a%20b", "/id/%3Cscript%3E", "/id/zone/%22%7D"):
+        response = client.get(odd, headers=HTML)
+        assert response.status_code == 404
+        assert "<script>" not in response.text
 
 
 def test_every_local_subject_dereferences(client: TestClient, kg: KnowledgeGraph) -> None:
@@ -1054,6 +1058,12 @@ def test_cors_allows_any_origin_without_credentials(client: TestClient) -> None:
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
     assert "access-control-allow-credentials" not in preflight.headers
+
+
+def test_security_headers(client: TestClient) -> None:
+    for response in (client.get("/", headers=HTML), client.get("/id/nothing"), client.get("/sparql")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
 def test_head_requests(client: TestClient) -> None:

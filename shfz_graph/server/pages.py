@@ -59,6 +59,7 @@ _SUFFIX_OF = {
     "nt": "nt",
     "json-ld": "jsonld",
 }
+_DOWNLOAD_LABELS = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD"}
 _SHOWN_ROWS = 1000
 _QUERY_ERRORS = (
     QuerySyntaxError,
@@ -149,10 +150,7 @@ async def query_page(
     if result is not None:
         table = [[_cell(ctx, row.get(v)) for v in result.vars] for row in result.rows[:_SHOWN_ROWS]]
         choices = _GRAPH_DOWNLOADS if result.kind in GRAPH_KINDS else _DOWNLOAD_FORMATS[result.kind]
-        downloads = [
-            (f.upper().replace("TURTLE", "Turtle").replace("JSON-LD", "JSON-LD"), _with_format(request, f))
-            for f in choices
-        ]
+        downloads = [(_DOWNLOAD_LABELS.get(f, f.upper()), _with_format(request, f)) for f in choices]
     examples = sorted(ctx.queries.values(), key=lambda q: (q.tags[:1], q.name))
     return render(
         ctx.env,

@@ -12,6 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from shfz_graph.catalog import iri_problem
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.results import shorten
 from shfz_graph.vocab import BASE, GRAPH_INFERRED, SHFZ
@@ -132,6 +133,8 @@ class Site:
 
     def knows(self, iri: str) -> bool:
         """Whether the IRI occurs in the graph (as subject, object, predicate or graph name)."""
+        if iri_problem(iri) is not None:  # spaces, quotes, angle brackets...: never one of ours
+            return False
         node = URIRef(iri)
         if iri in self.graph_names:
             return True
