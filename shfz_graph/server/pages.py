@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from fastapi import FastAPI
-from rdflib import URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, VOID, XSD
 from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -387,6 +388,17 @@ async def not_found(request: Request, ctx: ServerContext, iri: str) -> Response:
     return PlainTextResponse("\n".join(lines) + "\n", status_code=404)
 
 
+def _description(ctx: ServerContext, iri: str) -> Graph:
+    """What an IRI serves in RDF: its concise bounded description, and for a named graph its size (VoID)."""
+    description = ctx.kg.describe(iri)
+    name = ctx.site.graph_names.get(iri)
+    if name is not None:
+        node = URIRef(iri)
+        description.add((node, RDF.type, VOID.Dataset))
+        description.add((node, VOID.triples, Literal(len(ctx.kg.graph(name)), datatype=XSD.integer)))
+    return description
+
+
 def install_things(app: FastAPI, ctx: ServerContext) -> None:
     """Add the catch-all route that serves every IRI under the base at its path, by content negotiation."""
     site = ctx.site
@@ -419,6 +431,6 @@ def install_things(app: FastAPI, ctx: ServerContext) -> None:
             page = await ctx.in_thread(build_thing, site, iri)
             page.alternates = alternates
             return render(ctx.env, request, "thing.html", title=page.label, page=page, headers=headers)
-        description = await ctx.in_thread(ctx.kg.describe, iri)
+        description = await ctx.in_thread(_description, ctx, iri)
         body = await ctx.in_thread(ctx.rdf_bytes, description, key)
         return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers=headers)
