@@ -259,6 +259,7 @@ def build_overview(site: Site) -> Overview:
         "initiatives": len(site.instances_with_subclasses(SHFZ.Initiative)),
         "sources": len(site.instances_with_subclasses(SHFZ.SourceDocument)),
         "things": len({s for g in site.asserted for s in g.subjects() if isinstance(s, URIRef)}),
+        "triples": len(set(site.dataset.triples((None, None, None)))),  # distinct, as queries see them
     }
     return Overview(
         datasets=_datasets(site),
