@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import threading
@@ -17,7 +18,7 @@ from rdflib.term import Node
 from shfz_graph import catalog as catalog_module
 from shfz_graph import sparql
 from shfz_graph.catalog import NamedQuery
-from shfz_graph.errors import InputError
+from shfz_graph.errors import InputError, UnknownQueryError
 from shfz_graph.export import serialize_dataset
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.results import Result
@@ -135,9 +136,5 @@ class ServerContext:
         """The named query `name` (UnknownQueryError with suggestions if there is none)."""
         query = self.queries.get(name)
         if query is None:
-            import difflib
-
-            from shfz_graph.errors import UnknownQueryError
-
             raise UnknownQueryError(name, difflib.get_close_matches(name, list(self.queries), n=3))
         return query
