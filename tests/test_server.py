@@ -1068,3 +1068,22 @@ def test_head_requests(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/turtle; charset=utf-8"
     assert response.content == b""
+
+
+# -- the `server` extra ------------------------------------------------------------------------------------
+
+
+def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    import shfz_graph.server as server
+    from shfz_graph.cli import main
+    from shfz_graph.errors import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # as if the extra were not installed
+    with pytest.raises(MissingExtraError) as missing:
+        server.create_app  # noqa: B018
+    assert missing.value.extra == "server"
+    assert "pip install 'shfz-graph[server]'" in str(missing.value)
+    assert main(["serve", "--port", "8999"]) == 2
+    assert "pip install 'shfz-graph[server]'" in capsys.readouterr().err
