@@ -547,3 +547,11 @@ def test_guard_stops_the_same_queries(mem: Dataset, server: tuple[int, list[str]
 
 def test_module_defaults() -> None:
     assert (sparql.DEFAULT_TIMEOUT, sparql.DEFAULT_MAX_ROWS) == (10.0, 10000)
+
+
+def test_parses_are_cached_but_the_network_guard_still_applies() -> None:
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    first = sparql.check(text, allow_network=True)
+    assert sparql.check(text, allow_network=True) is first  # parsed once
+    with pytest.raises(NetworkAccessDenied):
+        sparql.check(text)  # a cached parse never skips the guard
