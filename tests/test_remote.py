@@ -35,7 +35,7 @@ from shfz_graph.errors import (
     RemoteError,
     UpdateDenied,
 )
-from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.graph import KnowledgeGraph, load
 from shfz_graph.remote import Auth, RemoteTimeout
 from shfz_graph.results import Result
 
@@ -676,6 +676,168 @@ def test_oxigraph_refuses_an_update_at_the_query_endpoint(pushed: OxigraphServer
     assert str(err.value).startswith(
         f"push of <https://w3id.org/shfz/graph/ontology>: {pushed.query} answered HTTP 4"
     )
+
+
+# -- federated queries against a stand-in for Wikidata ---------------------------------------------------
+
+DISTRICT_LINKS = """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix wd: <http://www.wikidata.org/entity/> .
+<https://w3id.org/shfz/id/district/huangpu> skos:exactMatch wd:Q9000001 .
+<https://w3id.org/shfz/id/district/xuhui> skos:exactMatch wd:Q9000002 .
+<https://w3id.org/shfz/id/district/baoshan> skos:exactMatch wd:Q9000007 .
+<https://w3id.org/shfz/id/district/minhang> skos:exactMatch wd:Q9000005 .
+<https://w3id.org/shfz/id/site/the-bund> skos:exactMatch wd:Q9000010 .
+"""
+
+
+@pytest.fixture(scope="module")
+def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
+    """A local Oxigraph standing in for query.wikidata.org, loaded with tests/fixtures/wikidata."""
+    server = oxigraph_server(union_default_graph=False)
+    request = urllib.request.Request(
+        f"{server.store}?default",
+        data=WIKIDATA_FIXTURE.read_bytes(),
+        method="PUT",
+        headers={"Content-Type": "text/turtle"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status in (200, 201, 204)
+    return server
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """Our graph (asserted only) plus links from some districts and a site to the stand-in's items."""
+    path = tmp_path_factory.mktemp("federated") / "district-links.ttl"
+    path.write_text(DISTRICT_LINKS, encoding="utf-8")
+    graph = load(reason=False, extra_sources=[path])
+    yield graph
+    graph.close()
+
+
+def wd(qid: str) -> URIRef:
+    return URIRef(WD + qid)
+
+
+WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+FEDERATED_ROWS = {
+    "federated-district-population": [
+        {
+            "district": URIRef(ID + "district/baoshan"),
+            "label": Literal("Baoshan District", lang="en"),
+            "item": wd("Q9000007"),
+            "population": Literal("2200000", datatype=XSD.decimal),
+        },
+        {
+            "district": URIRef(ID + "district/huangpu"),
+            "label": Literal("Huangpu District", lang="en"),
+            "item": wd("Q9000001"),
+            "population": Literal("600000", datatype=XSD.decimal),
+        },
+        {
+            "district": URIRef(ID + "district/xuhui"),
+            "label": Literal("Xuhui District", lang="en"),
+            "item": wd("Q9000002"),
+            "population": Literal("1100000", datatype=XSD.decimal),
+        },
+    ],
+    "federated-coordinates": [
+        {
+            "thing": URIRef(ID + "district/baoshan"),
+            "label": Literal("Baoshan District", lang="en"),
+            "item": wd("Q9000007"),
+            "coordinates": Literal("Point(121.49 31.4)", datatype=WKT),
+        },
+        {
+            "thing": URIRef(ID + "district/huangpu"),
+            "label": Literal("Huangpu District", lang="en"),
+            "item": wd("Q9000001"),
+            "coordinates": Literal("Point(121.48 31.23)", datatype=WKT),
+        },
+        {
+            "thing": URIRef(ID + "municipality/shanghai"),
+            "label": Literal("Shanghai", lang="en"),
+            "item": wd("Q8686"),
+            "coordinates": Literal("Point(121.4 31.2)", datatype=WKT),
+        },
+        {
+            "thing": URIRef(ID + "site/the-bund"),
+            "label": Literal("The Bund", lang="en"),
+            "item": wd("Q9000010"),
+            "coordinates": Literal("Point(121.49 31.24)", datatype=WKT),
+        },
+    ],
+    "federated-wikidata-labels": [
+        {
+            "thing": URIRef(ID + f"{kind}/{slug}"),
+            "label": Literal(ours, lang="en"),
+            "item": wd(qid),
+            "wikidataLabel": Literal(theirs, lang=lang),
+        }
+        for kind, slug, ours, qid, theirs, lang in [
+            ("district", "baoshan", "Baoshan District", "Q9000007", "Baoshan District", "en"),
+            ("district", "baoshan", "Baoshan District", "Q9000007", "宝山区", "zh-hans"),
+            ("district", "huangpu", "Huangpu District", "Q9000001", "Huangpu District", "en"),
+            ("district", "huangpu", "Huangpu District", "Q9000001", "黄浦区", "zh-hans"),
+            ("district", "minhang", "Minhang District", "Q9000005", "Minhang", "en"),
+            ("municipality", "shanghai", "Shanghai", "Q8686", "Shanghai", "en"),
+            ("municipality", "shanghai", "Shanghai", "Q8686", "上海市", "zh-hans"),
+            ("site", "the-bund", "The Bund", "Q9000010", "The Bund", "en"),
+            ("site", "the-bund", "The Bund", "Q9000010", "外滩", "zh-hans"),
+            ("district", "xuhui", "Xuhui District", "Q9000002", "Xuhui District", "en"),
+        ]
+    ],
+}
+
+
+def test_the_federated_queries_are_marked_as_network_queries() -> None:
+    federated = sorted(q.name for q in catalog.catalog() if q.network)
+    assert federated == sorted(FEDERATED_ROWS)
+    for name in federated:
+        assert remote.WIKIDATA_SPARQL in catalog.get(name).text
+
+
+@pytest.mark.parametrize("name", sorted(FEDERATED_ROWS))
+def test_federated_query_locally(name: str, linked: KnowledgeGraph, wikidata: OxigraphServer) -> None:
+    text = remote.rewrite_services(catalog.get(name).text, {remote.WIKIDATA_SPARQL: wikidata.query})
+    assert wikidata.query in text and remote.WIKIDATA_SPARQL not in text
+    result = linked.query(text, allow_network=True)
+    assert result.rows == FEDERATED_ROWS[name]
+
+
+@pytest.fixture(scope="module")
+def linked_store(oxigraph_server: Callable[..., OxigraphServer], linked: KnowledgeGraph) -> OxigraphServer:
+    """An Oxigraph server holding `linked`: the store that runs the SERVICE calls itself."""
+    store = oxigraph_server()
+    remote.push(linked, query_endpoint=store.query, graph_store=store.store)
+    return store
+
+
+@pytest.mark.parametrize("name", sorted(FEDERATED_ROWS))
+def test_federated_query_at_a_remote_store(
+    name: str, linked_store: OxigraphServer, wikidata: OxigraphServer
+) -> None:
+    store = linked_store
+    service_map = {remote.WIKIDATA_SPARQL: wikidata.query}
+    result = remote.query(store.query, catalog.get(name).text, service_map=service_map, allow_network=True)
+    assert _answer(result) == _answer(Result.select(result.vars, FEDERATED_ROWS[name]))
+    assert result.rows == FEDERATED_ROWS[name]  # ORDER BY holds there too
+
+
+@pytest.mark.parametrize("name", sorted(FEDERATED_ROWS))
+def test_federated_queries_are_refused_without_allow_network(
+    name: str, linked: KnowledgeGraph, wikidata: OxigraphServer, stub: Callable[..., Stub]
+) -> None:
+    listener = stub([Reply()])
+    text = catalog.get(name).text
+    with pytest.raises(NetworkAccessDenied):
+        linked.query(name)
+    with pytest.raises(NetworkAccessDenied):
+        linked.query(remote.rewrite_services(text, {remote.WIKIDATA_SPARQL: listener.url}))
+    with pytest.raises(NetworkAccessDenied):
+        remote.query(listener.url, text, service_map={remote.WIKIDATA_SPARQL: wikidata.query})
+    assert listener.seen == []
 
 
 # -- the command line -------------------------------------------------------------------------------------
