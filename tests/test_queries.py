@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import catalog, load
+from shfz_graph.errors import NetworkAccessDenied
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.results import Result
 
@@ -137,10 +138,19 @@ def triples(graph: Graph) -> set[tuple[Any, Any, Any]]:
 # -- the catalogue as a whole -------------------------------------------------------------------------
 
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))
+# Federated queries (`#+ network: true`) reach Wikidata: they are tested in test_remote.py against a stand-in.
+LOCAL_QUERY_FILES = [p for p in QUERY_FILES if not catalog.get(p.stem, QUERIES).network]
+NETWORK_QUERY_FILES = [p for p in QUERY_FILES if p not in LOCAL_QUERY_FILES]
 
 
 def test_there_are_at_least_eighteen_competency_questions() -> None:
-    assert len(QUERY_FILES) >= 18
+    assert len(LOCAL_QUERY_FILES) >= 18
+
+
+@pytest.mark.parametrize("path", NETWORK_QUERY_FILES, ids=lambda p: p.stem)
+def test_federated_queries_are_refused_without_network_permission(kg: KnowledgeGraph, path: Path) -> None:
+    with pytest.raises(NetworkAccessDenied, match=r"SERVICE <https://query\.wikidata\.org/sparql>"):
+        kg.query(path.stem)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
@@ -149,6 +159,10 @@ def test_every_query_file_is_kebab_case_with_a_summary_and_a_test(path: Path) ->
     named = catalog.get(path.stem, QUERIES)
     assert named.summary, f"{path.name} has no '#+ summary:' header"
     assert named.tags, f"{path.name} has no '#+ tags:' header"
+    if named.network:
+        remote_tests = (Path(__file__).parent / "test_remote.py").read_text(encoding="utf-8")
+        assert f'"{path.stem}"' in remote_tests, f"no test in test_remote.py runs {path.name}"
+        return
     this_file = Path(__file__).read_text(encoding="utf-8")
     calls = re.findall(r'\.query\(\s*"([a-z0-9-]+)"', this_file)
     assert path.stem in calls, f"no test runs {path.name}"
@@ -164,7 +178,7 @@ def test_parameters_have_defaults_and_are_bound_not_pasted(path: Path) -> None:
 
 
 def test_every_query_runs_with_its_defaults_and_labels_are_english(kg: KnowledgeGraph) -> None:
-    for path in QUERY_FILES:
+    for path in LOCAL_QUERY_FILES:
         result = kg.query(path.stem)
         if result.kind == "CONSTRUCT":
             assert result.graph is not None
@@ -913,7 +927,7 @@ def answer(result: Result) -> Any:
 
 @pytest.mark.parametrize(
     ("name", "params"),
-    [(path.stem, {}) for path in QUERY_FILES] + OTHER_VALUES,
+    [(path.stem, {}) for path in LOCAL_QUERY_FILES] + OTHER_VALUES,
     ids=lambda x: x if isinstance(x, str) else ",".join(x) or "defaults",
 )
 def test_oxigraph_store_gives_the_same_answers(
