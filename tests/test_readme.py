@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,13 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=lambda b: b.splitlines()[0][:40])
 def test_python_examples_run(block: str) -> None:
     exec(compile(block, str(README), "exec"), {})
+
+
+def test_sparqlwrapper_example_counts_the_zones_on_a_live_server(live_server: Any) -> None:
+    (block,) = [b for b in PYTHON_BLOCKS if "SPARQLWrapper" in b]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(README), "exec"), namespace)
+    assert namespace["zone_count"](f"{live_server.url}/sparql") == 7
 
 
 @pytest.mark.parametrize("line", _cli_lines())
