@@ -406,7 +406,7 @@ def test_every_initiative_with_its_zone_and_sector(kg: KnowledgeGraph) -> None:
     ("zone", "expected"),
     [
         (
-            None,  # default: Huangpu - "the landmark Bund, People's Square, Huaihai Road and Xintiandi"
+            None,  # default: Huangpu, with its four sites named in the article
             [
                 ("Huaihai Road", False, "street"),
                 ("People's Square", False, "public square"),
