@@ -152,7 +152,8 @@ async def query_page(
         table = [[_cell(ctx, row.get(v)) for v in result.vars] for row in result.rows[:_SHOWN_ROWS]]
         choices = _GRAPH_DOWNLOADS if result.kind in GRAPH_KINDS else _DOWNLOAD_FORMATS[result.kind]
         downloads = [(_DOWNLOAD_LABELS.get(f, f.upper()), _with_format(request, f)) for f in choices]
-    examples = sorted(ctx.queries.values(), key=lambda q: (q.tags[:1], q.name))
+    # federated queries (refused here) last
+    examples = sorted(ctx.queries.values(), key=lambda q: (q.network, q.tags[:1], q.name))
     return render(
         ctx.env,
         request,
