@@ -835,6 +835,7 @@ def test_home_page(client: TestClient, kg: KnowledgeGraph) -> None:
     rows = re.findall(r'<tr>\s*<th scope="row"><a href="(/id/zone/[^"]+)"', page)
     assert "/id/zone/huangpu" in rows
     assert len(rows) == 7
+    assert "<li><strong>7</strong> zones</li>" in page  # the count matches the table
     assert re.search(r'<span class="approx"[^>]*>about</span> 14 km²', page)
     assert re.search(r"<td class=\"num\">50 km²</td>", page)
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page

@@ -253,7 +253,7 @@ def build_overview(site: Site) -> Overview:
     """Collect the home page's content from the graph."""
     zones = _zone_rows(site)
     stats = {
-        "zones": len(site.instances_with_subclasses(SHFZ.Zone)),
+        "zones": len(zones),  # the zones of the table below (not the bonded areas or the FTZ itself)
         "sectors": len(site.instances_with_subclasses(SHFZ.Sector)),
         "sites": len(site.instances_with_subclasses(SHFZ.Site)),
         "initiatives": len(site.instances_with_subclasses(SHFZ.Initiative)),
