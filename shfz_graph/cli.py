@@ -112,6 +112,7 @@ def load_graph(args: argparse.Namespace, *, reason: bool) -> KnowledgeGraph:
         store_path=args.store_path,
         reasoner=args.reasoner,
         extra_sources=args.data or (),
+        progress_stream=sys.stderr,
     )
 
 
@@ -469,6 +470,7 @@ def run_push(args: argparse.Namespace) -> int:
             graph_store=args.graph_store,
             update_endpoint=update,
             inferred=args.inferred,
+            progress_stream=sys.stderr,
             **options,
         )
     rows = [(iri, str(n)) for iri, n in report.counts.items()]

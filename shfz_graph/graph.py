@@ -10,6 +10,7 @@ sources opens it without parsing or reasoning again.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
@@ -243,12 +244,14 @@ def load(
     reasoner: str = "auto",
     extra_sources: Iterable[Path | str] = (),
     cache_dir: Path | str | None = None,
+    progress_stream: TextIO | None = None,
 ) -> KnowledgeGraph:
     """Load the ontology, the data files and any extra sources, and (by default) their OWL 2 RL closure.
 
     `store`: "memory" (rdflib) or "oxigraph" (fast; needs the `oxigraph` extra); `store_path` keeps an
     Oxigraph store on disk, reused as is while the sources are unchanged. `reasoner`: "auto", "owlrl" or
     "reasonable". `cache_dir`: where closures are cached (see `shfz_graph.reasoning.default_cache_dir`).
+    `progress_stream`: where to draw a progress bar over parsing and reasoning (only if it is a terminal).
     """
     if store not in STORES:
         raise ParameterError(f"unknown store {store!r}; choose one of {', '.join(STORES)}")
@@ -262,7 +265,7 @@ def load(
 
     if store == "memory":
         dataset = _new_dataset()
-        for source in sources:
+        for source in _steps(sources, "parse", progress_stream):
             _parse(dataset.graph(source.graph), source.path, source.format)
         current: str | None = None
     else:
@@ -271,12 +274,14 @@ def load(
         if wanted != current:
             dataset.remove_graph(GRAPH_INFERRED)
             if wanted is not None:
-                inferred = reasoning.closure(
-                    [dataset.graph(source.graph) for source in sources],
-                    reasoner=wanted,
-                    source_hash=source_hash,
-                    cache_dir=cache_dir,
-                )
+                with _steps(1, f"reason ({wanted})", progress_stream) as bar:
+                    inferred = reasoning.closure(
+                        [dataset.graph(source.graph) for source in sources],
+                        reasoner=wanted,
+                        source_hash=source_hash,
+                        cache_dir=cache_dir,
+                    )
+                    bar.update()
                 target = dataset.graph(GRAPH_INFERRED)
                 target += inferred
             if store_path is not None:
@@ -285,6 +290,13 @@ def load(
         dataset.close()
         raise
     return KnowledgeGraph(dataset, sources=sources, source_hash=source_hash, store=store, reasoner=wanted)
+
+
+def _steps(what: Any, label: str, stream: TextIO | None) -> Any:
+    """A progress bar on `stream` over `what` (an iterable or a count); silent without a terminal stream."""
+    from shfz_graph.progress import progress
+
+    return progress(what, label, stream=stream if stream is not None else io.StringIO())
 
 
 def _new_dataset(store: Any = "default") -> Dataset:

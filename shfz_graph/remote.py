@@ -26,6 +26,7 @@ import ast
 import base64
 import email.utils
 import http.client
+import io
 import json
 import os
 import re
@@ -37,13 +38,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import __version__, _sparqltext
 from shfz_graph.errors import ParameterError, QueryTimeout, RemoteError
+from shfz_graph.progress import progress
 from shfz_graph.results import Result
 
 if TYPE_CHECKING:
@@ -668,6 +670,7 @@ def push(
     retries: int = DEFAULT_RETRIES,
     auth: Auth | str | None = None,
     batch_size: int = DEFAULT_BATCH,
+    progress_stream: TextIO | None = None,
 ) -> PushReport:
     """Load each named graph of `kg` into a store, replacing what it held, then check the counts remotely.
 
@@ -676,6 +679,7 @@ def push(
     GRAPH` and `INSERT DATA` batches of `batch_size` triples (a blank node's triples stay in one batch).
     The `inferred` graph is pushed only with `inferred=True`. Afterwards each graph's triples are counted
     at `query_endpoint`; a difference is a RemoteError naming the graph and both counts.
+    `progress_stream`: where to draw a progress bar over the graphs (only if it is a terminal).
     """
     _check_url(query_endpoint, "query endpoint")
     if graph_store is not None:
@@ -689,7 +693,10 @@ def push(
     credentials = _resolve_auth(auth)
     graphs = [(name, kg.graph(name)) for name in kg.names if inferred or name != "inferred"]
     counts: dict[str, int] = {}
-    for _, graph in graphs:
+    silent = io.StringIO()
+    for _, graph in progress(
+        graphs, "push", stream=progress_stream if progress_stream is not None else silent
+    ):
         iri = str(graph.identifier)
         _check_iri(iri, "graph")
         if graph_store is not None:

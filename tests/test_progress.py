@@ -139,3 +139,20 @@ def test_default_stream_is_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert captured.err == ""
     assert captured.out == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_load_draws_its_progress_on_a_terminal_only() -> None:
+    from shfz_graph.graph import load
+
+    terminal = _Terminal()
+    load(reason=True, progress_stream=terminal)
+    drawn = terminal.getvalue()
+    assert "parse" in drawn and "reason" in drawn
+    piped = io.StringIO()
+    load(reason=True, progress_stream=piped)
+    assert piped.getvalue() == ""

@@ -8,6 +8,7 @@ remotely and locally, and as a stand-in for Wikidata behind the federated querie
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import socket
 import threading
@@ -564,7 +565,15 @@ def pushed(oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph) -
 
 
 def test_a_second_push_replaces_and_never_duplicates(pushed: OxigraphServer, kg: KnowledgeGraph) -> None:
-    again = remote.push(kg, query_endpoint=pushed.query, graph_store=pushed.store, inferred=True)
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    again = remote.push(
+        kg, query_endpoint=pushed.query, graph_store=pushed.store, inferred=True, progress_stream=terminal
+    )
+    assert "push" in terminal.getvalue() and f"{len(kg.counts())}/{len(kg.counts())}" in terminal.getvalue()
     assert again.counts == {str(kg.graph(name).identifier): count for name, count in kg.counts().items()}
     total = remote.query(pushed.query, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert int(total.rows[0]["n"]) == sum(kg.counts().values())  # type: ignore[arg-type]
