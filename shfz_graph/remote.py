@@ -44,6 +44,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import __version__, _sparqltext
+from shfz_graph.binding import bind_values, check_iri, sparql_term
 from shfz_graph.errors import ParameterError, QueryTimeout, RemoteError
 from shfz_graph.progress import progress
 from shfz_graph.results import Result
@@ -85,11 +86,6 @@ _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _GET_LIMIT = 2000  # longer queries are POSTed (URL-encoded form)
 _DETAIL_CHARS = 200
 
-_IRI_FORBIDDEN = frozenset('<>"{}|^`\\')
-_VARNAME = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
-_LANGTAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
-_FORM = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
-_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _SERVICE_BEFORE = re.compile(r"\bSERVICE(?:\s+SILENT)?\s*$", re.IGNORECASE)
 _SERVICE_PNAME = re.compile(
     r"\bSERVICE(?:\s+SILENT)?\s+(?P<pname>(?P<prefix>[A-Za-z][\w.\-]*)?:(?P<local>[\w\-.%]*[\w\-%])?)",
@@ -167,96 +163,6 @@ def _resolve_auth(auth: Auth | str | None) -> Auth | None:
 # -- terms, bindings and SERVICE rewriting -------------------------------------------------------------
 
 
-def _check_iri(value: str, what: str) -> str:
-    for c in value:
-        if c in _IRI_FORBIDDEN or ord(c) <= 0x20:
-            raise ParameterError(f"{what} {value!r} is not a valid IRI: it contains {c!r}")
-    if not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", value):
-        raise ParameterError(f"{what} {value!r} is not an absolute IRI")
-    return value
-
-
-def sparql_term(term: Node) -> str:
-    """A term written for a query text (via `term.n3()`), after checking that it cannot break out of it.
-
-    IRIs with characters that IRIREF forbids (`<`, `>`, `"`, space, ...) and blank nodes (not allowed in
-    VALUES) are refused with a ParameterError; literals are escaped by rdflib.
-    """
-    if isinstance(term, URIRef):
-        _check_iri(str(term), "IRI")
-        return term.n3()
-    if isinstance(term, Literal):
-        if term.language is not None and not _LANGTAG.fullmatch(term.language):
-            raise ParameterError(f"language tag {term.language!r} is not valid")
-        if term.datatype is not None:
-            _check_iri(str(term.datatype), "datatype")
-        return term.n3()
-    raise ParameterError(f"{term!r} cannot be sent as a query parameter (only IRIs and literals can)")
-
-
-def _where_brace(text: str) -> int:
-    """Offset of the `{` that opens the outermost WHERE group of a query; ParameterError if there is none."""
-    code = "".join(c if kind == "code" else " " for kind, c in _masked(text))
-    form = _FORM.search(code)
-    if form is None:
-        raise ParameterError("cannot bind parameters: no SELECT, CONSTRUCT, DESCRIBE or ASK found")
-    start = form.end()
-    if form.group(1).upper() == "CONSTRUCT":
-        rest = code[start:].lstrip()
-        if rest.startswith("{"):  # the template: skip it
-            start = _matching_brace(code, code.index("{", start)) + 1
-        elif _WHERE.match(rest):
-            raise ParameterError("cannot bind parameters of a 'CONSTRUCT WHERE { ... }' short form")
-    depth = 0
-    for i in range(start, len(code)):
-        c = code[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "{" and depth == 0:
-            return i
-    raise ParameterError("cannot bind parameters: the query has no WHERE group")
-
-
-def _masked(text: str) -> Iterator[tuple[str, str]]:
-    """(token kind, character) for every character of `text`."""
-    for token in _sparqltext.tokens(text):
-        for c in token.text:
-            yield token.kind, c
-
-
-def _matching_brace(code: str, open_at: int) -> int:
-    depth = 0
-    for i in range(open_at, len(code)):
-        if code[i] == "{":
-            depth += 1
-        elif code[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    raise ParameterError("cannot bind parameters: unbalanced braces in the query")
-
-
-def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """The query with `VALUES (?a ?b) { (t1 t2) }` opening its WHERE group: remote pre-binding.
-
-    Inserted on the line of the brace, so line numbers in an endpoint's error messages stay right.
-    """
-    if not bindings:
-        return text
-    names = []
-    for name in bindings:
-        bare = name.lstrip("?$")
-        if not _VARNAME.fullmatch(bare):
-            raise ParameterError(f"{name!r} is not a SPARQL variable name")
-        names.append(bare)
-    terms = " ".join(sparql_term(term) for term in bindings.values())
-    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
-    at = _where_brace(text) + 1
-    return text[:at] + values + text[at:]
-
-
 def _prefixes(text: str) -> dict[str, str]:
     """The PREFIX declarations of a query text: prefix -> namespace IRI."""
     found: dict[str, str] = {}
@@ -286,7 +192,7 @@ def rewrite_services(
     """
     if not service_map:
         return text
-    mapping = {_check_iri(k, "service"): _check_iri(v, "service") for k, v in service_map.items()}
+    mapping = {check_iri(k, "service"): check_iri(v, "service") for k, v in service_map.items()}
     from shfz_graph import sparql
 
     declared = {**{k: str(v) for k, v in (prefixes or {}).items()}, **_prefixes(text)}
@@ -698,7 +604,7 @@ def push(
         graphs, "push", stream=progress_stream if progress_stream is not None else silent
     ):
         iri = str(graph.identifier)
-        _check_iri(iri, "graph")
+        check_iri(iri, "graph")
         if graph_store is not None:
             _put_graph(graph_store, iri, graph, credentials, timeout, retries)
         else:

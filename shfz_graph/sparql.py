@@ -35,7 +35,7 @@ from rdflib.query import ResultRow
 from rdflib.store import Store
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
-from shfz_graph import _sparqltext
+from shfz_graph import _sparqltext, binding
 from shfz_graph.errors import (
     NetworkAccessDenied,
     ParameterError,
@@ -453,6 +453,14 @@ def run(
     prefixes = dict(dataset.namespaces())
     checked = check(text, allow_network=allow_network, prefixes=prefixes)
     terms = _term_bindings(bindings)
-    if _has_own_engine(dataset.store) and _native_can_bind(checked, terms):
+    if _has_own_engine(dataset.store):
+        if not _native_can_bind(checked, terms):
+            # Oxigraph substitutes projected variables only: bind the others as a VALUES block of checked,
+            # rdflib-serialised terms, so that the query still runs on Oxigraph's engine (10-100x faster
+            # than rdflib's over the same store)
+            checked = check(
+                binding.bind_values(checked.text, terms), allow_network=allow_network, prefixes=prefixes
+            )
+            terms = {}
         return _run_native(dataset, checked, terms, prefixes, timeout, max_rows)
     return _run_rdflib(dataset, checked, terms, timeout, max_rows)

@@ -346,10 +346,9 @@ def test_oxigraph_gets_the_query_string(monkeypatch: pytest.MonkeyPatch) -> None
     assert seen == [str, str]
 
 
-def test_unprojected_bindings_on_oxigraph_use_rdflib_over_the_same_store(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Oxigraph substitutes only projected variables; such a query runs on rdflib's engine instead
+def test_unprojected_bindings_on_oxigraph_run_on_oxigraph_as_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Oxigraph substitutes only projected variables; the others become a VALUES block of checked terms,
+    # so the query still runs on Oxigraph's own engine
     ds = make_dataset("oxigraph")
     calls: list[str] = []
     store_type = type(ds.store)
@@ -362,7 +361,15 @@ def test_unprojected_bindings_on_oxigraph_use_rdflib_over_the_same_store(
     monkeypatch.setattr(store_type, "query", spy)
     result = run(ds, PREFIXES + "SELECT ?label WHERE { ?_z rdfs:label ?label }", bindings={"_z": HUANGPU})
     assert result.rows == [{"label": Literal("Huangpu", lang="en")}]
-    assert calls == []
+    assert len(calls) == 1 and f"VALUES (?_z) {{ ({HUANGPU.n3()}) }}" in calls[0]
+
+
+def test_a_hostile_unprojected_literal_stays_one_literal_on_oxigraph() -> None:
+    ds = make_dataset("oxigraph")
+    hostile = Literal('" } ; DROP ALL ; #')
+    result = run(ds, PREFIXES + "SELECT ?s WHERE { ?s rdfs:label ?_l }", bindings={"_l": hostile})
+    assert result.rows == []
+    assert len(ds) > 0
 
 
 # -- run: time limits ----------------------------------------------------------------------------------
