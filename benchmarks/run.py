@@ -454,7 +454,10 @@ def bench_queries(size: int, path: Path, cache: Path, quick: bool, rdflib_cap: f
                 "binding": binding,
             }
         )
-    breakdown = profile_query(kg, PROFILED_QUERY)
+    try:
+        breakdown = profile_query(kg, PROFILED_QUERY)
+    except Exception as exc:  # a failed profile must not lose the run
+        breakdown = [(f"profile failed: {type(exc).__name__}: {exc}", 0.0)]
     kg.close()
     memory.close()
     gc.collect()
@@ -484,7 +487,7 @@ def profile_query(kg: KnowledgeGraph, name: str) -> list[tuple[str, float]]:
     prefixes = dict(kg.dataset.namespaces())
     inner = kg.dataset.store._inner  # type: ignore[attr-defined]
     steps: list[tuple[str, Callable[[], object]]] = [
-        ("kg.query (total)", lambda: kg.query(name)),
+        ("kg.query (total)", lambda: kg.query(name, timeout=300)),
         ("catalog.get + NamedQuery.bind", lambda: catalog.get(name).bind({})),
         (
             "sparql.check (rdflib parse + algebra, every call)",
@@ -923,28 +926,30 @@ WHY = {
         " file. Bulk loading (`Store.bulk_load`, oxrdflib's `transactional=False`) would close it."
     ),
     "query_raw": (
-        "Three causes, in order of cost. (1) A query whose parameter is not projected (bilingual-labels,"
-        " located-in, zones-by-sector, zones-larger-than, figure-source, site-zone, zone-initiatives,"
-        " zone-sites) is not given to Oxigraph: `sparql._native_can_bind` is false because Oxigraph's"
-        " `substitutions=` takes projected variables only, so `sparql.run` evaluates it with rdflib's engine"
-        " over the Oxigraph store (`_run_rdflib`), 10-100x slower than Oxigraph. (2) oxrdflib turns every"
-        " value of every solution into an rdflib term (`oxrdflib.store.OxigraphStore.query` ->"
-        " `_converter.from_ox` -> `rdflib.term.Literal.__new__`), then `sparql._plain` and `Result.select`"
-        " copy each row again: on row-heavy answers this costs as much as Oxigraph's evaluation (see the"
-        " breakdown table). (3) The worker thread per query and `dict(dataset.namespaces())` are small."
-        " Fixes: bind non-projected parameters by writing the term (`term.n3()` of the value the catalogue"
-        " already validated) in place of the variable at the offsets `_sparqltext.variables` gives, or by a"
-        " VALUES block (measured: located-in 72 ms -> 0.6 ms, zone-description 92 ms -> 0.9 ms at 10^5); in"
-        " `_run_native` call `store._inner.query(text, use_default_graph_as_union=True, prefixes=...)`"
-        " directly and convert terms through a dict memo per query (IRIs and labels repeat across rows)."
+        "Two causes remain. (1) oxrdflib turns every value of every solution into an rdflib term"
+        " (`oxrdflib.store.OxigraphStore.query` -> `_converter.from_ox` -> `rdflib.term.Literal.__new__`),"
+        " then `sparql._plain` and `Result.select` copy each row again: on row-heavy answers"
+        " (bilingual-labels,"
+        " figure-sources, announcement) this costs as much as Oxigraph's evaluation or more (see the"
+        " breakdown"
+        " table). Fix: in `sparql._run_native` call `store._inner.query(text,"
+        " use_default_graph_as_union=True,"
+        " prefixes=...)` directly and convert through a dict memo per query (IRIs and labels repeat across"
+        " rows), building the row dicts once. (2) Parameters bound with a VALUES block"
+        " (`binding.bind_values`)"
+        " or Oxigraph's `substitutions=` are not pushed into UNION branches by Oxigraph's planner:"
+        " zone-description scans where the same text with the IRI written in place of `?_zone_iri` takes"
+        " under 1 ms (the raw column shows the faster binding). Fix: write checked terms in place of the"
+        " parameter variables (`_sparqltext.variables` gives their offsets) when the variable is not"
+        " projected,"
+        " keeping VALUES for the rest. Queries marked 'native: no' run rdflib's engine over the"
+        " Oxigraph store."
     ),
     "query_rdflib": (
-        "the queries that are not given to Oxigraph (cause 1 of the previous target) run on rdflib's engine"
-        " in both columns, so they are about 1x; zone-description is native but Oxigraph does not push the"
-        " `?_zone_iri` substitution into the UNION branches and scans (rdflib's engine does push its"
-        " initBindings), so rdflib wins there; row-heavy answers lose about half their margin to the term"
-        " conversion. Writing the parameter's term in place of the variable makes zone-description 100x"
-        " faster on Oxigraph, and the fixes above raise every other ratio."
+        "zone-description: Oxigraph does not push the bound `?_zone_iri` into the UNION branches and scans,"
+        " while rdflib's engine does push its initBindings (cause 2 above; writing the term in place of the"
+        " variable makes it 100x faster on Oxigraph). Elsewhere the ratio is lowered by the term conversion"
+        " (cause 1) on row-heavy answers, and by small selective queries on which rdflib is fast too."
     ),
     "reason": (
         "`reasoning._run_reasonable` fills reasonable's gaps in Python (`_instance_rules`,"
@@ -966,9 +971,8 @@ WHY = {
         " oxrdflib's conversion of every value into rdflib terms, `sparql._plain`, `Result.select`) and"
         " `Result.to_json`, while `oxigraph serve` parses, evaluates and writes JSON in Rust; with 2"
         " cores the"
-        " 16 client threads also compete with the server. The named-query API row is slower still because"
-        " `zones-by-sector`'s parameter is not projected, so that route runs rdflib's engine (cause 1 of the"
-        " query target). Writing answers with pyoxigraph's own serializer (`QuerySolutions.serialize(format="
+        " 16 client threads also compete with the server. Writing answers with pyoxigraph's own"
+        " serializer (`QuerySolutions.serialize(format="
         "QueryResultsFormat.JSON)`) when the client asks for JSON, and the query fixes above, would"
         " close most"
         " of it; more workers than cores would not help on this machine."
@@ -1309,7 +1313,10 @@ def run_all(sizes: list[int], work: Path, cache: Path, quick: bool) -> dict[str,
 
     mark("CLI")
     # endpoints
-    e = bench_endpoints(files[medium], medium, cache, work, quick)
+    try:
+        e = bench_endpoints(files[medium], medium, cache, work, quick)
+    except Exception as exc:  # keep what was measured so far
+        e = {"size": medium, "query": ENDPOINT_QUERY, "seconds": 0, "results": [], "api": f"failed: {exc}"}
     sections += [
         f"## SPARQL endpoints, 16 concurrent clients on loopback, {_label(medium)} synthetic triples",
         "",
@@ -1386,7 +1393,12 @@ def run_all(sizes: list[int], work: Path, cache: Path, quick: bool) -> dict[str,
 
     mark("endpoints")
     # memory
-    m = bench_memory(files[large], large, cache, work)
+    try:
+        m = bench_memory(files[large], large, cache, work)
+    except Exception as exc:  # keep what was measured so far
+        sections += [f"## Peak memory of the servers: failed ({type(exc).__name__}: {exc})", ""]
+        mark("memory")
+        return {"sections": sections, "targets": targets}
     sections += [f"## Peak memory of the servers, {_label(large)} synthetic triples", ""]
     sections += _table(
         ["server", "peak RSS (VmHWM)", "ready after"],
