@@ -302,6 +302,25 @@ def test_the_oxigraph_store_holds_the_same_graphs(mini: Path) -> None:
     assert len(ox.describe(ZONE)) == len(memory.describe(ZONE)) == 6
 
 
+def test_a_warm_oxigraph_load_bulk_loads_the_cached_closure(
+    mini: Path, _isolated_cache: Path, monkeypatch
+) -> None:
+    memory = load(reasoner="reasonable")  # fills the cache
+    monkeypatch.setattr(reasoning, "closure", fail)  # neither reasoning nor rdflib's parse of the cache
+    ox = load(store="oxigraph", reasoner="reasonable")
+    assert ox.counts() == MINI_COUNTS
+    assert set(ox.graph("inferred")) == set(memory.graph("inferred"))
+
+
+def test_a_damaged_cache_on_oxigraph_means_reasoning_again(mini: Path, _isolated_cache: Path) -> None:
+    memory = load(reasoner="reasonable")
+    (cache,) = _isolated_cache.iterdir()
+    cache.write_text("<broken\n", encoding="utf-8")
+    ox = load(store="oxigraph", reasoner="reasonable")
+    assert set(ox.graph("inferred")) == set(memory.graph("inferred"))
+    assert ox.counts() == MINI_COUNTS
+
+
 @pytest.mark.parametrize("module", ["pyoxigraph", "oxrdflib"])
 def test_a_missing_oxigraph_extra_is_named(mini: Path, monkeypatch, module: str) -> None:
     monkeypatch.setitem(sys.modules, module, None)
