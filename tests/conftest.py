@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rdflib import Graph
 
 from shfz_graph import resources
 from shfz_graph.graph import KnowledgeGraph, load
@@ -13,6 +24,7 @@ from shfz_graph.graph import KnowledgeGraph, load
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 REPO = Path(__file__).resolve().parent.parent
+WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "shanghai-sample.ttl"
 
 
 @pytest.fixture(autouse=True)
@@ -53,17 +65,6 @@ def kg_owlrl(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
 
 
 # -- a real triple store: the Oxigraph server (remote.py, linking.py) -----------------------------------
-
-import os  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 
 
 def oxigraph_command() -> str | None:
@@ -167,7 +168,6 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
 
 # -- the web server (server/): a real `shfz-graph serve` process, and Debian's chromium --------------
 
-from typing import Any  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -254,3 +254,36 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# -- the product files as plain rdflib graphs (ontology and shape tests) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    """The ontology file as a graph. Module-wide: tests change only copies."""
+    return Graph().parse(REPO / "ontology" / "shfz.ttl")
+
+
+@pytest.fixture(scope="module")
+def data() -> Graph:
+    """All instance data (data/*.ttl) in one graph. Module-wide: tests change only copies."""
+    graph = Graph()
+    for path in sorted((REPO / "data").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
+    """A local Oxigraph standing in for query.wikidata.org, loaded with tests/fixtures/wikidata."""
+    server = oxigraph_server(union_default_graph=False)
+    request = urllib.request.Request(
+        f"{server.store}?default",
+        data=WIKIDATA_FIXTURE.read_bytes(),
+        method="PUT",
+        headers={"Content-Type": "text/turtle"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status in (200, 201, 204)
+    return server

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,6 @@ from shfz_graph.linking import Candidate
 
 REPO = Path(__file__).resolve().parent.parent
 LINKS = REPO / "data" / "links.ttl"
-WIKIDATA_FIXTURE = REPO / "tests" / "fixtures" / "wikidata" / "shanghai-sample.ttl"
 ID = "https://w3id.org/shfz/id/"
 WD = "http://www.wikidata.org/entity/"
 SHFZ = Namespace("https://w3id.org/shfz/ontology#")
@@ -49,21 +47,6 @@ REVIEW = [
     ("site/xintiandi", "Q9000012", 0.45),  # two items pass: ambiguous
     ("site/xintiandi", "Q9000013", 0.45),
 ]
-
-
-@pytest.fixture(scope="module")
-def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
-    """A local Oxigraph standing in for query.wikidata.org, loaded with the Wikidata-shaped fixture."""
-    server = oxigraph_server(union_default_graph=False)
-    request = urllib.request.Request(
-        f"{server.store}?default",
-        data=WIKIDATA_FIXTURE.read_bytes(),
-        method="PUT",
-        headers={"Content-Type": "text/turtle"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status in (200, 201, 204)
-    return server
 
 
 @pytest.fixture(scope="module")

@@ -48,21 +48,6 @@ TOP_LEVEL_CLASSES = {
 
 
 @pytest.fixture(scope="module")
-def ontology() -> Graph:
-    """The ontology."""
-    return Graph().parse(REPO / "ontology" / "shfz.ttl")
-
-
-@pytest.fixture(scope="module")
-def data() -> Graph:
-    """All instance data (data/*.ttl) in one graph."""
-    graph = Graph()
-    for path in sorted((REPO / "data").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
-@pytest.fixture(scope="module")
 def closure(ontology: Graph, data: Graph) -> Graph:
     """The OWL 2 RL closure (owlrl) of a copy of ontology + data."""
     import owlrl

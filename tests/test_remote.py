@@ -46,7 +46,6 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset\\.\\w+ is deprecated:DeprecationWarning")
 
 REPO = Path(__file__).resolve().parent.parent
-WIKIDATA_FIXTURE = REPO / "tests" / "fixtures" / "wikidata" / "shanghai-sample.ttl"
 ID = "https://w3id.org/shfz/id/"
 WD = "http://www.wikidata.org/entity/"
 SELECT_JSON = json.dumps(
@@ -698,21 +697,6 @@ DISTRICT_LINKS = """\
 <https://w3id.org/shfz/id/district/minhang> skos:exactMatch wd:Q9000005 .
 <https://w3id.org/shfz/id/site/the-bund> skos:exactMatch wd:Q9000010 .
 """
-
-
-@pytest.fixture(scope="module")
-def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
-    """A local Oxigraph standing in for query.wikidata.org, loaded with tests/fixtures/wikidata."""
-    server = oxigraph_server(union_default_graph=False)
-    request = urllib.request.Request(
-        f"{server.store}?default",
-        data=WIKIDATA_FIXTURE.read_bytes(),
-        method="PUT",
-        headers={"Content-Type": "text/turtle"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status in (200, 201, 204)
-    return server
 
 
 @pytest.fixture(scope="module")

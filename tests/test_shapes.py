@@ -39,21 +39,6 @@ def shapes() -> Graph:
     return Graph().parse(REPO / "ontology" / "shapes.ttl")
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    """The ontology."""
-    return Graph().parse(REPO / "ontology" / "shfz.ttl")
-
-
-@pytest.fixture(scope="module")
-def data() -> Graph:
-    """All instance data (data/*.ttl) in one graph. Module-wide: tests change only copies (`mutated`)."""
-    graph = Graph()
-    for path in sorted((REPO / "data").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
 def mutated(
     data: Graph,
     *,
