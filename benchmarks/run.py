@@ -638,6 +638,7 @@ def start_ours(path: Path, cache: Path, work: Path, options: tuple[str, ...] = (
         *_cli(),
         "--store",
         "oxigraph",
+        *options,
         "--data",
         str(path),
         "serve",
