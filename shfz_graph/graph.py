@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import reasoning, resources
@@ -206,9 +206,9 @@ class KnowledgeGraph:
         ontology = Graph()
         for name, iri in self._graphs.items():
             if name == "ontology":
-                ontology += self.dataset.graph(iri)
+                ontology += _simple_literals(self.dataset.graph(iri))
             elif name != "inferred" or inferred:
-                data += self.dataset.graph(iri)
+                data += _simple_literals(self.dataset.graph(iri))
         return validation.validate(data, shapes_graph, ontology)
 
     def export(self, format: str, *, inferred: bool = False) -> bytes:
@@ -394,6 +394,15 @@ def _input_error(path: Path, fmt: str, exc: Exception) -> InputError:
 
 
 # --- Oxigraph store (the `oxigraph` extra) ---
+
+
+def _simple_literals(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of `graph` with `"x"^^xsd:string` written as the simple literal `"x"` (the same RDF 1.1
+    term): Oxigraph types every simple literal, and rdflib-based tools such as pySHACL tell them apart."""
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        yield s, p, o
 
 
 def _load_cached_closure_natively(dataset: Dataset, cache: Path) -> bool:

@@ -487,3 +487,10 @@ def test_the_real_graph_answers_a_query(kg: KnowledgeGraph) -> None:
         "<https://w3id.org/shfz/ontology#locatedIn> ?where } ORDER BY ?where"
     )
     assert SHANGHAI in [row["where"] for row in result.rows]
+
+
+def test_the_real_data_conforms_on_the_oxigraph_store_too() -> None:
+    """Oxigraph types simple literals as xsd:string; validation must not see that as a difference."""
+    with load(store="oxigraph") as ox:
+        report = ox.validate()
+        assert report.conforms, report.text()
