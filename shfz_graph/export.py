@@ -20,6 +20,7 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
 
 from shfz_graph.errors import ShfzError
+from shfz_graph.literals import canonical
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -160,7 +161,7 @@ def _quads_of(graphs: Iterable[Graph]) -> set[Quad]:
     for g in graphs:
         name = g.identifier
         gname = name if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID else None
-        quads.update((s, p, o, gname) for s, p, o in g)
+        quads.update((s, p, canonical(o), gname) for s, p, o in g)
     return quads
 
 

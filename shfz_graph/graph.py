@@ -23,11 +23,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from shfz_graph import reasoning, resources
 from shfz_graph.errors import InputError, MissingExtraError, ParameterError
+from shfz_graph.literals import canonical
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, QUDT, SHFZ, UNIT, VANN
 
 if TYPE_CHECKING:
@@ -397,12 +398,9 @@ def _input_error(path: Path, fmt: str, exc: Exception) -> InputError:
 
 
 def _simple_literals(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
-    """The triples of `graph` with `"x"^^xsd:string` written as the simple literal `"x"` (the same RDF 1.1
-    term): Oxigraph types every simple literal, and rdflib-based tools such as pySHACL tell them apart."""
+    """The triples of `graph` with literals spelled one way (see `shfz_graph.literals`), for pySHACL."""
     for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD.string:
-            o = Literal(str(o))
-        yield s, p, o
+        yield s, p, canonical(o)
 
 
 def _load_cached_closure_natively(dataset: Dataset, cache: Path) -> bool:

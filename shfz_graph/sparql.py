@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pyparsing import ParseBaseException, ParseResults
-from rdflib import XSD, Dataset, Graph, Variable
+from rdflib import Dataset, Graph, Variable
 from rdflib.graph import ConjunctiveGraph
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
@@ -44,6 +44,7 @@ from shfz_graph.errors import (
     ShfzError,
     UpdateDenied,
 )
+from shfz_graph.literals import canonical
 from shfz_graph.results import Result
 
 DEFAULT_TIMEOUT = 10.0
@@ -217,13 +218,6 @@ def _native_can_bind(checked: CheckedQuery, bindings: Mapping[str, Identifier]) 
     return set(bindings) <= projected
 
 
-def _plain(term: Any) -> Any:
-    """`"x"^^xsd:string` as the simple literal `"x"` (the same RDF 1.1 term; Oxigraph types every one)."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
-
-
 class _DeadlineStore(Store):
     """A read-only view of a store whose lookups raise `QueryTimeout` after a deadline."""
 
@@ -391,11 +385,11 @@ def _convert_native(res: Any, checked: CheckedQuery, max_rows: int, stop: thread
             if len(rows) == max_rows:
                 truncated = True
                 break
-            rows.append({v: _plain(t) for v, t in zip(vars_, row, strict=True)})
+            rows.append({v: canonical(t) for v, t in zip(vars_, row, strict=True)})
         return Result.select(_ordered_vars(checked, vars_), rows, truncated=truncated)
     graph = Graph()
     for s, p, o in res.graph or ():
-        graph.add((s, p, _plain(o)))
+        graph.add((s, p, canonical(o)))
     return Result.from_graph(checked.kind, graph, max_triples=max_rows)
 
 

@@ -302,3 +302,13 @@ def test_json_ld_uses_the_project_context() -> None:
         "en": "Huangpu linked innovation zone",
         "zh-Hans": "上海自贸试验区黄浦联动创新区",
     }
+
+
+def test_literals_are_spelled_alike_whatever_the_store() -> None:
+    """Oxigraph types simple literals as xsd:string and lower-cases language tags; exports do not show it."""
+    from shfz_graph.graph import load
+
+    with load(store="oxigraph", reason=False) as ox:
+        text = ox.export("nt").decode("utf-8")
+    assert "^^<http://www.w3.org/2001/XMLSchema#string>" not in text
+    assert "@zh-hans" not in text and '"黄浦区"@zh-Hans' in text
