@@ -114,3 +114,29 @@ def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
     at = _where_brace(text) + 1
     return text[:at] + values + text[at:]
+
+
+def bind_constants(text: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with each bound variable written as its checked term, wherever it occurs in code.
+
+    For Oxigraph, which substitutes only projected variables and does not push a VALUES block into the
+    branches of a UNION: a constant in place of the variable gives its optimizer the same plan as a
+    query written by hand. Only terms serialised by `sparql_term` reach the text. The caller must parse
+    the result again: a variable in a position that takes no constant (`BIND(... AS ?x)`, a VALUES head,
+    a projection) makes it invalid, and the caller then falls back to `bind_values`.
+    """
+    if not bindings:
+        return text
+    written: dict[str, str] = {}
+    for name, term in bindings.items():
+        bare = name.lstrip("?$")
+        if not _VARNAME.fullmatch(bare):
+            raise ParameterError(f"{name!r} is not a SPARQL variable name")
+        written[bare] = sparql_term(term)
+    out = []
+    for token in _sparqltext.tokens(text):
+        if token.kind == "var" and token.text[1:] in written:
+            out.append(" " + written[token.text[1:]] + " ")
+        else:
+            out.append(token.text)
+    return "".join(out)

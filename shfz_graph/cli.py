@@ -113,6 +113,7 @@ def load_graph(args: argparse.Namespace, *, reason: bool) -> KnowledgeGraph:
         reasoner=args.reasoner,
         extra_sources=args.data or (),
         progress_stream=sys.stderr,
+        max_memory=getattr(args, "max_memory", None),
     )
 
 
@@ -158,8 +159,13 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
         help="result format (turtle, nt, json-ld: CONSTRUCT/DESCRIBE only; default: table)",
     )
     add_reasoning_option(parser)
-    parser.add_argument("--timeout", type=positive_float, default=None, help="seconds before giving up")
-    parser.add_argument("--max-rows", type=positive_int, default=None, help="keep at most this many rows")
+    parser.add_argument(
+        "--timeout", type=positive_float, default=None, help="seconds a query may run (default: 10)"
+    )
+    parser.add_argument(
+        "--max-rows", type=positive_int, default=None, help="keep at most this many rows (default: 10000)"
+    )
+    add_limit_options(parser)
     parser.add_argument(
         "--allow-network", action="store_true", help="allow SERVICE and FROM (federated queries)"
     )
@@ -168,6 +174,41 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="run at this SPARQL 1.1 endpoint instead of the local graph (credentials: $SHFZ_GRAPH_AUTH)",
     )
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """`--max-memory` and `--max-bytes`: the limits of a query's worker process and of its answer."""
+    from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY
+
+    parser.add_argument(
+        "--max-memory",
+        type=memory_size,
+        default=None,
+        metavar="SIZE",
+        help=f"memory of a query's worker, e.g. 512M or 2G (default: {DEFAULT_MAX_MEMORY >> 20}M; 0: none)",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=memory_size,
+        default=None,
+        metavar="SIZE",
+        help=f"largest answer, e.g. 10M (default: {DEFAULT_MAX_BYTES >> 20}M)",
+    )
+
+
+def memory_size(text: str) -> int:
+    """A size in bytes from `512M`, `2G`, `100K` or a plain number of mebibytes (`1024`)."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    spec = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = units.get(spec[-1:]) if spec else None
+    number = spec[:-1] if unit is not None else spec
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (write e.g. 512M or 2G)") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"a size cannot be negative: {text!r}")
+    return int(value * (unit if unit is not None else 1 << 20))
 
 
 def configure_query(parser: argparse.ArgumentParser) -> None:
@@ -188,7 +229,7 @@ def run_query(args: argparse.Namespace) -> int:
 
     named = get(args.name)  # unknown names fail here, with suggestions, before anything is loaded
     params = parse_params(args.param)
-    limits = query_limits(args)
+    query_limits(args)
     clash = sorted(set(params) & {"allow_network", "timeout", "max_rows"})
     if clash:
         raise ParameterError(
@@ -196,9 +237,9 @@ def run_query(args: argparse.Namespace) -> int:
         )
     if args.endpoint:
         return print_result(remote_query(args, named.text, named.bind(params)), args.format)
+    bindings = named.bind(params)
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        result = kg.query(named.name, **limits, **params)
-    return print_result(result, args.format)
+        return print_answer(kg, args, named.text, bindings)
 
 
 def configure_sparql(parser: argparse.ArgumentParser) -> None:
@@ -211,8 +252,50 @@ def run_sparql(args: argparse.Namespace) -> int:
     if args.endpoint:
         return print_result(remote_query(args, text, None), args.format)
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        result = kg.query(text, **query_limits(args))
-    return print_result(result, args.format)
+        return print_answer(kg, args, text, None)
+
+
+NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+NATIVE_GRAPH_FORMATS = ("turtle", "nt")
+
+
+def print_answer(
+    kg: KnowledgeGraph, args: argparse.Namespace, text: str, bindings: dict[str, Node] | None
+) -> int:
+    """Run a query in a worker and print its answer: as Oxigraph wrote it for the W3C formats (and
+    Turtle, N-Triples), through a `Result` for tables, Markdown and JSON-LD."""
+    from shfz_graph import execute
+
+    fmt = args.format
+    native = fmt in NATIVE_RESULT_FORMATS
+    answer = kg.answer(
+        text,
+        bindings=bindings,
+        select_format=fmt if native else "json",
+        ask_format=fmt if fmt in ("json", "xml") else ("json" if not native else None),
+        graph_format=fmt if fmt in NATIVE_GRAPH_FORMATS else "nt",
+        **query_limits(args),
+        **({"max_bytes": args.max_bytes} if args.max_bytes is not None else {}),
+    )
+    if answer.format is None:
+        raise ParameterError(f"an ASK result has no {fmt} form; use json, xml, table or md")
+    graph = answer.kind in ("CONSTRUCT", "DESCRIBE")
+    if not graph and fmt in GRAPH_RESULT_FORMATS:
+        raise ParameterError(
+            f"a {answer.kind} result is not a graph: use --format table, csv, tsv, json, xml or md"
+        )
+    if answer.format == fmt:
+        out_bytes(answer.body if answer.body.endswith(b"\n") else answer.body + b"\n")
+    else:
+        result = execute.to_result(answer)
+        if fmt in GRAPH_RESULT_FORMATS:
+            out(result.to_rdf(fmt))
+        else:
+            out(result.serialize(fmt))
+    if answer.truncated:
+        unit = "triples" if graph else "rows"
+        err(f"warning: the result was cut at {answer.rows} {unit} (raise it with --max-rows)")
+    return EXIT_OK
 
 
 def remote_query(args: argparse.Namespace, text: str, bindings: dict[str, Node] | None) -> Result:
@@ -227,7 +310,11 @@ def read_query(arg: str) -> str:
     if arg == "-":
         return sys.stdin.read()
     path = Path(arg)
-    if "\n" not in arg and len(arg) < 4096 and path.is_file():
+    try:
+        is_file = "\n" not in arg and path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte: it is query text
+        is_file = False
+    if is_file:
         try:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -639,8 +726,15 @@ def report_error(args: argparse.Namespace, exc: BaseException, code: int) -> int
     message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     if isinstance(exc, OSError) and exc.filename:
         message = f"{exc.filename}: {message}"
+    flag = LIMIT_FLAGS.get(getattr(exc, "limit", None) or "")
+    if flag and isinstance(exc, ShfzError):
+        message += f" (raise it with {flag})"
     err(f"error: {one_line(message)}")
     return code
+
+
+#: The option that raises each limit a query can hit (`QueryTimeout.limit`, `QueryLimitExceeded.limit`).
+LIMIT_FLAGS = {"time": "--timeout", "memory": "--max-memory", "answer-bytes": "--max-bytes"}
 
 
 def one_line(text: str) -> str:

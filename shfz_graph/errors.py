@@ -55,7 +55,21 @@ class UpdateDenied(ShfzError):
 
 
 class QueryTimeout(ShfzError):
-    """A query ran longer than its time limit."""
+    """A query ran longer than its time limit (its worker was killed)."""
+
+    limit = "time"
+
+
+class QueryLimitExceeded(ShfzError):
+    """A query went past a resource limit other than time: `limit` is "memory" or "answer-bytes"."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class WorkerFailure(ShfzError):
+    """A query worker could not start, or was stopped (the pool closed) while running a query."""
 
 
 class ValidationFailed(ShfzError):

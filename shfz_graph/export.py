@@ -7,7 +7,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,13 +95,16 @@ def serialize_dataset(
     *,
     context: Mapping[str, Any] | None = None,
     namespaces: Iterable[tuple[str, URIRef]] | None = None,
+    spelling: Callable[[Node], Node] = canonical,
 ) -> bytes:
     """Serialise a Dataset, a Graph, or named Graphs deterministically.
 
     Triple formats get the union of all graphs; quad formats keep each named graph (a graph whose
     name is a blank node, or the dataset's default graph, becomes the default graph). Blank nodes are
     relabelled canonically and statements sorted, so equal input gives equal bytes. ``context`` is the
-    JSON-LD context (a dict, never a URL) used to compact JSON-LD; ``namespaces`` the prefixes to use.
+    JSON-LD context (a dict, never a URL) used to compact JSON-LD; ``namespaces`` the prefixes to use;
+    ``spelling`` how literals are written (`literals.canonical` for files, `literals.answer_term` for
+    query answers).
     """
     fmt = get_format(format)
     graphs = _graphs_of(dataset_or_graphs)
@@ -111,7 +114,7 @@ def serialize_dataset(
         )
         namespaces = source.namespaces() if source is not None else ()
     prefixes = sorted((str(p), URIRef(str(ns))) for p, ns in namespaces)
-    quads = _canonical(_quads_of(graphs))
+    quads = _canonical(_quads_of(graphs, spelling))
     if fmt.quads:
         return _serialize_quads(quads, fmt, prefixes)
     return _serialize_triples({q[:3] for q in quads}, fmt, prefixes, context)
@@ -155,13 +158,13 @@ def _graphs_of(source: Graph | Iterable[Graph]) -> list[Graph]:
     return list(source)
 
 
-def _quads_of(graphs: Iterable[Graph]) -> set[Quad]:
+def _quads_of(graphs: Iterable[Graph], spelling: Callable[[Node], Node] = canonical) -> set[Quad]:
     """All statements of ``graphs`` as quads; unnamed graphs (blank or default id) map to ``None``."""
     quads: set[Quad] = set()
     for g in graphs:
         name = g.identifier
         gname = name if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID else None
-        quads.update((s, p, canonical(o), gname) for s, p, o in g)
+        quads.update((s, p, spelling(o), gname) for s, p, o in g)
     return quads
 
 

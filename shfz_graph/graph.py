@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,12 +33,23 @@ from shfz_graph.literals import canonical
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, QUDT, SHFZ, UNIT, VANN
 
 if TYPE_CHECKING:
+    from shfz_graph.pool import QueryPool
     from shfz_graph.results import Result
     from shfz_graph.validation import ValidationReport
+    from shfz_graph.worker import Answer
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "STORES", "KnowledgeGraph", "Source", "load"]
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_TIMEOUT",
+    "EXECUTIONS",
+    "STORES",
+    "KnowledgeGraph",
+    "Source",
+    "load",
+]
 
 STORES = ("memory", "oxigraph")
+EXECUTIONS = ("isolated", "in-process")
 DEFAULT_TIMEOUT = 10.0  # the same as shfz_graph.sparql's, which is not imported until a query runs
 DEFAULT_MAX_ROWS = 10_000
 
@@ -83,12 +95,22 @@ class KnowledgeGraph:
         source_hash: str,
         store: str = "memory",
         reasoner: str | None = None,
+        cache_dir: Path | str | None = None,
+        execution: str = "isolated",
+        max_memory: int | None = None,
     ) -> None:
+        if execution not in EXECUTIONS:
+            raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
         self.dataset = dataset
         self.sources = tuple(sources)
         self.source_hash = source_hash
         self.store = store
         self.reasoner = reasoner
+        self.cache_dir = cache_dir
+        self.execution = execution
+        self.max_memory = max_memory
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
         self._closed = False
         self._graphs = {source.name: source.graph for source in self.sources}
         if reasoner is not None:
@@ -168,28 +190,88 @@ class KnowledgeGraph:
         """Run a named query (parameters as keywords) or SPARQL text (parameters as RDF terms, by variable).
 
         A bare name ("zones-by-sector") is looked up in the catalogue; anything else is SPARQL text.
-        Runs through `shfz_graph.sparql.run`: network features refused unless allowed, time limit, row cap.
+        Network features are refused unless allowed; every query has a time limit and a row cap. With
+        `execution="isolated"` (the default) it runs in a worker process under a memory limit, killed
+        past its time; with "in-process" it runs in this process (see `load`).
         """
-        from shfz_graph import sparql
+        query_text, bindings = self._query_text(name_or_sparql, params)
+        if self.execution == "in-process":
+            from shfz_graph import sparql
 
+            return sparql.run(
+                self.dataset,
+                query_text,
+                bindings=bindings,
+                allow_network=allow_network,
+                timeout=timeout,
+                max_rows=max_rows,
+            )
+        from shfz_graph import execute
+
+        answer = self.answer(
+            query_text, bindings=bindings, allow_network=allow_network, timeout=timeout, max_rows=max_rows
+        )
+        return execute.to_result(answer)
+
+    def answer(
+        self,
+        text: str,
+        *,
+        bindings: dict[str, Node] | None = None,
+        allow_network: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        max_bytes: int | None = None,
+        select_format: str | None = "json",
+        ask_format: str | None = "json",
+        graph_format: str | None = "nt",
+    ) -> Answer:
+        """Run SPARQL text in a worker and return its answer as Oxigraph serialized it (always isolated).
+
+        Formats: json, xml, csv, tsv for SELECT and ASK; nt, turtle, xml for CONSTRUCT and DESCRIBE.
+        """
+        from shfz_graph import execute
+
+        job = execute.make_job(
+            text,
+            bindings=bindings,
+            allow_network=allow_network,
+            max_rows=max_rows,
+            max_bytes=max_bytes if max_bytes is not None else execute.DEFAULT_MAX_BYTES,
+            prefixes=self._prefixes(),
+            select_format=select_format,
+            ask_format=ask_format,
+            graph_format=graph_format,
+        )
+        return execute.run(self.query_pool(), job, timeout=timeout)
+
+    def _query_text(self, name_or_sparql: str, params: dict[str, Any]) -> tuple[str, dict[str, Node]]:
+        """The SPARQL text and bindings for a query name and its parameters, or SPARQL text and its terms."""
         text = name_or_sparql.strip()
         if _QUERY_NAME.fullmatch(text):
             from shfz_graph.catalog import get
 
             named = get(text)
-            query_text = named.text
-            bindings = named.bind(params)
-        else:
-            query_text = name_or_sparql
-            bindings = dict(params)
-        return sparql.run(
-            self.dataset,
-            query_text,
-            bindings=bindings,
-            allow_network=allow_network,
-            timeout=timeout,
-            max_rows=max_rows,
-        )
+            return named.text, named.bind(params)
+        return name_or_sparql, dict(params)
+
+    def _prefixes(self) -> dict[str, str]:
+        """The prefixes a query may use undeclared: those bound in the dataset."""
+        return {str(prefix): str(namespace) for prefix, namespace in self.dataset.namespaces()}
+
+    def query_pool(self) -> QueryPool:
+        """The worker processes this graph's isolated queries run in (started on first use, over the
+        on-disk query store, which is built on first use: see `shfz_graph.querystore`)."""
+        with self._pool_lock:
+            if self._closed:
+                raise ParameterError("the knowledge graph is closed")
+            if self._pool is None:
+                from shfz_graph import pool, querystore
+
+                path = querystore.ensure_store(self)
+                memory = self.max_memory if self.max_memory is not None else pool.DEFAULT_MAX_MEMORY
+                self._pool = pool.QueryPool(path, max_memory=memory or None)
+            return self._pool
 
     def validate(self, *, shapes: Path | str | None = None, inferred: bool = False) -> ValidationReport:
         """SHACL-validate the asserted data (plus the inferences if `inferred=True`) against the shapes.
@@ -219,10 +301,16 @@ class KnowledgeGraph:
         return export.export(self, format, inferred=inferred)
 
     def close(self) -> None:
-        """Release the store (an on-disk Oxigraph store stays locked while open); idempotent."""
-        if not self._closed:
+        """Stop the query workers and release the store (an on-disk Oxigraph store stays locked while
+        open); idempotent."""
+        with self._pool_lock:
+            if self._closed:
+                return
             self._closed = True
-            self.dataset.close()
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+        self.dataset.close()
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -246,6 +334,8 @@ def load(
     extra_sources: Iterable[Path | str] = (),
     cache_dir: Path | str | None = None,
     progress_stream: TextIO | None = None,
+    execution: str = "isolated",
+    max_memory: int | None = None,
 ) -> KnowledgeGraph:
     """Load the ontology, the data files and any extra sources, and (by default) their OWL 2 RL closure.
 
@@ -253,9 +343,18 @@ def load(
     Oxigraph store on disk, reused as is while the sources are unchanged. `reasoner`: "auto", "owlrl" or
     "reasonable". `cache_dir`: where closures are cached (see `shfz_graph.reasoning.default_cache_dir`).
     `progress_stream`: where to draw a progress bar over parsing and reasoning (only if it is a terminal).
+
+    `execution`: "isolated" (default) runs every query in a worker process over an on-disk Oxigraph copy
+    of the graph (built once per source hash in the cache folder), under a memory limit (`max_memory`
+    bytes, default 1 GiB; 0 for none) and killed past its time limit. "in-process" runs queries in the
+    calling thread on the graph as it is now: changes made to `dataset` after loading are seen, no worker
+    starts, but a hostile query can take this process's memory, and a native (Oxigraph) query past its
+    time limit is abandoned rather than stopped.
     """
     if store not in STORES:
         raise ParameterError(f"unknown store {store!r}; choose one of {', '.join(STORES)}")
+    if execution not in EXECUTIONS:
+        raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
     if store_path is not None and store != "oxigraph":
         raise ParameterError("store_path needs store='oxigraph'")
     if reasoner not in reasoning.REASONERS:
@@ -298,7 +397,16 @@ def load(
     except BaseException:
         dataset.close()
         raise
-    return KnowledgeGraph(dataset, sources=sources, source_hash=source_hash, store=store, reasoner=wanted)
+    return KnowledgeGraph(
+        dataset,
+        sources=sources,
+        source_hash=source_hash,
+        store=store,
+        reasoner=wanted,
+        cache_dir=cache_dir,
+        execution=execution,
+        max_memory=max_memory,
+    )
 
 
 def _steps(what: Any, label: str, stream: TextIO | None) -> Any:

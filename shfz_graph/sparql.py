@@ -15,6 +15,7 @@ Bindings are RDF terms handed over as initial bindings (Oxigraph: substitutions)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -44,7 +45,7 @@ from shfz_graph.errors import (
     ShfzError,
     UpdateDenied,
 )
-from shfz_graph.literals import canonical
+from shfz_graph.literals import answer_term
 from shfz_graph.results import Result
 
 DEFAULT_TIMEOUT = 10.0
@@ -151,7 +152,7 @@ def check(
     Parsing costs 30-80 ms while most of our queries run in under 1 ms, so parses are cached by text.
     """
     prefix_key = tuple(sorted((str(k), str(v)) for k, v in (prefixes or {}).items()))
-    checked = _parse(text, prefix_key)
+    checked = _parse(text, prefix_key, threading.get_ident())
     if not allow_network:
         features = network_features(checked.query.algebra)
         if features:
@@ -161,9 +162,14 @@ def check(
     return checked
 
 
-@functools.lru_cache(maxsize=512)
-def _parse(text: str, prefixes: tuple[tuple[str, str], ...]) -> CheckedQuery:
-    """Parse and translate one query (errors are raised, not cached); the result is never mutated."""
+@functools.lru_cache(maxsize=2048)
+def _parse(text: str, prefixes: tuple[tuple[str, str], ...], thread: int) -> CheckedQuery:
+    """Parse and translate one query (errors are raised, not cached), once per thread.
+
+    Per thread, because rdflib's evaluator is not re-entrant over one algebra: `Expr.eval` stores the
+    solution it is evaluating on the expression node itself (`self.ctx`) and reads it back, so two threads
+    evaluating one cached algebra read each other's solutions, and FILTERs silently drop rows.
+    """
     try:
         parsed = parseQuery(text)
     except ParseBaseException as exc:
@@ -207,15 +213,38 @@ def _has_own_engine(store: Store) -> bool:
     return type(store).__module__.partition(".")[0] == "oxrdflib"
 
 
-def _native_can_bind(checked: CheckedQuery, bindings: Mapping[str, Identifier]) -> bool:
-    """Whether a native engine can take these bindings: Oxigraph substitutes only projected variables.
+def oxigraph_forms(
+    checked: CheckedQuery,
+    bindings: Mapping[str, Identifier],
+    *,
+    allow_network: bool = False,
+    prefixes: Mapping[str, Any] | None = None,
+) -> list[tuple[CheckedQuery, list[str]]]:
+    """The queries to hand Oxigraph for these bindings, best first, each with the names it must
+    substitute itself: try them in order until Oxigraph parses one.
 
-    Otherwise the query runs on rdflib's engine over the same store (slower, but correct).
+    Oxigraph substitutes only the variables a SELECT projects. Every other bound variable is first
+    written into the text as its checked term (`binding.bind_constants`), which its optimizer treats like
+    a query written by hand (a VALUES block is not pushed into UNION branches). Where a constant cannot
+    stand (`BIND(... AS ?x)`, a VALUES head, `GROUP BY ?x`; rdflib's parser accepts some of these), the
+    second form binds them with a VALUES block instead.
     """
-    if not bindings or checked.kind != "SELECT" or checked.select_star:
-        return True
-    projected = {str(v) for v in checked.query.algebra.get("PV") or ()}
-    return set(bindings) <= projected
+    if not bindings:
+        return [(checked, [])]
+    projected: set[str] = set()
+    if checked.kind == "SELECT":
+        projected = {str(v) for v in checked.query.algebra.get("PV") or ()}
+    substituted = [name for name in bindings if name in projected]
+    written = {name: term for name, term in bindings.items() if name not in projected}
+    if not written:
+        return [(checked, substituted)]
+    forms = []
+    with contextlib.suppress(QuerySyntaxError):
+        text = binding.bind_constants(checked.text, written)
+        forms.append((check(text, allow_network=allow_network, prefixes=prefixes), substituted))
+    text = binding.bind_values(checked.text, written)
+    forms.append((check(text, allow_network=allow_network, prefixes=prefixes), substituted))
+    return forms
 
 
 class _DeadlineStore(Store):
@@ -313,6 +342,10 @@ def _ordered_vars(checked: CheckedQuery, names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda n: (first.get(n, len(checked.text)), n))
 
 
+def _answer(term: Node | None) -> Node | None:
+    return None if term is None else answer_term(term)
+
+
 def _collect(
     vars_: list[str], solutions: Iterable[Mapping[Any, Any]], max_rows: int
 ) -> tuple[list[dict[str, Node | None]], bool]:
@@ -320,7 +353,7 @@ def _collect(
     for solution in solutions:
         if len(rows) == max_rows:
             return rows, True
-        rows.append({v: solution.get(Variable(v)) for v in vars_})
+        rows.append({v: _answer(solution.get(Variable(v))) for v in vars_})
     return rows, False
 
 
@@ -344,7 +377,10 @@ def _run_rdflib(
             rows, truncated = _collect(vars_, raw["bindings"], max_rows)
             result = Result.select(vars_, rows, truncated=truncated)
         else:
-            result = Result.from_graph(kind, raw["graph"], max_triples=max_rows)
+            graph = Graph()
+            for s, p, o in raw["graph"]:
+                graph.add((s, p, answer_term(o)))
+            result = Result.from_graph(kind, graph, max_triples=max_rows)
         store.tick()  # a timeout swallowed inside rdflib (e.g. in a FILTER) still counts
         return result
     finally:
@@ -385,11 +421,11 @@ def _convert_native(res: Any, checked: CheckedQuery, max_rows: int, stop: thread
             if len(rows) == max_rows:
                 truncated = True
                 break
-            rows.append({v: canonical(t) for v, t in zip(vars_, row, strict=True)})
+            rows.append({v: answer_term(t) for v, t in zip(vars_, row, strict=True)})
         return Result.select(_ordered_vars(checked, vars_), rows, truncated=truncated)
     graph = Graph()
     for s, p, o in res.graph or ():
-        graph.add((s, p, canonical(o)))
+        graph.add((s, p, answer_term(o)))
     return Result.from_graph(checked.kind, graph, max_triples=max_rows)
 
 
@@ -448,13 +484,12 @@ def run(
     checked = check(text, allow_network=allow_network, prefixes=prefixes)
     terms = _term_bindings(bindings)
     if _has_own_engine(dataset.store):
-        if not _native_can_bind(checked, terms):
-            # Oxigraph substitutes projected variables only: bind the others as a VALUES block of checked,
-            # rdflib-serialised terms, so that the query still runs on Oxigraph's engine (10-100x faster
-            # than rdflib's over the same store)
-            checked = check(
-                binding.bind_values(checked.text, terms), allow_network=allow_network, prefixes=prefixes
-            )
-            terms = {}
-        return _run_native(dataset, checked, terms, prefixes, timeout, max_rows)
+        forms = oxigraph_forms(checked, terms, allow_network=allow_network, prefixes=prefixes)
+        for i, (form, substituted) in enumerate(forms):
+            try:
+                subs = {name: terms[name] for name in substituted}
+                return _run_native(dataset, form, subs, prefixes, timeout, max_rows)
+            except QuerySyntaxError:
+                if i == len(forms) - 1:
+                    raise
     return _run_rdflib(dataset, checked, terms, timeout, max_rows)

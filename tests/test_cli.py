@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from rdflib.compare import isomorphic
 import shfz_graph
 from shfz_graph import cli
 from shfz_graph.graph import load
+from shfz_graph.literals import answer_term
 from shfz_graph.results import shorten
 
 REPO = Path(__file__).resolve().parent.parent
@@ -291,7 +295,7 @@ def test_sparql_from_a_file_and_from_stdin(
     from_stdin = run(capsys, "sparql", "-", "--format", "tsv")
     assert from_file == from_stdin
     assert from_file[0] == 0
-    assert from_file[1].splitlines() == ["?label", '"Huangpu District"@en', '"黄浦区"@zh-Hans']
+    assert from_file[1].splitlines() == ["?label", '"Huangpu District"@en', '"黄浦区"@zh-hans']
 
 
 def test_sparql_json_is_the_library_result(capsys: pytest.CaptureFixture[str]) -> None:
@@ -299,7 +303,12 @@ def test_sparql_json_is_the_library_result(capsys: pytest.CaptureFixture[str]) -
     with load(reason=False) as kg:
         expected = kg.query(LABEL_QUERY).to_json()
     assert code == 0
-    assert out == expected + ("" if expected.endswith("\n") else "\n")
+    assert json.loads(out) == json.loads(expected)
+    assert out == (  # as Oxigraph writes it, with the language tag in its canonical (lower) case
+        '{"head":{"vars":["label"]},"results":{"bindings":[{"label":{"type":"literal","value":'
+        '"Huangpu District","xml:lang":"en"}},{"label":{"type":"literal","value":"黄浦区",'
+        '"xml:lang":"zh-hans"}}]}}\n'
+    )
 
 
 def test_sparql_syntax_error_names_the_position(capsys: pytest.CaptureFixture[str]) -> None:
@@ -331,7 +340,7 @@ def test_construct_result_as_turtle(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     with load(reason=False) as kg:
         expected = Graph()
-        expected += kg.dataset.triples((HUANGPU_DISTRICT, None, None))
+        expected += ((s, p, answer_term(o)) for s, p, o in kg.dataset.triples((HUANGPU_DISTRICT, None, None)))
     assert isomorphic(Graph().parse(data=out, format="turtle"), expected)
 
 
@@ -549,3 +558,102 @@ def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str]) -> None:
         description = kg.describe(HUANGPU_DISTRICT)
     assert code == 0
     assert isomorphic(parse_jsonld(out), description)
+
+
+# -- limits: every query runs in a worker process, bounded in time, memory and answer size ----------
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+GROWTH = (
+    'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
+    + " ".join(
+        f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
+        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+    )
+    + " }"
+)
+
+
+def test_a_query_past_its_time_limit_is_one_line_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    started = time.monotonic()
+    code, out, err = run(capsys, "sparql", CARTESIAN, "--timeout", "2", "--no-reasoning")
+    assert time.monotonic() - started < 2 + 5  # the limit, plus loading the graph and starting a worker
+    assert (code, out) == (2, "")
+    assert (
+        err == "shfz-graph: error: query took longer than the time limit of 2 s (raise it with --timeout)\n"
+    )
+
+
+def test_a_query_past_its_memory_limit_is_one_line_naming_the_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys, "sparql", GROWTH, "--max-memory", "400M", "--timeout", "30", "--no-reasoning"
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "shfz-graph: error: query exceeded the memory limit of 400 MiB and was stopped (killed by SIGABRT)"
+        " (raise it with --max-memory)\n"
+    )
+
+
+def test_an_answer_past_its_size_limit_is_one_line_naming_the_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys, "sparql", "SELECT * WHERE { ?s ?p ?o }", "--max-bytes", "1K", "--no-reasoning"
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "shfz-graph: error: the answer exceeded the size limit of 1024 bytes (raise it with --max-bytes)\n"
+    )
+
+
+@pytest.mark.parametrize("size", ["abc", "-1M", "12Q"])
+def test_bad_sizes_are_usage_errors(capsys: pytest.CaptureFixture[str], size: str) -> None:
+    code, _, err = run(capsys, "sparql", "ASK {}", "--max-memory", size)
+    assert code == 2
+    assert "--max-memory" in err
+
+
+def test_inline_query_text_of_any_length(capsys: pytest.CaptureFixture[str]) -> None:
+    padding = " ".join(f"# line {i} of a long comment\n" for i in range(40))
+    long_query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l WHERE { <"
+        + str(HUANGPU_DISTRICT)
+        + "> rdfs:label ?l } #"
+        + "x" * 300
+    )
+    assert "/" in long_query and len(long_query) > 300
+    code, out, err = run(capsys, "sparql", long_query, "--format", "tsv", "--no-reasoning")
+    assert (code, err) == (0, "")
+    assert sorted(out.splitlines()) == sorted(["?l", '"Huangpu District"@en', '"黄浦区"@zh-hans'])
+    no_slash = "ASK { ?s ?p ?o } " + "#" + "y" * 400
+    assert run(capsys, "sparql", no_slash, "--format", "json", "--no-reasoning")[:2] == (
+        0,
+        '{"head":{},"boolean":true}\n',
+    )
+    assert run(capsys, "sparql", padding + "ASK {}", "--format", "json", "--no-reasoning")[0] == 0
+
+
+def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> None:
+    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(tmp_path / "cache")}
+    args = [sys.executable, "-m", "shfz_graph", "sparql", CARTESIAN, "--timeout", "120", "--no-reasoning"]
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline:  # the query is running once its worker is busy
+        time.sleep(0.2)
+        workers = [
+            int(child)
+            for task in Path(f"/proc/{process.pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    assert workers, "no query worker started"
+    time.sleep(1.0)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, _err = process.communicate(timeout=10)
+    assert time.monotonic() - started < 2
+    assert (process.returncode, out) == (130, "")
+    time.sleep(0.2)
+    assert all(not Path(f"/proc/{pid}").exists() for pid in workers)

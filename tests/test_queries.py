@@ -581,7 +581,7 @@ LABELS_AROUND = {  # labels of what every district zone links to
 HUANGPU_DESCRIPTION = {
     ("zone/huangpu", "rdf:type", "shfz:LinkedInnovationZone"),
     ("zone/huangpu", "rdfs:label", HUANGPU + "@en"),
-    ("zone/huangpu", "rdfs:label", "上海自贸试验区黄浦联动创新区@zh-Hans"),
+    ("zone/huangpu", "rdfs:label", "上海自贸试验区黄浦联动创新区@zh-hans"),
     ("zone/huangpu", "shfz:partOfProgramme", "programme/linked-innovation-zones"),
     ("zone/huangpu", "shfz:inDistrict", "district/huangpu"),
     ("zone/huangpu", "shfz:locatedIn", "district/huangpu"),
@@ -637,7 +637,7 @@ HUANGPU_DESCRIPTION = {
 MINHANG_DESCRIPTION = {
     ("zone/minhang", "rdf:type", "shfz:LinkedInnovationZone"),
     ("zone/minhang", "rdfs:label", MINHANG + "@en"),
-    ("zone/minhang", "rdfs:label", "上海自贸试验区闵行联动创新区@zh-Hans"),
+    ("zone/minhang", "rdfs:label", "上海自贸试验区闵行联动创新区@zh-hans"),
     ("zone/minhang", "shfz:partOfProgramme", "programme/linked-innovation-zones"),
     ("zone/minhang", "shfz:inDistrict", "district/minhang"),
     ("zone/minhang", "shfz:locatedIn", "district/minhang"),

@@ -20,10 +20,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS, VOID, XSD
 
-from shfz_graph import sparql
 from shfz_graph.catalog import catalog
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.jsonld import parse_jsonld
+from shfz_graph.pool import QueryPool
 from shfz_graph.server import create_app
 from shfz_graph.server.negotiation import choose, parse_accept
 from shfz_graph.server.overview import build_overview, short_labels
@@ -438,10 +438,10 @@ def test_body_over_the_limit_is_413_declared_or_streamed(kg: KnowledgeGraph) -> 
 def test_unexpected_failure_is_a_plain_500_without_details(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(*args: object, **kwargs: object) -> None:
+    async def explode_async(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(sparql, "run", explode)
+    monkeypatch.setattr(QueryPool, "run_async", explode_async)
     response = client.get("/sparql", params={"query": "ASK {}"})
     assert response.status_code == 500
     assert response.text.strip() == "internal server error"

@@ -129,7 +129,7 @@ def test_curl(live_server: LiveServer) -> None:
         DISTRICTS,
         live_server.url + "/sparql",
     )
-    assert '"head": {"vars": ["d"]}' in direct.stdout
+    assert '"head":{"vars":["d"]}' in direct.stdout
     turtle = curl("-H", "Accept: text/turtle", live_server.url + "/id/zone/huangpu")
     graph = Graph().parse(data=turtle.stdout, format="turtle")
     assert HUANGPU_LABEL in graph

@@ -15,11 +15,9 @@ from starlette.responses import JSONResponse, Response
 
 from shfz_graph import __version__
 from shfz_graph.catalog import NamedQuery, Parameter
-from shfz_graph.results import GRAPH_KINDS
-from shfz_graph.server import formats
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.problems import HTTPProblem
-from shfz_graph.server.protocol import result_response
+from shfz_graph.server.protocol import answer_query
 from shfz_graph.server.render import render
 
 __all__ = ["install", "openapi_schema"]
@@ -151,17 +149,8 @@ def install(app: FastAPI, ctx: ServerContext) -> None:
                 raise HTTPProblem(400, f"parameter {param!r} is given more than once")
             values[param] = value
         bindings = named.bind(values)
-        result = await ctx.run_query(named.text, bindings)
-        graph = result.kind in GRAPH_KINDS
         fmt_values = request.query_params.getlist("format")
-        key = formats.from_format_params(fmt_values, graph=graph)
-        if key is None:
-            offers = formats.GRAPH_OFFERS if graph else formats.RESULT_OFFERS
-            exclude = {formats.HTML} | ({"csv", "tsv"} if result.kind == "ASK" else set())
-            key = formats.negotiate(request.headers.get("accept"), offers, exclude=exclude)
-            if key is None:
-                raise HTTPProblem(406, "no acceptable format: use json, csv, tsv or xml")
-        return await ctx.in_thread(result_response, result, key)
+        return await answer_query(ctx, named.text, bindings, request.headers.get("accept"), fmt_values)
 
     def cached_openapi() -> dict[str, Any]:
         return ctx.cached("openapi", lambda: openapi_schema(app, ctx))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shfz_graph import __version__
 from shfz_graph.errors import ShfzError, UnknownQueryError
 from shfz_graph.graph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, KnowledgeGraph
+from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY
 from shfz_graph.server import api, pages, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.problems import HTTPProblem, status_of
@@ -159,14 +162,19 @@ def create_app(
     max_rows: int = DEFAULT_MAX_ROWS,
     max_body: int = DEFAULT_MAX_BODY,
     queries_dir: Path | str | None = None,
-    query_threads: int = 8,
+    workers: int | None = None,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FastAPI:
     """The ASGI app for a loaded graph (read only; the app never changes it).
 
     `base_url`: the IRI prefix served at this server's root (default `https://w3id.org/shfz/`), so
     `/id/zone/huangpu` serves `<https://w3id.org/shfz/id/zone/huangpu>`. `timeout` (seconds) and
-    `max_rows` limit every query; `max_body` limits request bodies (bytes); at most `query_threads`
-    queries run at once, each in a worker thread.
+    `max_rows` limit every query; `max_body` limits request bodies (bytes). Queries run in `workers`
+    worker processes (default: one per core), each under `max_memory` bytes of address space (None: no
+    limit), each answer at most `max_bytes`; past any limit the client gets a 503 and the worker is
+    replaced. The workers start with the first query and stop when the app shuts down (or `app.state.ctx
+    .close()`).
     """
     base = base_url or BASE
     if not base.endswith("/"):
@@ -178,14 +186,26 @@ def create_app(
         max_rows=max_rows,
         max_body=max_body,
         queries_dir=queries_dir,
-        query_threads=query_threads,
+        workers=workers,
+        max_memory=max_memory,
+        max_bytes=max_bytes,
     )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ctx.reopen()  # an app may be started again after a shutdown (as test clients do)
+        try:
+            yield
+        finally:
+            ctx.close()
+
     app = FastAPI(
         title="shfz-graph",
         version=__version__,
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
     app.state.ctx = ctx
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 __all__ = ["configure_serve", "run_serve"]
 
@@ -19,7 +20,7 @@ def _port(text: str) -> int:
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of `serve`."""
-    from shfz_graph.cli import add_reasoning_option, positive_float, positive_int
+    from shfz_graph.cli import add_limit_options, add_reasoning_option, positive_float, positive_int
 
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000, help="TCP port (default: 8000)")
@@ -40,6 +41,13 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         default=1 << 20,
         help="largest request body in bytes (default: 1 MiB)",
     )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="query worker processes (default: one per core)",
+    )
+    add_limit_options(parser)
     add_reasoning_option(parser)
 
 
@@ -58,5 +66,17 @@ def run_serve(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             max_rows=args.max_rows,
             max_body=args.max_body,
+            workers=args.workers,
+            **limit_options(args),
         )
     return EXIT_OK
+
+
+def limit_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`max_memory` and `max_bytes` for `create_app`, where given (0 memory: no limit)."""
+    options: dict[str, Any] = {}
+    if args.max_memory is not None:
+        options["max_memory"] = args.max_memory or None
+    if args.max_bytes is not None:
+        options["max_bytes"] = args.max_bytes
+    return options

@@ -16,14 +16,17 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from shfz_graph import catalog as catalog_module
-from shfz_graph import sparql
+from shfz_graph import execute, querystore
 from shfz_graph.catalog import NamedQuery
 from shfz_graph.errors import InputError, UnknownQueryError
 from shfz_graph.export import serialize_dataset
 from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.literals import answer_term, canonical
+from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY, QueryPool, default_size
 from shfz_graph.results import Result
 from shfz_graph.server.render import make_environment
 from shfz_graph.server.site import Site
+from shfz_graph.worker import Answer
 
 __all__ = ["ServerContext"]
 
@@ -43,7 +46,9 @@ class ServerContext:
         max_rows: int,
         max_body: int,
         queries_dir: Path | str | None = None,
-        query_threads: int = 8,
+        workers: int | None = None,
+        max_memory: int | None = DEFAULT_MAX_MEMORY,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
@@ -51,16 +56,25 @@ class ServerContext:
             raise ValueError("max_rows must be at least 1")
         if max_body < 1:
             raise ValueError("max_body must be at least 1")
+        if workers is not None and workers < 1:
+            raise ValueError("workers must be at least 1")
+        if max_bytes < 1:
+            raise ValueError("max_bytes must be at least 1")
         self.kg = kg
         self.base = base
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_body = max_body
         self.site = Site(kg, base=base)
+        self.prefixes = {str(p): str(ns) for p, ns in kg.dataset.namespaces()}
         self.env = make_environment()
         self.queries: dict[str, NamedQuery] = {q.name: q for q in catalog_module.catalog(queries_dir)}
-        self._query_threads = query_threads
-        self._limiter: anyio.CapacityLimiter | None = None
+        self.workers = workers if workers is not None else default_size()
+        self.max_memory = max_memory
+        self.max_bytes = max_bytes
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        self._closed = False
         self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
@@ -93,10 +107,13 @@ class ServerContext:
 
         return self.cached("jsonld-context", read)
 
-    def rdf_bytes(self, graph: Graph, fmt: str) -> bytes:
-        """A graph in one RDF format, with our prefixes (JSON-LD compacted with our context)."""
+    def rdf_bytes(self, graph: Graph, fmt: str, *, answer: bool = False) -> bytes:
+        """A graph in one RDF format, with our prefixes (JSON-LD compacted with our context); literals
+        spelled as in files, or (`answer=True`) as in query answers."""
         context = self.jsonld_context() if fmt == "json-ld" else None
-        return serialize_dataset(graph, fmt, context=context, namespaces=self.kg.dataset.namespaces())
+        spelling = answer_term if answer else canonical
+        namespaces = self.kg.dataset.namespaces()
+        return serialize_dataset(graph, fmt, context=context, namespaces=namespaces, spelling=spelling)
 
     def plain_rdf_bytes(self, graph: Graph, fmt: str) -> bytes:
         """A small generated graph (VoID, service description) in one RDF format, without canonicalisation."""
@@ -108,29 +125,64 @@ class ServerContext:
 
     # -- running work off the event loop -----------------------------------------------------------
 
-    @property
-    def limiter(self) -> anyio.CapacityLimiter:
-        """At most this many queries run at once (created on first use, inside the event loop)."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self._query_threads)
-        return self._limiter
+    def pool(self) -> QueryPool:
+        """The query workers (started on first use over the on-disk query store of the graph)."""
+        with self._pool_lock:
+            if self._closed:
+                from shfz_graph.errors import WorkerFailure
+
+                raise WorkerFailure("the server is shutting down")
+            if self._pool is None:
+                path = querystore.ensure_store(self.kg)
+                self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory)
+            return self._pool
+
+    def reopen(self) -> None:
+        """Allow queries again after `close` (the workers start with the next query)."""
+        with self._pool_lock:
+            self._closed = False
+
+    def close(self) -> None:
+        """Stop the query workers now: queries still running fail at once (used at shutdown)."""
+        with self._pool_lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     async def in_thread(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work (graph reads, serialisation) in the worker thread pool."""
         return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs))
 
-    async def run_query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
-        """Run a SPARQL query in the query pool: guarded (no network, no update), time-limited, row-capped."""
-        call = functools.partial(
-            sparql.run,
-            self.kg.dataset,
+    async def run_answer(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        select_format: str | None = "json",
+        ask_format: str | None = "json",
+        graph_format: str | None = "nt",
+    ) -> Answer:
+        """Run a query in a worker process: guarded (no network, no update), time-limited, row-capped,
+        memory- and size-limited; the answer comes serialized by Oxigraph in the format asked per form."""
+        job = execute.make_job(
             text,
             bindings=bindings,
             allow_network=False,
-            timeout=self.timeout,
             max_rows=self.max_rows,
+            max_bytes=self.max_bytes,
+            prefixes=self.prefixes,
+            select_format=select_format,
+            ask_format=ask_format,
+            graph_format=graph_format,
         )
-        return await anyio.to_thread.run_sync(call, limiter=self.limiter)
+        pool = self.pool() if self._pool is not None else await self.in_thread(self.pool)
+        return await pool.run_async(job, timeout=self.timeout)
+
+    async def run_query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        """Run a query in a worker process (see `run_answer`) and read its answer back as a `Result`."""
+        answer = await self.run_answer(text, bindings)
+        return execute.to_result(answer)
 
     def named(self, name: str) -> NamedQuery:
         """The named query `name` (UnknownQueryError with suggestions if there is none)."""

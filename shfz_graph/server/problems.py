@@ -5,11 +5,13 @@ from __future__ import annotations
 from shfz_graph.errors import (
     NetworkAccessDenied,
     ParameterError,
+    QueryLimitExceeded,
     QuerySyntaxError,
     QueryTimeout,
     ShfzError,
     UnknownQueryError,
     UpdateDenied,
+    WorkerFailure,
 )
 
 __all__ = ["HTTPProblem", "status_of"]
@@ -35,6 +37,6 @@ def status_of(exc: BaseException) -> int:
         return 400
     if isinstance(exc, UnknownQueryError):
         return 404
-    if isinstance(exc, QueryTimeout):
+    if isinstance(exc, (QueryTimeout, QueryLimitExceeded, WorkerFailure)):
         return 503
     return 500

@@ -8,10 +8,11 @@ query answers with the Service Description (RDF) or, for a browser, the query pa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
+from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,8 +22,9 @@ from shfz_graph.server.context import ServerContext
 from shfz_graph.server.negotiation import choose
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.void import count, service_description
+from shfz_graph.worker import Answer
 
-__all__ = ["QueryPage", "install", "prefers_html", "request_params"]
+__all__ = ["QueryPage", "answer_query", "install", "prefers_html", "request_params", "result_response"]
 
 QueryPage = Callable[[Request, str | None], Awaitable[Response]]
 
@@ -147,20 +149,73 @@ def _unacceptable(
     )
 
 
-def _result_format(result: Result, accept: str | None, format_values: list[str]) -> str:
-    graph = result.kind in GRAPH_KINDS
+_FORMS = ("SELECT", "ASK", "CONSTRUCT")
+#: What Oxigraph writes itself for graph answers; JSON-LD (compacted with our context) is written here.
+_NATIVE_GRAPH = ("turtle", "nt", "xml")
+
+
+def _format_for(kind: str, accept: str | None, format_values: list[str]) -> str | HTTPProblem:
+    """Our format key for answering a query of this form, or the 406 problem to raise if it runs."""
+    graph = kind in GRAPH_KINDS
     key = formats.from_format_params(format_values, graph=graph)
     exclude = {formats.HTML}
-    if result.kind == "ASK":
+    if kind == "ASK":
         exclude |= {"csv", "tsv"}
     if key is not None and key in exclude:
-        raise HTTPProblem(406, f"an {result.kind} result has no {key.upper()} form; use json or xml")
+        return HTTPProblem(406, f"an {kind} result has no {key.upper()} form; use json or xml")
     if key is None:
         offers = formats.GRAPH_OFFERS if graph else formats.RESULT_OFFERS
         key = formats.negotiate(accept, offers, exclude=exclude)
         if key is None:
-            raise _unacceptable(accept, offers, f"{result.kind} query", exclude)
+            return _unacceptable(accept, offers, f"{kind} query", exclude)
     return key
+
+
+async def answer_query(
+    ctx: ServerContext,
+    text: str,
+    bindings: Mapping[str, Node] | None,
+    accept: str | None,
+    format_values: list[str],
+) -> Response:
+    """Run a query in a worker, with the answer format negotiated beforehand for each query form, and
+    send the bytes Oxigraph wrote (JSON-LD goes through our compacting writer)."""
+    keys = {kind: _format_for(kind, accept, format_values) for kind in _FORMS}
+
+    def wanted(kind: str, native: tuple[str, ...] | None = None) -> str | None:
+        key = keys[kind]
+        if isinstance(key, HTTPProblem):
+            return None
+        return key if native is None or key in native else "nt"
+
+    answer = await ctx.run_answer(
+        text,
+        bindings,
+        select_format=wanted("SELECT"),
+        ask_format=wanted("ASK"),
+        graph_format=wanted("CONSTRUCT", _NATIVE_GRAPH),
+    )
+    key = keys["CONSTRUCT" if answer.kind in GRAPH_KINDS else answer.kind]
+    if isinstance(key, HTTPProblem):
+        raise key
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        unit = "triples" if answer.kind in GRAPH_KINDS else "rows"
+        headers["X-Result-Truncated"] = f"true; cut at {answer.rows} {unit}"
+    if answer.kind in GRAPH_KINDS:
+        body = answer.body
+        if key != answer.format:  # JSON-LD: compacted with our context, from the N-Triples answer
+            body = await ctx.in_thread(_graph_bytes, ctx, answer, key)
+        return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers=headers)
+    return Response(answer.body, media_type=formats.RESULT_CONTENT_TYPES[key], headers=headers)
+
+
+def _graph_bytes(ctx: ServerContext, answer: Answer, key: str) -> bytes:
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(data=answer.body.decode("utf-8"), format="nt")
+    return ctx.rdf_bytes(graph, key, answer=True)
 
 
 def result_response(result: Result, key: str) -> Response:
@@ -196,9 +251,7 @@ def install(app: FastAPI, ctx: ServerContext, query_page: QueryPage) -> None:
             return await service(request, accept, format_values)
         if not format_values and prefers_html(accept):
             return await query_page(request, text)
-        result = await ctx.run_query(text)
-        key = _result_format(result, accept, format_values)
-        return await ctx.in_thread(result_response, result, key)
+        return await answer_query(ctx, text, None, accept, format_values)
 
     async def service(request: Request, accept: str | None, format_values: list[str]) -> Response:
         key = formats.from_format_params(format_values, graph=True)

@@ -1,0 +1,101 @@
+"""Running a query in a worker process: the job to send, and the answer read back as a `Result`.
+
+The CLI, the server and `KnowledgeGraph.query` all come through here (see `shfz_graph.pool` for the
+workers and their limits). Answers arrive serialized by Oxigraph; `to_result` reads one back into rdflib
+terms, for tables, pages and Python callers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from shfz_graph.errors import ParameterError, ShfzError
+from shfz_graph.pool import DEFAULT_MAX_BYTES, QueryPool
+from shfz_graph.results import TABLE_PREFIXES, Result
+from shfz_graph.worker import Answer, Job, term_spec
+
+__all__ = ["DEFAULT_MAX_BYTES", "make_job", "run", "to_result"]
+
+
+def make_job(
+    text: str,
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    allow_network: bool = False,
+    max_rows: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    prefixes: Mapping[str, Any] | None = None,
+    select_format: str | None = "json",
+    ask_format: str | None = "json",
+    graph_format: str | None = "nt",
+) -> Job:
+    """A job for a worker; bindings are checked here (IRIs and literals only) and travel as plain tuples."""
+    if max_rows < 0:
+        raise ShfzError(f"max_rows must not be negative (got {max_rows})")
+    if max_bytes < 1:
+        raise ShfzError(f"max_bytes must be positive (got {max_bytes})")
+    specs = {}
+    for name, term in (bindings or {}).items():
+        if not isinstance(term, (URIRef, Literal)):
+            raise ParameterError(
+                f"binding for ?{name.lstrip('?$')} must be an RDF term, not {type(term).__name__}"
+            )
+        specs[name.lstrip("?$")] = term_spec(term)
+    return Job(
+        text=text,
+        bindings=specs,
+        select_format=select_format,
+        ask_format=ask_format,
+        graph_format=graph_format,
+        allow_network=allow_network,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        prefixes={str(k): str(v) for k, v in (prefixes or {}).items()},
+        output_prefixes={k: v for k, v in TABLE_PREFIXES.items() if k != "id"},  # its names need escapes
+    )
+
+
+def run(pool: QueryPool, job: Job, *, timeout: float | None) -> Answer:
+    """Run a job in the pool (QueryTimeout, QueryLimitExceeded or the query's own error on failure)."""
+    if timeout is not None and timeout <= 0:
+        raise ShfzError(f"timeout must be positive, or None for no limit (got {timeout})")
+    return pool.run(job, timeout=timeout)
+
+
+def to_result(answer: Answer) -> Result:
+    """A worker's answer (SPARQL JSON, or N-Triples for a graph) as a `Result` of rdflib terms."""
+    if answer.format is None:
+        raise ShfzError(f"the query is a {answer.kind} query, whose answer was not asked for")
+    if answer.kind in ("CONSTRUCT", "DESCRIBE"):
+        if answer.format != "nt":
+            raise ShfzError(f"cannot read a {answer.format} graph answer back (ask for nt)")
+        graph = Graph()
+        graph.parse(data=answer.body.decode("utf-8"), format="nt")
+        result = Result.from_graph(answer.kind, graph)
+        result.truncated = answer.truncated
+        return result
+    if answer.format != "json":
+        raise ShfzError(f"cannot read a {answer.format} answer back (ask for json)")
+    doc = json.loads(answer.body)
+    if answer.kind == "ASK":
+        return Result.ask(bool(doc["boolean"]))
+    names = [str(v) for v in doc["head"].get("vars", [])]
+    rows = [{name: _term(value) for name, value in row.items()} for row in doc["results"]["bindings"]]
+    return Result.select(names, rows, truncated=answer.truncated)
+
+
+def _term(value: Mapping[str, str]) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None, normalize=False)

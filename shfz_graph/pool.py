@@ -1,0 +1,340 @@
+"""A pool of query worker processes: every query runs outside the caller's process, under hard limits.
+
+Each worker (`shfz_graph.worker`) opens the on-disk query store read-only and answers one job at a time.
+The caller waits on the worker's answer pipe, whose end-of-file is also its death, so a worker that dies
+(past its memory limit) is noticed at once, not at the timeout. Past the time limit the worker is killed,
+not abandoned, and a fresh one takes its place; the other workers go on serving. Each worker is a fresh
+interpreter that imports only what a query needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import weakref
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from shfz_graph import errors
+from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, ShfzError, WorkerFailure
+from shfz_graph.worker import Answer, Job
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_MEMORY", "QueryPool", "default_size"]
+
+DEFAULT_MAX_MEMORY = 1 << 30  # address space of one worker
+DEFAULT_MAX_BYTES = 64 << 20  # one answer
+_START_TIMEOUT = 60.0
+
+
+def default_size() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Worker:
+    """One worker process (`python -m shfz_graph.worker`) and our ends of its two pipes.
+
+    A fresh interpreter, not multiprocessing's spawn or fork server: those re-run the caller's main
+    module in the child, which breaks scripts without a `__main__` guard. The worker holds the only
+    write end of its answer pipe, so its death makes that pipe readable (EOF) at once.
+    """
+
+    def __init__(self, store_path: Path, max_memory: int | None) -> None:
+        self.max_memory = max_memory
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "shfz_graph.worker",
+                    str(to_child_r),
+                    str(from_child_w),
+                    str(store_path),
+                    str(max_memory or 0),
+                ],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "MALLOC_ARENA_MAX": "2"},
+            )
+        except BaseException:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            raise
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.send_conn = Connection(to_child_w, readable=False)
+        self.recv_conn = Connection(from_child_r, writable=False)
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Read the worker's greeting (raises WorkerFailure if it could not open the store)."""
+        if self.ready:
+            return
+        try:
+            message = self.receive(_START_TIMEOUT)
+        except (EOFError, OSError):
+            message = None
+        if message is None:
+            how = self.how_it_ended()
+            if self.max_memory is not None:
+                raise QueryLimitExceeded(
+                    "memory",
+                    f"a query worker could not start within the memory limit of {self.max_memory >> 20} MiB "
+                    f"({how})",
+                )
+            raise WorkerFailure(f"a query worker did not start ({how})")
+        if message[0] != "ready":
+            raise _rebuild(message)
+        self.ready = True
+
+    def receive(self, timeout: float | None) -> Any:
+        """The next message, None on timeout; EOFError if the worker died."""
+        if not wait([self.recv_conn], timeout):
+            return None
+        return self.recv_conn.recv()
+
+    def how_it_ended(self) -> str:
+        try:
+            code = self.process.wait(0.5)
+        except subprocess.TimeoutExpired:
+            return "no answer"
+        if code < 0:
+            return f"killed by {signal.Signals(-code).name}"
+        return f"exit status {code}"
+
+    def kill(self) -> None:
+        """Stop the process now (SIGKILL), reap it and close the pipes."""
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        self.send_conn.close()
+        self.recv_conn.close()
+
+
+def _rebuild(message: tuple[Any, ...]) -> ShfzError:
+    """The exception a worker reported, rebuilt in this process with its message and attributes."""
+    _, name, text, attrs = message
+    cls = getattr(errors, name, None)
+    if cls is None:
+        from shfz_graph import sparql
+
+        cls = getattr(sparql, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, ShfzError)):
+        return WorkerFailure(f"the query failed in its worker: {name}: {text}")
+    exc: ShfzError = cls.__new__(cls)
+    Exception.__init__(exc, text)
+    for key, value in attrs.items():
+        setattr(exc, key, value)
+    return exc
+
+
+def _set_once(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _kill_all(workers: set[_Worker]) -> None:
+    for worker in list(workers):
+        worker.kill()
+
+
+class QueryPool:
+    """Worker processes over one on-disk store, each query under a time, memory and answer-size limit.
+
+    Thread-safe: `run` may be called from many threads; a call waits for a free worker. `size` defaults
+    to the number of cores; `max_memory` is each worker's address-space limit in bytes (None: none).
+    """
+
+    def __init__(
+        self,
+        store_path: Path | str,
+        *,
+        size: int | None = None,
+        max_memory: int | None = DEFAULT_MAX_MEMORY,
+    ) -> None:
+        self.store_path = Path(store_path)
+        self.size = size if size is not None else default_size()
+        if self.size < 1:
+            raise ShfzError(f"a query pool needs at least one worker (got {self.size})")
+        if max_memory is not None and max_memory <= 0:
+            raise ShfzError(f"max_memory must be positive, or None for no limit (got {max_memory})")
+        self.max_memory = max_memory
+        self._idle: list[_Worker] = []  # most recently used last
+        self._all: set[_Worker] = set()
+        self._lock = threading.Condition()
+        self._closed = False
+        self._loop_slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        weakref.finalize(self, _kill_all, self._all)  # a pool dropped without close() leaves no process
+        for _ in range(self.size):
+            self._release(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.store_path, self.max_memory)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            self._idle.append(worker)
+            self._lock.notify()
+
+    def _acquire(self) -> _Worker:
+        """A free worker, waiting for one; one that has opened the store is preferred to one starting."""
+        with self._lock:
+            while not self._idle and not self._closed:
+                self._lock.wait()
+            if self._closed:
+                self._lock.notify()  # pass the news on to the next waiter
+                raise WorkerFailure("the query was stopped: the query pool is closed")
+            for i in range(len(self._idle) - 1, -1, -1):
+                candidate = self._idle[i]
+                if candidate.ready or candidate.recv_conn.poll():
+                    return self._idle.pop(i)
+            return self._idle.pop()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker and, unless the pool is closing, put a fresh one in its place."""
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+            closed = self._closed
+        if not closed:
+            self._release(self._spawn())
+
+    def warm_up(self) -> None:
+        """Wait until every worker has opened the store (fails early if the store cannot be opened)."""
+        with self._lock:
+            workers = list(self._idle)
+        for worker in workers:
+            worker.wait_ready()
+
+    def run(self, job: Job, *, timeout: float | None) -> Answer:
+        """Run `job` in a free worker; QueryTimeout past `timeout` seconds, QueryLimitExceeded past the
+        memory or answer-size limit (the worker is replaced), the query's own error otherwise."""
+        worker = self._acquire()
+        try:
+            worker.wait_ready()
+        except BaseException:
+            self._retire(worker)
+            raise
+        try:
+            worker.send_conn.send(job)
+            reply = worker.receive(timeout)
+        except (EOFError, OSError):
+            how = worker.how_it_ended()
+            self._retire(worker)
+            raise self._death(how) from None
+        except BaseException:  # e.g. KeyboardInterrupt while waiting: the query must not go on
+            self._retire(worker)  # (a notebook user who interrupts a query runs the next one)
+            raise
+        return self._outcome(worker, job, reply, timeout)
+
+    async def run_async(self, job: Job, *, timeout: float | None) -> Answer:
+        """`run` for an asyncio event loop: waits for a free worker and for the answer without holding a
+        thread (the answer pipe is watched by the loop). A cancelled call kills its worker."""
+        loop = asyncio.get_running_loop()
+        async with self._slots():
+            worker = self._acquire()  # never waits: a slot means a free worker
+            try:
+                if not worker.ready:
+                    await loop.run_in_executor(None, worker.wait_ready)
+            except BaseException:
+                self._retire(worker)
+                raise
+            fd = worker.recv_conn.fileno()
+            readable = loop.create_future()
+            try:
+                worker.send_conn.send(job)
+                loop.add_reader(fd, _set_once, readable)
+                try:
+                    await asyncio.wait_for(readable, timeout)
+                    reply = worker.recv_conn.recv()
+                except TimeoutError:
+                    reply = None
+                finally:
+                    loop.remove_reader(fd)
+            except (EOFError, OSError):
+                how = worker.how_it_ended()
+                self._retire(worker)
+                raise self._death(how) from None
+            except BaseException:  # cancelled: the query must not go on
+                self._retire(worker)
+                raise
+            return self._outcome(worker, job, reply, timeout)
+
+    def _slots(self) -> asyncio.Semaphore:
+        """One slot per worker, for the event loop running now (made on first use in it)."""
+        loop = asyncio.get_running_loop()
+        if self._loop_slots is None or self._loop_slots[0] is not loop:
+            self._loop_slots = (loop, asyncio.Semaphore(self.size))
+        return self._loop_slots[1]
+
+    def _outcome(self, worker: _Worker, job: Job, reply: Any, timeout: float | None) -> Answer:
+        """The answer in a worker's reply, or the error it stands for; the worker is put back or replaced."""
+        if reply is None:
+            self._retire(worker)
+            raise QueryTimeout(f"query took longer than the time limit of {timeout:g} s")
+        kind = reply[0]
+        if kind == "limit" and reply[1] == "memory":
+            self._retire(worker)  # after a MemoryError its heap may be fragmented: start afresh
+        else:
+            self._release(worker)
+        if kind == "ok":
+            answer: Answer = reply[1]
+            return answer
+        if kind == "limit":
+            raise self._limit(reply[1], job)
+        raise _rebuild(reply)
+
+    def _death(self, how: str) -> ShfzError:
+        if self._closed:
+            return WorkerFailure("the query was stopped: the server is shutting down")
+        if self.max_memory is None:
+            return WorkerFailure(f"the query worker died ({how})")
+        return QueryLimitExceeded(
+            "memory",
+            f"query exceeded the memory limit of {self.max_memory >> 20} MiB and was stopped ({how})",
+        )
+
+    def _limit(self, which: str, job: Job) -> QueryLimitExceeded:
+        if which == "memory":
+            limit = "?" if self.max_memory is None else str(self.max_memory >> 20)
+            return QueryLimitExceeded("memory", f"query exceeded the memory limit of {limit} MiB")
+        return QueryLimitExceeded(
+            "answer-bytes", f"the answer exceeded the size limit of {job.max_bytes} bytes"
+        )
+
+    def close(self) -> None:
+        """Stop every worker now (queries still running fail with WorkerFailure); idempotent."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+            self._idle.clear()
+            self._lock.notify_all()  # wakes every caller still waiting for a worker
+        for worker in workers:
+            worker.kill()
+
+    def __enter__(self) -> QueryPool:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,305 @@
+"""What runs inside a query worker process: open the store read-only, then answer jobs one at a time.
+
+A worker lives under an address-space limit (`RLIMIT_AS`), so a query that grows without bound fails an
+allocation and the process dies or reports it, instead of taking the machine's memory. It checks each
+query with the same guard as everywhere else (`sparql.check`: no update, no SERVICE/FROM unless allowed),
+evaluates it with Oxigraph, and lets Oxigraph write the answer: first as SPARQL TSV (or N-Triples), which
+has one line per row, so the row cap and the byte limit are counted without making a term per value, then,
+if another format was asked for, re-encoded natively. The parent (`shfz_graph.pool`) sends jobs and reads
+answers over a pipe; it kills a worker past its time limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import resource
+import signal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+__all__ = ["Answer", "Job", "main"]
+
+#: Result formats Oxigraph writes natively, by our name.
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+#: Graph formats Oxigraph writes natively, by our name.
+GRAPH_FORMATS = ("nt", "turtle", "xml")
+
+_RESULT_ATTRS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+_GRAPH_ATTRS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML"}
+_SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+
+
+TermSpec = tuple[str, str, "str | None", "str | None"]  # (iri|literal, value, datatype, language)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: its text, bound variables as plain term tuples, the formats wanted for each
+    query form (None: the caller cannot accept that form), limits and the guard's setting."""
+
+    text: str
+    bindings: Mapping[str, TermSpec] = field(default_factory=dict)
+    select_format: str | None = "json"
+    ask_format: str | None = "json"
+    graph_format: str | None = "nt"  # CONSTRUCT and DESCRIBE
+    allow_network: bool = False
+    max_rows: int = 10_000
+    max_bytes: int = 64 << 20
+    prefixes: Mapping[str, str] = field(default_factory=dict)  # usable undeclared in the query
+    output_prefixes: Mapping[str, str] = field(default_factory=dict)  # for Turtle answers
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A worker's answer: the query form, the serialized bytes, the format they are in (None: the job
+    accepted no answer of this form, and the query did not run), rows or triples, truncation."""
+
+    kind: str
+    body: bytes
+    format: str | None
+    rows: int
+    truncated: bool
+
+
+def term_spec(term: Any) -> TermSpec:
+    """An rdflib IRI or literal as a plain tuple that crosses the pipe (blank nodes cannot be bound)."""
+    from rdflib import Literal, URIRef
+
+    from shfz_graph.errors import ParameterError
+
+    if isinstance(term, URIRef):
+        return ("iri", str(term), None, None)
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return ("literal", str(term), datatype, term.language)
+    raise ParameterError(f"{term!r} cannot be bound to a query variable (only IRIs and literals can)")
+
+
+def _rdflib_term(spec: TermSpec) -> Any:
+    from rdflib import Literal, URIRef
+
+    kind, value, datatype, language = spec
+    if kind == "iri":
+        return URIRef(value)
+    return Literal(value, lang=language, datatype=None if language else datatype)
+
+
+class _Full(Exception):
+    """Raised from the output writer to stop Oxigraph's serializer at the row cap or the byte limit."""
+
+
+class AnswerTooLarge(Exception):
+    """The answer exceeded the byte limit (reported to the parent as `answer-bytes`)."""
+
+
+class _CappedWriter:
+    """A binary sink that keeps at most `max_lines` complete lines after a header and `max_bytes` bytes."""
+
+    def __init__(self, max_lines: int, max_bytes: int, header_lines: int) -> None:
+        self.max_lines = max_lines + header_lines
+        self.max_bytes = max_bytes
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.lines = 0
+        self.truncated = False
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        newlines = chunk.count(b"\n")
+        if self.lines + newlines > self.max_lines or (self.lines == self.max_lines and chunk):
+            keep = self.max_lines - self.lines
+            cut = 0
+            for _ in range(keep):
+                cut = chunk.index(b"\n", cut) + 1
+            self._add(chunk[:cut])
+            self.lines += keep
+            self.truncated = True
+            raise _Full
+        self._add(chunk)
+        self.lines += newlines
+        return len(chunk)
+
+    def _add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            raise AnswerTooLarge
+        self.parts.append(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: everything is kept in memory."""
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def limit_memory(max_bytes: int | None) -> None:
+    """Cap this process's address space (soft and hard), so a runaway query fails to allocate."""
+    if max_bytes is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+def _term(ox: Any, spec: TermSpec) -> Any:
+    kind, value, datatype, language = spec
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if language is not None:
+        return ox.Literal(value, language=language)
+    if datatype is not None:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)
+
+
+def _select_star_text(checked: Any) -> str:
+    """The query with its top-level `SELECT *` spelled out in order of first appearance (Oxigraph would
+    sort the variables by name; rdflib and most stores keep the order of the text)."""
+    from shfz_graph import _sparqltext
+
+    text: str = checked.text
+    projected = [str(v) for v in checked.query.algebra.get("PV") or ()]
+    first: dict[str, int] = {}
+    for name, offset in _sparqltext.variables(text):
+        first.setdefault(name, offset)
+    ordered = sorted(projected, key=lambda n: (first.get(n, len(text)), n))
+    code = "".join(t.text if t.kind == "code" else " " * len(t.text) for t in _sparqltext.tokens(text))
+    match = _SELECT_STAR.search(code)
+    if match is None or not ordered:
+        return text
+    star = match.end() - 1
+    return text[:star] + " ".join("?" + n for n in ordered) + text[star + 1 :]
+
+
+def evaluate(store: Any, job: Job) -> Answer:
+    """Check, run and serialize one query (raises ShfzError subclasses for the user's mistakes)."""
+    import pyoxigraph as ox
+
+    from shfz_graph import sparql
+
+    checked = sparql.check(job.text, allow_network=job.allow_network, prefixes=job.prefixes)
+    wanted = {"SELECT": job.select_format, "ASK": job.ask_format}.get(checked.kind, job.graph_format)
+    if wanted is None:
+        return Answer(checked.kind, b"", None, 0, False)
+    terms = {name: _rdflib_term(spec) for name, spec in job.bindings.items()}
+    forms = sparql.oxigraph_forms(checked, terms, allow_network=job.allow_network, prefixes=job.prefixes)
+    for i, (form, substituted) in enumerate(forms):
+        text = _select_star_text(form) if form.select_star else form.text
+        substitutions = {ox.Variable(name): _term(ox, job.bindings[name]) for name in substituted}
+        try:
+            outcome = store.query(
+                text,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+                prefixes=dict(job.prefixes) or None,
+            )
+            break
+        except SyntaxError as exc:  # Oxigraph's parser disagreed with rdflib's: try the next form
+            if i == len(forms) - 1:
+                from shfz_graph.errors import QuerySyntaxError
+
+                raise QuerySyntaxError(str(exc)) from None
+    if checked.kind == "ASK":
+        body = outcome.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_ATTRS[wanted]))
+        return Answer("ASK", body, wanted, 0, False)
+    if checked.kind == "SELECT":
+        writer = _CappedWriter(job.max_rows, job.max_bytes, header_lines=1)
+        with contextlib.suppress(_Full):
+            outcome.serialize(writer, ox.QueryResultsFormat.TSV)
+        tsv = writer.value()
+        rows = writer.lines - 1 if writer.lines else 0
+        if wanted == "tsv":
+            body = tsv
+        else:
+            parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+            body = parsed.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_ATTRS[wanted])) or b""
+            if len(body) > job.max_bytes:
+                raise AnswerTooLarge
+        return Answer("SELECT", body, wanted, rows, writer.truncated)
+    writer = _CappedWriter(job.max_rows, job.max_bytes, header_lines=0)
+    with contextlib.suppress(_Full):
+        outcome.serialize(writer, ox.RdfFormat.N_TRIPLES)
+    nt = writer.value()
+    if wanted not in _GRAPH_ATTRS or wanted == "nt":  # others (JSON-LD with our context) are the caller's
+        return Answer(checked.kind, nt, "nt", writer.lines, writer.truncated)
+    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    body = (
+        ox.serialize(
+            triples,
+            format=getattr(ox.RdfFormat, _GRAPH_ATTRS[wanted]),
+            prefixes=dict(job.output_prefixes) or None,
+        )
+        or b""
+    )
+    if len(body) > job.max_bytes:
+        raise AnswerTooLarge
+    return Answer(checked.kind, body, wanted, writer.lines, writer.truncated)
+
+
+def _error_reply(exc: BaseException) -> tuple[str, str, str, dict[str, Any]]:
+    """An error as plain data the parent can rebuild: ("error", class name, message, attributes)."""
+    attrs = {k: v for k, v in vars(exc).items() if isinstance(v, (str, int, float, type(None), list))}
+    return ("error", type(exc).__name__, str(exc), attrs)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG), so none is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def main(conn_in: Connection, conn_out: Connection, store_path: str, max_memory: int | None) -> None:
+    """The worker's loop: answer Job messages until the pipe closes (or a None arrives)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
+    _die_with_parent()
+    try:
+        import pyoxigraph
+
+        from shfz_graph import sparql  # noqa: F401  (imported before the memory limit bites)
+
+        limit_memory(max_memory)
+        store = pyoxigraph.Store.read_only(store_path)
+    except BaseException as exc:
+        conn_out.send(_error_reply(exc))
+        return
+    conn_out.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn_in.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        job: Job = message
+        try:
+            reply: Any = ("ok", evaluate(store, job))
+        except MemoryError:
+            reply = ("limit", "memory")
+        except AnswerTooLarge:
+            reply = ("limit", "answer-bytes")
+        except Exception as exc:
+            reply = _error_reply(exc)
+        try:
+            conn_out.send(reply)
+        except MemoryError:
+            conn_out.send(("limit", "memory"))
+
+
+if __name__ == "__main__":
+    import sys
+
+    # Run the module's own copy, not this __main__ one, so that answers pickle as shfz_graph.worker.Answer
+    from shfz_graph import worker
+
+    _in, _out, _path, _memory = sys.argv[1:5]
+    worker.main(
+        Connection(int(_in), writable=False),
+        Connection(int(_out), readable=False),
+        _path,
+        int(_memory) or None,
+    )

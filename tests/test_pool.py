@@ -1,0 +1,260 @@
+"""Query workers: every query runs in a worker process, bounded in time, memory and answer size.
+
+Each class of hostile query must end within its limit plus 2 s with the right error, and the pool must
+go on answering light queries at once afterwards (the killed worker is replaced).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import XSD, Literal, URIRef
+
+from shfz_graph import execute, querystore
+from shfz_graph.catalog import catalog
+from shfz_graph.errors import (
+    NetworkAccessDenied,
+    QueryLimitExceeded,
+    QuerySyntaxError,
+    QueryTimeout,
+    UpdateDenied,
+)
+from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.literals import answer_term
+from shfz_graph.pool import QueryPool
+from shfz_graph.results import Result
+from shfz_graph.worker import Answer, Job
+
+LIGHT = "ASK { ?s ?p ?o }"
+ZONES = (
+    "PREFIX shfz: <https://w3id.org/shfz/ontology#> "
+    "SELECT ?z WHERE { ?z a shfz:LinkedInnovationZone } ORDER BY ?z"
+)
+#: One solution whose single value grows tenfold at each step, to about 10^10 characters.
+GROWTH = (
+    'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
+    + " ".join(
+        f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
+        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+    )
+    + " }"
+)
+#: Solutions that multiply: every triple with every triple with every triple, counted.
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: A property path over any predicate, from anything to anything, twice over.
+DEEP_PATH = "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x>|!<urn:x>)* ?b . ?c (<urn:x>|!<urn:x>)* ?d }"
+#: A sort over a product of every triple with every triple.
+HUGE_SORT = "SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(STR(?c)) STR(?f) LIMIT 1"
+#: One group per pair of triples, each with a concatenated aggregate.
+HUGE_AGGREGATE = (
+    "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c ORDER BY ?all"
+)
+
+TIMEOUT = 3.0
+MEMORY = 512 << 20
+
+
+@pytest.fixture(scope="module")
+def store_path(kg: KnowledgeGraph) -> Path:
+    """The query store of the real graph (built once for this module)."""
+    return querystore.ensure_store(kg)
+
+
+@pytest.fixture(scope="module")
+def pool(store_path: Path) -> Iterator[QueryPool]:
+    """Two workers over the real graph, 512 MiB each."""
+    with QueryPool(store_path, size=2, max_memory=MEMORY) as workers:
+        workers.warm_up()
+        yield workers
+
+
+def job(text: str, **options: object) -> Job:
+    return execute.make_job(text, max_rows=10_000, **options)  # type: ignore[arg-type]
+
+
+def light_answer(pool: QueryPool) -> float:
+    """Seconds a light query takes, checking its answer."""
+    started = time.monotonic()
+    answer = pool.run(job(LIGHT), timeout=TIMEOUT)
+    assert answer.body == b'{"head":{},"boolean":true}'
+    return time.monotonic() - started
+
+
+def test_a_select_answer_is_written_by_oxigraph(pool: QueryPool) -> None:
+    answer = pool.run(job(ZONES, select_format="tsv"), timeout=TIMEOUT)
+    zones = ["baoshan", "comprehensive-bonded-areas", "hongkou", "huangpu", "minhang", "xuhui", "yangpu"]
+    assert answer == Answer(
+        "SELECT",
+        ("?z\n" + "".join(f"<https://w3id.org/shfz/id/zone/{z}>\n" for z in zones)).encode(),
+        "tsv",
+        7,
+        False,
+    )
+
+
+def test_the_row_cap_cuts_the_answer_and_says_so(pool: QueryPool) -> None:
+    answer = pool.run(execute.make_job(ZONES, max_rows=2, select_format="csv"), timeout=TIMEOUT)
+    assert answer.body == (
+        b"z\r\nhttps://w3id.org/shfz/id/zone/baoshan\r\n"
+        b"https://w3id.org/shfz/id/zone/comprehensive-bonded-areas\r\n"
+    )
+    assert (answer.rows, answer.truncated) == (2, True)
+    exact = pool.run(execute.make_job(ZONES, max_rows=7, select_format="csv"), timeout=TIMEOUT)
+    assert (exact.rows, exact.truncated) == (7, False)
+
+
+def test_a_graph_answer_is_capped_in_triples(pool: QueryPool) -> None:
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    answer = pool.run(execute.make_job(text, max_rows=5, graph_format="nt"), timeout=TIMEOUT)
+    assert (answer.kind, answer.format, answer.rows, answer.truncated) == ("CONSTRUCT", "nt", 5, True)
+    assert answer.body.count(b"\n") == 5
+
+
+def test_an_answer_past_the_byte_limit_is_refused(pool: QueryPool) -> None:
+    with pytest.raises(
+        QueryLimitExceeded, match=r"^the answer exceeded the size limit of 100 bytes$"
+    ) as info:
+        pool.run(execute.make_job(ZONES, max_rows=100, max_bytes=100), timeout=TIMEOUT)
+    assert info.value.limit == "answer-bytes"
+    assert light_answer(pool) < 1.0
+
+
+def test_bindings_travel_as_terms_projected_or_not(pool: QueryPool) -> None:
+    text = (
+        "PREFIX shfz: <https://w3id.org/shfz/ontology#> "
+        "SELECT ?z WHERE { { ?z shfz:inDistrict ?d } UNION { ?z shfz:inBondedArea ?d } }"
+    )
+    huangpu = URIRef("https://w3id.org/shfz/id/district/huangpu")
+    answer = pool.run(job(text, bindings={"d": huangpu}, select_format="tsv"), timeout=TIMEOUT)
+    assert answer.body == b"?z\n<https://w3id.org/shfz/id/zone/huangpu>\n"
+    projected = pool.run(job("SELECT ?x WHERE {}", bindings={"x": huangpu}, select_format="tsv"), timeout=5)
+    assert projected.body == b"?x\n<https://w3id.org/shfz/id/district/huangpu>\n"
+    hostile = Literal('x" } INSERT DATA { <a:b> <a:b> <a:b> } #', datatype=XSD.string)
+    quoted = pool.run(job("SELECT ?x WHERE { BIND(?v AS ?x) }", bindings={"v": hostile}), timeout=5)
+    assert execute.to_result(quoted).rows == [{"x": Literal('x" } INSERT DATA { <a:b> <a:b> <a:b> } #')}]
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("SELECT ?x WHERE { ?x ?y }", QuerySyntaxError, "SPARQL syntax error at line 1, column 19"),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", NetworkAccessDenied, "SERVICE"),
+        ("INSERT DATA { <a:b> <a:b> <a:b> }", UpdateDenied, "SPARQL updates are not allowed here"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", NetworkAccessDenied, "FROM"),
+    ],
+)
+def test_the_guard_runs_in_the_worker(pool: QueryPool, text: str, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        pool.run(job(text), timeout=TIMEOUT)
+    assert light_answer(pool) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        (GROWTH, "memory"),
+        (CARTESIAN, "time"),
+        (DEEP_PATH, "time"),
+        (HUGE_SORT, "time"),
+        (HUGE_AGGREGATE, "time"),
+    ],
+    ids=["growth-of-one-value", "multiplied-solutions", "deep-property-path", "huge-sort", "huge-aggregate"],
+)
+def test_hostile_queries_end_within_their_limit(pool: QueryPool, text: str, limit: str) -> None:
+    started = time.monotonic()
+    with pytest.raises((QueryTimeout, QueryLimitExceeded)) as info:
+        pool.run(job(text), timeout=TIMEOUT)
+    elapsed = time.monotonic() - started
+    assert elapsed < TIMEOUT + 2
+    # the memory-bound ones may hit either limit first on a slow machine; the time-bound ones never
+    # grow past 512 MiB within 3 s
+    assert info.value.limit in ({limit, "time"} if limit == "memory" else {limit})
+    if info.value.limit == "time":
+        assert str(info.value) == f"query took longer than the time limit of {TIMEOUT:g} s"
+    else:
+        assert str(info.value).startswith("query exceeded the memory limit of 512 MiB")
+    assert light_answer(pool) < 1.0
+
+
+def test_a_light_query_is_answered_while_a_hostile_one_runs(pool: QueryPool) -> None:
+    errors: list[BaseException] = []
+
+    def hostile() -> None:
+        try:
+            pool.run(job(CARTESIAN), timeout=TIMEOUT)
+        except (QueryTimeout, QueryLimitExceeded) as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(0.3)
+    assert light_answer(pool) < 1.0
+    thread.join()
+    assert [type(e) for e in errors] == [QueryTimeout]
+
+
+def test_a_dead_worker_is_noticed_at_once(store_path: Path) -> None:
+    with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
+        single.warm_up()
+        (worker,) = single._all
+        threading.Timer(0.5, os.kill, (worker.process.pid, signal.SIGKILL)).start()
+        started = time.monotonic()
+        with pytest.raises(QueryLimitExceeded, match=r"\(killed by SIGKILL\)$"):
+            single.run(job(CARTESIAN), timeout=60)
+        assert time.monotonic() - started < 3
+        assert light_answer(single) < 1.0
+
+
+def test_a_worker_that_cannot_start_under_its_memory_limit_says_so(store_path: Path) -> None:
+    with (
+        QueryPool(store_path, size=1, max_memory=32 << 20) as tiny,
+        pytest.raises(QueryLimitExceeded) as info,
+    ):
+        tiny.run(job(LIGHT), timeout=TIMEOUT)
+    assert str(info.value).startswith("a query worker could not start within the memory limit of 32 MiB")
+
+
+def test_closing_the_pool_stops_running_queries(store_path: Path) -> None:
+    single = QueryPool(store_path, size=1, max_memory=MEMORY)
+    single.warm_up()
+    threading.Timer(0.5, single.close).start()
+    started = time.monotonic()
+    with pytest.raises(Exception, match=r"shutting down|closed"):
+        single.run(job(CARTESIAN), timeout=60)
+    assert time.monotonic() - started < 3
+    assert single._all == set()
+
+
+def test_every_named_query_answers_alike_isolated_and_in_process(kg: KnowledgeGraph) -> None:
+    """The worker path (Oxigraph, serialized) and rdflib's engine agree on every named query, term for term
+    in the one spelling answers use."""
+    for named in catalog():
+        if named.network:
+            continue
+        bindings = named.bind({})
+        isolated = kg.query(named.text, **bindings)
+        in_process = _in_process(kg, named.text, bindings)
+        assert isolated.vars == in_process.vars, named.name
+        if isolated.kind in ("CONSTRUCT", "DESCRIBE"):
+            assert sorted(isolated.graph or ()) == sorted(in_process.graph or ()), named.name
+        else:
+            assert _rows(isolated) == _rows(in_process), named.name
+
+
+def _in_process(kg: KnowledgeGraph, text: str, bindings: dict[str, object]) -> Result:
+    from shfz_graph import sparql
+
+    return sparql.run(kg.dataset, text, bindings=bindings)  # type: ignore[arg-type]
+
+
+def _rows(result: Result) -> list[tuple[object, ...]]:
+    if result.kind == "ASK":
+        return [(result.boolean,)]
+    rows = [tuple(answer_term(t) if t is not None else None for t in row.values()) for row in result.rows]
+    return sorted(rows, key=repr)

@@ -1,0 +1,240 @@
+"""The server as a real process under load and attack: concurrent answers equal sequential ones, hostile
+queries are stopped within their limits while other clients keep being served, memory comes back, and
+SIGTERM stops the server within 5 s while queries run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, LiveServer, free_port
+
+TIMEOUT = 3
+MEMORY_MIB = 512
+WORKERS = 2
+LIGHT = "ASK { ?s ?p ?o }"
+HOSTILE = {
+    "growth-of-one-value": (
+        'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
+        + " ".join(
+            f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
+            for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+        )
+        + " }"
+    ),
+    "multiplied-solutions": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "deep-property-path": (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x>|!<urn:x>)* ?b . ?c (<urn:x>|!<urn:x>)* ?d }"
+    ),
+    "huge-sort": "SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(STR(?c)) STR(?f) LIMIT 1",
+}
+NAMED = ["zones-by-area", "zone-districts", "bilingual-labels", "sites-by-type", "located-in", "total-area"]
+
+
+def start_server(folder: Path, *extra: str) -> LiveServer:
+    """`python -m shfz_graph serve` on a free port with the given options, once it answers."""
+    port = free_port()
+    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(folder / "cache"), "SHFZ_GRAPH_LOG_LEVEL": "warning"}
+    args = [sys.executable, "-m", "shfz_graph", "serve", "--port", str(port), *extra]
+    log = folder / "server.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + 90
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"serve exited with {process.returncode}: {log.read_text(errors='replace')}")
+        try:
+            if ask(server, LIGHT, timeout=2)[0] == 200:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            pytest.fail("serve did not answer within 90 s")
+        time.sleep(0.1)
+
+
+def ask(server: LiveServer, query: str, *, timeout: float = 30) -> tuple[int, bytes]:
+    """GET /sparql with JSON results: (status, body)."""
+    url = server.url + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def named(server: LiveServer, name: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"{server.url}/api/queries/{name}", headers={"Accept": "text/csv"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def memory_kib(pid: int) -> int:
+    """Proportional set size (KiB) of a process and all its descendants (the query workers)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with short limits: 3 s per query, 512 MiB per worker, 2 workers."""
+    folder = tmp_path_factory.mktemp("guarded-server")
+    server = start_server(
+        folder, "--timeout", str(TIMEOUT), "--max-memory", f"{MEMORY_MIB}M", "--workers", str(WORKERS)
+    )
+    yield server
+    server.stop()
+
+
+def test_concurrent_answers_equal_sequential_ones(guarded: LiveServer) -> None:
+    expected = {}
+    for name in NAMED:
+        status, body = named(guarded, name)
+        assert status == 200, body
+        expected[name] = body
+    wrong: list[str] = []
+    count = [0]
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        for k in range(24):
+            name = NAMED[(index + k) % len(NAMED)]
+            status, body = named(guarded, name)
+            with lock:
+                count[0] += 1
+                if status != 200 or body != expected[name]:
+                    wrong.append(f"{name}: {status} {len(body)} bytes")
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert count[0] == 16 * 24
+    assert wrong == []
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_a_hostile_query_is_stopped_and_others_are_served(guarded: LiveServer, kind: str) -> None:
+    outcome: dict[str, object] = {}
+
+    def hostile() -> None:
+        started = time.monotonic()
+        outcome["answer"] = ask(guarded, HOSTILE[kind])
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(0.5)
+    latencies = []
+    while thread.is_alive() and len(latencies) < 40:
+        started = time.monotonic()
+        assert ask(guarded, LIGHT, timeout=5) == (200, b'{"head":{},"boolean":true}')
+        latencies.append(time.monotonic() - started)
+        time.sleep(0.05)
+    thread.join()
+    status, body = outcome["answer"]  # type: ignore[misc]
+    assert status == 503
+    message = body.decode().strip()
+    assert message in (
+        f"query took longer than the time limit of {TIMEOUT} s",
+        *(
+            [f"query exceeded the memory limit of {MEMORY_MIB} MiB and was stopped (killed by SIGABRT)"]
+            if kind == "growth-of-one-value"
+            else []
+        ),
+    ), message
+    assert outcome["seconds"] < TIMEOUT + 2  # type: ignore[operator]
+    assert latencies and max(latencies) < 1.0
+
+
+def test_memory_comes_back_after_hostile_queries(guarded: LiveServer) -> None:
+    for name in NAMED:
+        named(guarded, name)
+    before = memory_kib(guarded.process.pid)
+    threads = [
+        threading.Thread(target=ask, args=(guarded, HOSTILE["growth-of-one-value"])) for _ in range(WORKERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    time.sleep(1.0)  # the replacement workers open the store
+    assert ask(guarded, LIGHT)[0] == 200
+    after = memory_kib(guarded.process.pid)
+    # each hostile worker grew towards 512 MiB and was replaced by a fresh one
+    assert after < before + 64 * 1024, (before, after)
+
+
+def test_sigterm_stops_the_server_within_5_s_while_queries_run(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--timeout", "60", "--workers", "2")
+    try:
+        outcomes: list[object] = []
+
+        def running() -> None:
+            try:
+                outcomes.append(ask(server, HOSTILE["multiplied-solutions"], timeout=70)[0])
+            except OSError as exc:  # the connection closed as the server went down
+                outcomes.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=running) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)
+        assert all(thread.is_alive() for thread in threads)
+        children = _children(server.process.pid)
+        assert len(children) == 2
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+        assert time.monotonic() - started < 5
+        for thread in threads:
+            thread.join(timeout=5)
+            assert not thread.is_alive()
+        # the two running queries were stopped (503); the waiting one may have been cut off
+        assert sorted(map(str, outcomes))[:2] == ["503", "503"], outcomes
+        time.sleep(0.2)
+        assert [pid for pid in children if Path(f"/proc/{pid}").exists() and not _zombie(pid)] == []
+    finally:
+        server.stop()
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
