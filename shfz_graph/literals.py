@@ -74,7 +74,9 @@ def canonical_lexical(lexical: str, datatype: str) -> str:
                 return lexical
             return str(int(text))
         if datatype in _FLOAT_STRINGS:
+            # XSD's spellings, and rdflib's (it re-spells `INF` as `inf` when it normalizes a literal)
             special = {"INF": math.inf, "+INF": math.inf, "-INF": -math.inf, "NaN": math.nan}
+            special |= {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
             if text in special:
                 return _float_text(special[text])
             if text.lower().lstrip("+-") in ("inf", "nan", "infinity"):
