@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 PROG = "shfz-graph"
 EXIT_OK, EXIT_INVALID, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "xlsx")  # xlsx: the [pandas] extra
 GRAPH_RESULT_FORMATS = ("turtle", "nt", "json-ld")  # for CONSTRUCT / DESCRIBE results only
 DESCRIBE_FORMATS = ("table", "turtle", "json-ld", "nt")
 EXPORT_FORMATS = ("turtle", "json-ld", "nt", "nquads", "trig", "xml")
@@ -157,6 +157,12 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
         choices=(*RESULT_FORMATS, *GRAPH_RESULT_FORMATS),
         help="result format (turtle, nt, json-ld: CONSTRUCT/DESCRIBE only; default: table)",
     )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write to this file (atomically) instead of stdout (xlsx: needed on a terminal)",
+    )
     add_reasoning_option(parser)
     parser.add_argument("--timeout", type=positive_float, default=None, help="seconds before giving up")
     parser.add_argument("--max-rows", type=positive_int, default=None, help="keep at most this many rows")
@@ -194,11 +200,13 @@ def run_query(args: argparse.Namespace) -> int:
         raise ParameterError(
             f"a query parameter cannot be called {clash[0]!r} (it is an option of the runner)"
         )
+    bindings = named.bind(params)
+    about = {"query": named.text, "name": named.name, "parameters": bindings}
     if args.endpoint:
-        return print_result(remote_query(args, named.text, named.bind(params)), args.format)
+        return print_result(remote_query(args, named.text, bindings), args, about)
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
         result = kg.query(named.name, **limits, **params)
-    return print_result(result, args.format)
+    return print_result(result, args, about | {"source_hash": kg.source_hash})
 
 
 def configure_sparql(parser: argparse.ArgumentParser) -> None:
@@ -209,10 +217,10 @@ def configure_sparql(parser: argparse.ArgumentParser) -> None:
 def run_sparql(args: argparse.Namespace) -> int:
     text = read_query(args.query)
     if args.endpoint:
-        return print_result(remote_query(args, text, None), args.format)
+        return print_result(remote_query(args, text, None), args, {"query": text})
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
         result = kg.query(text, **query_limits(args))
-    return print_result(result, args.format)
+    return print_result(result, args, {"query": text, "source_hash": kg.source_hash})
 
 
 def remote_query(args: argparse.Namespace, text: str, bindings: dict[str, Node] | None) -> Result:
@@ -259,15 +267,34 @@ def query_limits(args: argparse.Namespace) -> dict[str, Any]:
     return limits
 
 
-def print_result(result: Result, fmt: str) -> int:
-    """Print a query result in ``fmt``; warn on stderr when it was cut at the row limit."""
-    if fmt in GRAPH_RESULT_FORMATS:
-        out(result.to_rdf(fmt))
+def print_result(result: Result, args: argparse.Namespace, about: dict[str, Any]) -> int:
+    """Print a query result in ``--format`` (or write it to ``--output``); warn on stderr when it was cut
+    at the row limit. ``about`` (query text, name, parameters, source hash) fills an xlsx file's second sheet.
+    """
+    from shfz_graph.export import write_atomic
+
+    fmt = args.format
+    if fmt == "xlsx":
+        data = spreadsheet(result, about | {"endpoint": args.endpoint})
     else:
-        out(result.serialize(fmt))
+        text = result.to_rdf(fmt) if fmt in GRAPH_RESULT_FORMATS else result.serialize(fmt)
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    if args.output is not None:
+        write_atomic(args.output, data)
+    elif fmt == "xlsx" and sys.stdout.isatty():
+        raise ParameterError("an xlsx file is binary: give -o FILE, or redirect standard output to a file")
+    else:
+        out_bytes(data)
     if result.truncated:
         err(f"warning: the result was cut at {len(result)} rows (raise it with --max-rows)")
     return EXIT_OK
+
+
+def spreadsheet(result: Result, about: dict[str, Any]) -> bytes:
+    """The result as an .xlsx workbook, with where it came from on its second sheet."""
+    from shfz_graph.spreadsheet import About, to_xlsx
+
+    return to_xlsx(result, About(**about))
 
 
 # -- describe ----------------------------------------------------------------------------------------
