@@ -271,30 +271,39 @@ def print_result(result: Result, args: argparse.Namespace, about: dict[str, Any]
     """Print a query result in ``--format`` (or write it to ``--output``); warn on stderr when it was cut
     at the row limit. ``about`` (query text, name, parameters, source hash) fills an xlsx file's second sheet.
     """
-    from shfz_graph.export import write_atomic
-
     fmt = args.format
-    if fmt == "xlsx":
-        data = spreadsheet(result, about | {"endpoint": args.endpoint})
+    if fmt == "xlsx" or args.output is not None:
+        write_result(result, args, about)
+    elif fmt in GRAPH_RESULT_FORMATS:
+        out(result.to_rdf(fmt))
     else:
-        text = result.to_rdf(fmt) if fmt in GRAPH_RESULT_FORMATS else result.serialize(fmt)
-        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
-    if args.output is not None:
-        write_atomic(args.output, data)
-    elif fmt == "xlsx" and sys.stdout.isatty():
-        raise ParameterError("an xlsx file is binary: give -o FILE, or redirect standard output to a file")
-    else:
-        out_bytes(data)
+        out(result.serialize(fmt))
     if result.truncated:
         err(f"warning: the result was cut at {len(result)} rows (raise it with --max-rows)")
     return EXIT_OK
 
 
-def spreadsheet(result: Result, about: dict[str, Any]) -> bytes:
-    """The result as an .xlsx workbook, with where it came from on its second sheet."""
-    from shfz_graph.spreadsheet import About, to_xlsx
+def write_result(result: Result, args: argparse.Namespace, about: dict[str, Any]) -> None:
+    """Write the result to ``--output`` atomically, or an xlsx file to stdout unless that is a terminal."""
+    from shfz_graph.export import write_atomic
 
-    return to_xlsx(result, About(**about))
+    if args.format == "xlsx":
+        from shfz_graph.spreadsheet import About, to_xlsx
+
+        data = to_xlsx(result, About(**about, endpoint=args.endpoint))
+    else:
+        text = (
+            result.to_rdf(args.format)
+            if args.format in GRAPH_RESULT_FORMATS
+            else result.serialize(args.format)
+        )
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    if args.output is not None:
+        write_atomic(args.output, data)
+    elif sys.stdout.isatty():
+        raise ParameterError("an xlsx file is binary: give -o FILE, or redirect standard output to a file")
+    else:
+        out_bytes(data)
 
 
 # -- describe ----------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Decimals become floats by default: that is what charts and arithmetic in pandas 
 A value that does not fit its column's type (an ill-formed `"abc"^^xsd:integer`, a time zone in only some
 date-times, an integer beyond 64 bits) turns the whole column into strings, so no value is lost unseen.
 Unbound values are missing (`pd.NA`, `NaT`), never the empty string. A column whose values mix languages
-(`@en` and `@zh-Hans`, or tagged and untagged) gets a companion column `<var>_lang` right after it.
+(`@en` and `@zh-Hans`, or tagged and untagged) gets a companion column `<var>_lang` right after it, with
+each tag spelled as `shfz_graph.literals.language_tag` spells it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from rdflib import XSD, BNode, Literal
 from rdflib.term import Node
 
 from shfz_graph.errors import MissingExtraError, ParameterError
-from shfz_graph.literals import language_tag
+from shfz_graph.literals import canonical, language_tag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,9 +107,11 @@ def _column_kind(kinds: set[str], decimals: str) -> str:
 
 
 def _text(term: Node) -> str:
+    """A value in a text column: an IRI in full, `_:id` for a blank node, a literal in the project's one
+    spelling (`shfz_graph.literals.canonical`), so that every store gives the same text."""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return str(canonical(term))
 
 
 def _tz(text: str | None) -> dt.tzinfo | None:

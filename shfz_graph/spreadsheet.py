@@ -29,15 +29,29 @@ from shfz_graph.errors import MissingExtraError, ShfzError
 if TYPE_CHECKING:
     from shfz_graph.results import Result
 
-__all__ = ["CELL_LIMIT", "RESULTS_SHEET", "SOURCE_SHEET", "About", "to_xlsx"]
+__all__ = [
+    "CELL_LIMIT",
+    "DATETIME_FORMAT",
+    "DATE_FORMAT",
+    "FLOAT_FORMAT",
+    "INTEGER_FORMAT",
+    "RESULTS_SHEET",
+    "SOURCE_SHEET",
+    "About",
+    "to_xlsx",
+]
 
 RESULTS_SHEET = "Results"
 SOURCE_SHEET = "Query"
 #: The most characters one cell holds (Excel's limit).
 CELL_LIMIT = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DATE_FORMAT = "yyyy-mm-dd"
-_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+#: Number formats of the typed cells: a spreadsheet stores every number as a double, so the format is what
+#: tells integers (`Int64`) from decimals and doubles (`Float64`), and dates from date-times.
+INTEGER_FORMAT = "0"
+FLOAT_FORMAT = "0.0#########"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ def _set_text(cell: Any, value: str, where: str) -> None:
 def _set_value(cell: Any, value: Any, where: str) -> None:
     """A typed cell for one DataFrame value (missing values leave the cell empty)."""
     import pandas as pd
+    from pandas.api import types
 
     if value is None or value is pd.NA or value is pd.NaT:
         return
@@ -88,15 +103,17 @@ def _set_value(cell: Any, value: Any, where: str) -> None:
     elif isinstance(value, pd.Timestamp):
         stamp = value.tz_convert("UTC").tz_localize(None) if value.tzinfo is not None else value
         cell.value = stamp.to_pydatetime()
-        cell.number_format = _DATE_FORMAT if stamp == stamp.normalize() else _DATETIME_FORMAT
-    elif isinstance(value, bool) or type(value).__name__ == "bool_":
+        cell.number_format = DATE_FORMAT if stamp == stamp.normalize() else DATETIME_FORMAT
+    elif types.is_bool(value):
         cell.value = bool(value)
-    elif isinstance(value, int) or type(value).__name__.startswith("int"):
+    elif types.is_integer(value):
         cell.value = int(value)
+        cell.number_format = INTEGER_FORMAT
     else:
         number = float(value)
         if math.isfinite(number):
             cell.value = number
+            cell.number_format = FLOAT_FORMAT
         else:  # a spreadsheet has no NaN or infinity: their xsd:double spelling, as text
             _set_text(cell, "NaN" if math.isnan(number) else ("INF" if number > 0 else "-INF"), where)
 
@@ -151,7 +168,7 @@ def _source_sheet(sheet: Any, result: Result, about: About, created: dt.datetime
         else:
             cell.value = value
             if isinstance(value, dt.datetime):
-                cell.number_format = _DATETIME_FORMAT
+                cell.number_format = DATETIME_FORMAT
         cell.alignment = wrap
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 100
