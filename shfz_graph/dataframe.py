@@ -183,8 +183,12 @@ def _typed_column(pd: Any, values: Sequence[Node | None], kind: str) -> Any:
         return pd.array(parsed, dtype="Int64")
     if kind == "boolean":
         return pd.array(parsed, dtype="boolean")
-    if kind == "float":
-        return pd.array(parsed, dtype="Float64")
+    if kind == "float":  # built with its mask, so that an xsd:double NaN stays a value, not a missing one
+        import numpy as np
+
+        mask = np.array([v is None for v in parsed], dtype=bool)
+        data = np.array([0.0 if v is None else v for v in parsed], dtype="float64")
+        return pd.arrays.FloatingArray(data, mask)
     if kind == "decimal":
         return pd.array(parsed, dtype=object)
     # datetime: all naive or all aware (shown in UTC); a mix has no one type

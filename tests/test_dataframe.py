@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from decimal import Decimal
 
@@ -140,6 +141,7 @@ def typed(lexical: str, datatype: URIRef) -> Literal:
         ([typed("1", XSD.boolean), typed("false", XSD.boolean), None], "boolean", [True, False, pd.NA]),
         ([typed("14.0", XSD.decimal), typed("2", XSD.integer)], "Float64", [14.0, 2.0]),
         ([typed("1.5E3", XSD.double), typed("0.5", XSD.decimal)], "Float64", [1500.0, 0.5]),
+        ([typed("INF", XSD.double), typed("-INF", XSD.float)], "Float64", [float("inf"), float("-inf")]),
         ([typed("2024-08-16", XSD.date), None], "datetime64[us]", [pd.Timestamp("2024-08-16"), pd.NaT]),
         (
             [typed("2024-08-16T09:30:00.25", XSD.dateTime), typed("2024-08-17", XSD.date)],
@@ -174,6 +176,13 @@ def test_typing_rules(terms: list[object], dtype: str, values: list[object]) -> 
     assert len(got) == len(values)
     for g, v in zip(got, values, strict=True):
         assert (g is v) if v is pd.NA or v is pd.NaT else (g == v and type(g) is type(v))
+
+
+def test_a_nan_double_is_a_value_not_a_missing_one() -> None:
+    frame = column(typed("NaN", XSD.double), None)
+    assert str(frame["x"].dtype) == "Float64"
+    assert frame["x"].isna().tolist() == [False, True]
+    assert math.isnan(frame["x"].array[0])
 
 
 def test_decimal_mode_keeps_decimals_exact_but_doubles_stay_floats() -> None:
