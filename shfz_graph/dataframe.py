@@ -7,8 +7,8 @@ Each column takes one dtype from the datatypes of its values:
 - xsd:double and xsd:float, alone or with other numbers: `Float64`;
 - xsd:boolean: `boolean` (nullable booleans);
 - xsd:date and xsd:dateTime: `datetime64[us]`, or `datetime64[us, UTC]` when every value has a time zone;
-- anything else (IRIs, strings, language-tagged strings, mixed types): `string`, with full IRIs, `_:id`
-  for blank nodes and literals as written.
+- anything else (IRIs, strings, language-tagged strings, mixed types, no value at all): `string`, with
+  full IRIs, `_:id` for blank nodes and literals in the project's one spelling (`literals.canonical`).
 
 Decimals become floats by default: that is what charts and arithmetic in pandas expect, and the figures here
 (areas such as "about 14 km²") are far inside a float's precision. `decimals="decimal"` keeps them exact.
@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from typing import Literal as Choice
 
@@ -56,8 +56,13 @@ _FLOAT_TYPES = frozenset((XSD.double, XSD.float))
 _DATETIME_TYPES = frozenset((XSD.dateTime, XSD.dateTimeStamp))
 _INT64 = (-(2**63), 2**63 - 1)
 _TZ = r"(?P<tz>Z|[+-](?:0\d|1[0-4]):[0-5]\d)?"
-_DATE = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})" + _TZ)
-_DATETIME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d+))?" + _TZ)
+_DATE = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})" + _TZ, re.ASCII)
+_DATETIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d+))?" + _TZ, re.ASCII
+)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_DOUBLE = re.compile(r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|INF)|NaN")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -145,10 +150,9 @@ def _value(term: Node, kind: str) -> Any:
         raise _IllTyped(str(term))
     lexical = str(term).strip()
     if kind == "integer":
-        try:
-            number = int(lexical)
-        except ValueError:
-            raise _IllTyped(lexical) from None
+        if not _INTEGER.fullmatch(lexical):
+            raise _IllTyped(lexical)
+        number = int(lexical)
         if not _INT64[0] <= number <= _INT64[1]:
             raise _IllTyped(lexical)
         return number
@@ -158,16 +162,12 @@ def _value(term: Node, kind: str) -> Any:
         return _BOOLEANS[lexical]
     if kind in ("float", "decimal"):
         if term.datatype in _FLOAT_TYPES:
-            try:
-                return float(lexical)  # INF, -INF and NaN are xsd:double values too
-            except ValueError:
-                raise _IllTyped(lexical) from None
-        try:
-            exact = Decimal(lexical)
-        except InvalidOperation:
-            raise _IllTyped(lexical) from None
-        if not exact.is_finite() or re.search(r"[eE]|inf|nan", lexical, re.IGNORECASE):
+            if not _DOUBLE.fullmatch(lexical):
+                raise _IllTyped(lexical)
+            return float(lexical)  # INF, -INF and NaN are xsd:double values too
+        if not _DECIMAL.fullmatch(lexical):  # xsd:integer's forms are xsd:decimal forms too
             raise _IllTyped(lexical)
+        exact = Decimal(lexical)
         return exact if kind == "decimal" else float(exact)
     if kind == "datetime":
         return _datetime(lexical)

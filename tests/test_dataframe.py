@@ -158,6 +158,9 @@ def typed(lexical: str, datatype: URIRef) -> Literal:
         # a value that does not fit the column's type keeps the column as text, losing nothing
         ([typed("3", XSD.integer), typed("three", XSD.integer)], "string", ["3", "three"]),
         ([typed(str(2**63), XSD.integer)], "string", [str(2**63)]),
+        ([typed("1_000", XSD.integer)], "string", ["1_000"]),
+        ([typed("1e3", XSD.decimal)], "string", ["1e3"]),
+        ([typed("infinity", XSD.double)], "string", ["infinity"]),
         ([typed("INF", XSD.decimal)], "string", ["INF"]),
         (
             [typed("2024-08-16T09:30:00Z", XSD.dateTime), typed("2024-08-16T09:30:00", XSD.dateTime)],
