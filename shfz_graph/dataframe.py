@@ -62,7 +62,8 @@ _DATETIME = re.compile(
 )
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_DOUBLE = re.compile(r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|INF)|NaN")
+# XSD's doubles, and rdflib's spelling of the special values (it normalises "NaN" to "nan", "-INF" to "-inf")
+_DOUBLE = re.compile(r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|INF|inf)|NaN|nan")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 

@@ -142,6 +142,7 @@ def typed(lexical: str, datatype: URIRef) -> Literal:
         ([typed("14.0", XSD.decimal), typed("2", XSD.integer)], "Float64", [14.0, 2.0]),
         ([typed("1.5E3", XSD.double), typed("0.5", XSD.decimal)], "Float64", [1500.0, 0.5]),
         ([typed("INF", XSD.double), typed("-INF", XSD.float)], "Float64", [float("inf"), float("-inf")]),
+        ([Literal("-INF", datatype=XSD.double)], "Float64", [float("-inf")]),  # rdflib makes it "-inf"
         ([typed("2024-08-16", XSD.date), None], "datetime64[us]", [pd.Timestamp("2024-08-16"), pd.NaT]),
         (
             [typed("2024-08-16T09:30:00.25", XSD.dateTime), typed("2024-08-17", XSD.date)],
