@@ -161,6 +161,7 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         type=Path,
+        metavar="FILE",
         help="write to this file (atomically) instead of stdout (xlsx: needed on a terminal)",
     )
     add_reasoning_option(parser)
