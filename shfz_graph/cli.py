@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 PROG = "shfz-graph"
 EXIT_OK, EXIT_INVALID, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "xlsx")  # xlsx: the [pandas] extra
 GRAPH_RESULT_FORMATS = ("turtle", "nt", "json-ld")  # for CONSTRUCT / DESCRIBE results only
 DESCRIBE_FORMATS = ("table", "turtle", "json-ld", "nt")
 EXPORT_FORMATS = ("turtle", "json-ld", "nt", "nquads", "trig", "xml")
@@ -158,6 +158,13 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
         choices=(*RESULT_FORMATS, *GRAPH_RESULT_FORMATS),
         help="result format (turtle, nt, json-ld: CONSTRUCT/DESCRIBE only; default: table)",
     )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to this file (atomically) instead of stdout (xlsx: needed on a terminal)",
+    )
     add_reasoning_option(parser)
     parser.add_argument(
         "--timeout", type=positive_float, default=None, help="seconds a query may run (default: 10)"
@@ -235,11 +242,12 @@ def run_query(args: argparse.Namespace) -> int:
         raise ParameterError(
             f"a query parameter cannot be called {clash[0]!r} (it is an option of the runner)"
         )
-    if args.endpoint:
-        return print_result(remote_query(args, named.text, named.bind(params)), args.format)
     bindings = named.bind(params)
+    about = {"query": named.text, "name": named.name, "parameters": bindings}
+    if args.endpoint:
+        return print_result(remote_query(args, named.text, bindings), args, about)
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        return print_answer(kg, args, named.text, bindings)
+        return print_answer(kg, args, named.text, bindings, about | {"source_hash": kg.source_hash})
 
 
 def configure_sparql(parser: argparse.ArgumentParser) -> None:
@@ -250,9 +258,9 @@ def configure_sparql(parser: argparse.ArgumentParser) -> None:
 def run_sparql(args: argparse.Namespace) -> int:
     text = read_query(args.query)
     if args.endpoint:
-        return print_result(remote_query(args, text, None), args.format)
+        return print_result(remote_query(args, text, None), args, {"query": text})
     with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        return print_answer(kg, args, text, None)
+        return print_answer(kg, args, text, None, {"query": text, "source_hash": kg.source_hash})
 
 
 NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")
@@ -260,10 +268,14 @@ NATIVE_GRAPH_FORMATS = ("turtle", "nt")
 
 
 def print_answer(
-    kg: KnowledgeGraph, args: argparse.Namespace, text: str, bindings: dict[str, Node] | None
+    kg: KnowledgeGraph,
+    args: argparse.Namespace,
+    text: str,
+    bindings: dict[str, Node] | None,
+    about: dict[str, Any],
 ) -> int:
-    """Run a query in a worker and print its answer: as Oxigraph wrote it for the W3C formats (and
-    Turtle, N-Triples), through a `Result` for tables, Markdown and JSON-LD."""
+    """Run a query in a worker and print its answer (or write it to ``--output``): as Oxigraph wrote it
+    for the W3C formats, Turtle and N-Triples; through a `Result` for tables, Markdown, JSON-LD and xlsx."""
     from shfz_graph import execute
 
     fmt = args.format
@@ -285,17 +297,18 @@ def print_answer(
             f"a {answer.kind} result is not a graph: use --format table, csv, tsv, json, xml or md"
         )
     if answer.format == fmt:
-        out_bytes(answer.body if answer.body.endswith(b"\n") else answer.body + b"\n")
-    else:
-        result = execute.to_result(answer)
-        if fmt in GRAPH_RESULT_FORMATS:
-            out(result.to_rdf(fmt))
+        data = answer.body if answer.body.endswith(b"\n") else answer.body + b"\n"
+        if args.output is not None:
+            from shfz_graph.export import write_atomic
+
+            write_atomic(args.output, data)
         else:
-            out(result.serialize(fmt))
-    if answer.truncated:
-        unit = "triples" if graph else "rows"
-        err(f"warning: the result was cut at {answer.rows} {unit} (raise it with --max-rows)")
-    return EXIT_OK
+            out_bytes(data)
+        if answer.truncated:
+            unit = "triples" if graph else "rows"
+            err(f"warning: the result was cut at {answer.rows} {unit} (raise it with --max-rows)")
+        return EXIT_OK
+    return print_result(execute.to_result(answer), args, about)
 
 
 def remote_query(args: argparse.Namespace, text: str, bindings: dict[str, Node] | None) -> Result:
@@ -346,15 +359,43 @@ def query_limits(args: argparse.Namespace) -> dict[str, Any]:
     return limits
 
 
-def print_result(result: Result, fmt: str) -> int:
-    """Print a query result in ``fmt``; warn on stderr when it was cut at the row limit."""
-    if fmt in GRAPH_RESULT_FORMATS:
+def print_result(result: Result, args: argparse.Namespace, about: dict[str, Any]) -> int:
+    """Print a query result in ``--format`` (or write it to ``--output``); warn on stderr when it was cut
+    at the row limit. ``about`` (query text, name, parameters, source hash) fills an xlsx file's second sheet.
+    """
+    fmt = args.format
+    if fmt == "xlsx" or args.output is not None:
+        write_result(result, args, about)
+    elif fmt in GRAPH_RESULT_FORMATS:
         out(result.to_rdf(fmt))
     else:
         out(result.serialize(fmt))
     if result.truncated:
         err(f"warning: the result was cut at {len(result)} rows (raise it with --max-rows)")
     return EXIT_OK
+
+
+def write_result(result: Result, args: argparse.Namespace, about: dict[str, Any]) -> None:
+    """Write the result to ``--output`` atomically, or an xlsx file to stdout unless that is a terminal."""
+    from shfz_graph.export import write_atomic
+
+    if args.format == "xlsx":
+        from shfz_graph.spreadsheet import About, to_xlsx
+
+        data = to_xlsx(result, About(**about, endpoint=args.endpoint))
+    else:
+        text = (
+            result.to_rdf(args.format)
+            if args.format in GRAPH_RESULT_FORMATS
+            else result.serialize(args.format)
+        )
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    if args.output is not None:
+        write_atomic(args.output, data)
+    elif sys.stdout.isatty():
+        raise ParameterError("an xlsx file is binary: give -o FILE, or redirect standard output to a file")
+    else:
+        out_bytes(data)
 
 
 # -- describe ----------------------------------------------------------------------------------------

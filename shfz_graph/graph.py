@@ -324,6 +324,12 @@ class KnowledgeGraph:
         counts = ", ".join(f"{name}={count}" for name, count in self.counts().items())
         return f"<KnowledgeGraph store={self.store} reasoner={self.reasoner} {counts}>"
 
+    def _repr_html_(self) -> str:
+        """Graphs, triple counts and source hash as HTML, for Jupyter."""
+        from shfz_graph.display import graph_html
+
+        return graph_html(self)
+
 
 def load(
     *,

@@ -8,7 +8,8 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from typing import Literal as Literal_
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -17,6 +18,9 @@ from rdflib.term import Node
 
 from shfz_graph.errors import ShfzError
 from shfz_graph.vocab import GEO, ID, ORG, QUDT, SCHEMA, SHFZ, UNIT, VANN
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 GRAPH_KINDS = ("CONSTRUCT", "DESCRIBE")
@@ -249,6 +253,20 @@ class Result:
             lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
             return "".join(line + "\n" for line in lines)
         return graph.serialize(format=name)
+
+    # -- pandas and notebooks (shfz_graph.dataframe, shfz_graph.display) ---------------------------
+
+    def to_dataframe(self, *, decimals: Literal_["float", "decimal"] = "float") -> pd.DataFrame:
+        """A pandas DataFrame typed from the RDF datatypes (extra `pandas`; see `shfz_graph.dataframe`)."""
+        from shfz_graph.dataframe import to_dataframe
+
+        return to_dataframe(self, decimals=decimals)
+
+    def _repr_html_(self) -> str:
+        """The first rows as an HTML table, for Jupyter."""
+        from shfz_graph.display import result_html
+
+        return result_html(self)
 
     # -- helpers ------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from shfz_graph import resources
+from shfz_graph import remote, resources
 from shfz_graph.graph import KnowledgeGraph, load
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -164,6 +164,16 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def pushed(oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph) -> OxigraphServer:
+    """An Oxigraph server (union default graph, like ours) holding the real graph with its inferences."""
+    server = oxigraph_server()
+    report = remote.push(kg, query_endpoint=server.query, graph_store=server.store, inferred=True)
+    assert report.method == "graph-store"
+    assert report.counts == {str(kg.graph(name).identifier): count for name, count in kg.counts().items()}
+    return server
 
 
 # -- the web server (server/): a real `shfz-graph serve` process, and Debian's chromium --------------

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import OxigraphServer
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -657,3 +658,87 @@ def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> No
     assert (process.returncode, out) == (130, "")
     time.sleep(0.2)
     assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+# -- xlsx and -o for query results (issue 14) ------------------------------------------------------------
+
+
+def sheet_values(data: bytes, name: str) -> list[list[object]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [[c.value for c in row] for row in book[name].iter_rows()]
+
+
+def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "zones.xlsx"
+    args = ("query", "zones-larger-than", "-p", "min_area=40", "--format", "xlsx", "-o", str(target))
+    assert run(capsys, *args) == (0, "", "")
+    data = target.read_bytes()
+    zone = "https://w3id.org/shfz/id/zone/"
+    assert sheet_values(data, "Results") == [
+        ["zone", "label", "area", "approximate"],
+        [zone + "baoshan", "Baoshan linked innovation zone", 50, False],
+        [zone + "minhang", "Minhang linked innovation zone", 46, False],
+        [zone + "xuhui", "Xuhui linked innovation zone", 45, True],
+    ]
+    about = dict(sheet_values(data, "Query"))  # type: ignore[arg-type]
+    with load() as kg:
+        assert about["source hash"] == kg.source_hash
+    assert about["query"] == "zones-larger-than"
+    assert about["parameter ?_min_area_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert about["query text"] == shfz_graph.catalog.get("zones-larger-than").text
+    assert about["rows"] == 3
+
+
+def test_xlsx_goes_to_stdout_only_when_it_is_not_a_terminal(
+    capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli.main(["sparql", "ASK { ?s ?p ?o }", "--format", "xlsx"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"PK\x03\x04")
+    assert sheet_values(out, "Results") == [["boolean"], [True]]
+    assert "source hash" in dict(sheet_values(out, "Query"))  # type: ignore[arg-type]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli.main(["sparql", "ASK { ?s ?p ?o }", "--format", "xlsx"]) == 2
+    captured = capsysbinary.readouterr()
+    assert captured.out == b""
+    assert captured.err == (
+        b"shfz-graph: error: an xlsx file is binary: give -o FILE, or redirect standard output to a file\n"
+    )
+
+
+def test_output_option_writes_any_format_atomically(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _, printed, _ = run(capsys, "query", "total-area", "--format", "csv")
+    target = tmp_path / "total.csv"
+    target.write_text("old", encoding="utf-8")
+    assert run(capsys, "query", "total-area", "--format", "csv", "-o", str(target)) == (0, "", "")
+    assert target.read_bytes() == printed.encode("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["total.csv"]  # no temporary file left behind
+
+
+def test_xlsx_without_openpyxl_names_the_extra(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    target = tmp_path / "total.xlsx"
+    code, out, err = run(capsys, "query", "total-area", "--format", "xlsx", "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err == "shfz-graph: error: openpyxl is not installed: pip install 'shfz-graph[pandas]'\n"
+    assert not target.exists()
+
+
+def test_xlsx_from_an_endpoint_names_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pushed: OxigraphServer
+) -> None:
+    endpoint = pushed.query
+    target = tmp_path / "zones.xlsx"
+    args = ("query", "zones-by-area", "--endpoint", endpoint, "--format", "xlsx", "-o", str(target))
+    assert run(capsys, *args) == (0, "", "")
+    about = dict(sheet_values(target.read_bytes(), "Query"))  # type: ignore[arg-type]
+    assert about["endpoint"] == endpoint
+    assert "source hash" not in about
+    results = sheet_values(target.read_bytes(), "Results")
+    assert [row[4] for row in results] == ["area", 50, 46, 45, 23, 14, 11, 4]

@@ -553,16 +553,6 @@ def test_push_errors(stub: Callable[..., Stub], kg: KnowledgeGraph, closed_port:
 # -- a real store: Oxigraph server ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pushed(oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph) -> OxigraphServer:
-    """An Oxigraph server (union default graph, like ours) holding the real graph with its inferences."""
-    server = oxigraph_server()
-    report = remote.push(kg, query_endpoint=server.query, graph_store=server.store, inferred=True)
-    assert report.method == "graph-store"
-    assert report.counts == {str(kg.graph(name).identifier): count for name, count in kg.counts().items()}
-    return server
-
-
 def test_a_second_push_replaces_and_never_duplicates(pushed: OxigraphServer, kg: KnowledgeGraph) -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
