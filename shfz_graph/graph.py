@@ -111,6 +111,7 @@ class KnowledgeGraph:
         self.max_memory = max_memory
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
+        self._prefix_map: dict[str, str] | None = None
         self._closed = False
         self._graphs = {source.name: source.graph for source in self.sources}
         if reasoner is not None:
@@ -256,8 +257,10 @@ class KnowledgeGraph:
         return name_or_sparql, dict(params)
 
     def _prefixes(self) -> dict[str, str]:
-        """The prefixes a query may use undeclared: those bound in the dataset."""
-        return {str(prefix): str(namespace) for prefix, namespace in self.dataset.namespaces()}
+        """The prefixes a query may use undeclared: those bound in the dataset (read once)."""
+        if self._prefix_map is None:
+            self._prefix_map = {str(prefix): str(ns) for prefix, ns in self.dataset.namespaces()}
+        return self._prefix_map
 
     def query_pool(self) -> QueryPool:
         """The worker processes this graph's isolated queries run in (started on first use, over the

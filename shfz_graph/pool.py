@@ -264,11 +264,17 @@ class QueryPool:
                 loop.add_reader(fd, _set_once, readable)
                 try:
                     await asyncio.wait_for(readable, timeout)
-                    reply = worker.recv_conn.recv()
+                    answered = True
                 except TimeoutError:
-                    reply = None
+                    answered = False
                 finally:
                     loop.remove_reader(fd)
+                reply = None
+                if answered:
+                    # uvloop leaves a watched descriptor non-blocking, and the rest of a large answer may
+                    # still be on its way: read it blocking
+                    os.set_blocking(fd, True)
+                    reply = worker.recv_conn.recv()
             except (EOFError, OSError):
                 how = worker.how_it_ended()
                 self._retire(worker)

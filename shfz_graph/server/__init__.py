@@ -54,6 +54,7 @@ def serve(kg: KnowledgeGraph, *, host: str = "127.0.0.1", port: int = 8000, **op
     except ImportError as exc:
         raise MissingExtraError("server", "uvicorn") from exc
     app = module.create_app(kg, **options)
+    app.state.ctx.pool().warm_up()  # build the query store and start the workers before the first client
     config = uvicorn.Config(
         app,
         host=host,
