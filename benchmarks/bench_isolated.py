@@ -156,7 +156,11 @@ def ab(url: str, clients: int, seconds: float) -> dict[str, Any]:
 
 
 def timed(fn: Callable[[], object], repeats: int) -> float:
+    """Median seconds over `repeats` runs after a warm-up (one run only when the warm-up took over 5 s)."""
+    started = time.perf_counter()
     fn()  # warm-up
+    if time.perf_counter() - started > 5:
+        repeats = 1
     samples = []
     for _ in range(repeats):
         started = time.perf_counter()

@@ -12,6 +12,7 @@ answers over a pipe; it kills a worker past its time limit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import resource
@@ -172,20 +173,38 @@ def _select_star_text(checked: Any) -> str:
     return text[:star] + " ".join("?" + n for n in ordered) + text[star + 1 :]
 
 
+@functools.lru_cache(maxsize=512)
+def _plans(
+    text: str,
+    bindings: tuple[tuple[str, TermSpec], ...],
+    allow_network: bool,
+    prefixes: tuple[tuple[str, str], ...],
+) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The query's form and the texts to try on Oxigraph, each with the variables it substitutes: checked
+    once per query, bindings and guard setting (a worker answers the same few queries many times)."""
+    from shfz_graph import sparql
+
+    checked = sparql.check(text, allow_network=allow_network, prefixes=dict(prefixes))
+    terms = {name: _rdflib_term(spec) for name, spec in bindings}
+    forms = sparql.oxigraph_forms(checked, terms, allow_network=allow_network, prefixes=dict(prefixes))
+    plans = tuple(
+        (_select_star_text(form) if form.select_star else form.text, tuple(substituted))
+        for form, substituted in forms
+    )
+    return checked.kind, plans
+
+
 def evaluate(store: Any, job: Job) -> Answer:
     """Check, run and serialize one query (raises ShfzError subclasses for the user's mistakes)."""
     import pyoxigraph as ox
 
-    from shfz_graph import sparql
-
-    checked = sparql.check(job.text, allow_network=job.allow_network, prefixes=job.prefixes)
-    wanted = {"SELECT": job.select_format, "ASK": job.ask_format}.get(checked.kind, job.graph_format)
+    prefix_key = tuple(sorted(job.prefixes.items()))
+    binding_key = tuple(sorted(job.bindings.items()))
+    kind, plans = _plans(job.text, binding_key, job.allow_network, prefix_key)
+    wanted = {"SELECT": job.select_format, "ASK": job.ask_format}.get(kind, job.graph_format)
     if wanted is None:
-        return Answer(checked.kind, b"", None, 0, False)
-    terms = {name: _rdflib_term(spec) for name, spec in job.bindings.items()}
-    forms = sparql.oxigraph_forms(checked, terms, allow_network=job.allow_network, prefixes=job.prefixes)
-    for i, (form, substituted) in enumerate(forms):
-        text = _select_star_text(form) if form.select_star else form.text
+        return Answer(kind, b"", None, 0, False)
+    for i, (text, substituted) in enumerate(plans):
         substitutions = {ox.Variable(name): _term(ox, job.bindings[name]) for name in substituted}
         try:
             outcome = store.query(
@@ -195,15 +214,15 @@ def evaluate(store: Any, job: Job) -> Answer:
                 prefixes=dict(job.prefixes) or None,
             )
             break
-        except SyntaxError as exc:  # Oxigraph's parser disagreed with rdflib's: try the next form
-            if i == len(forms) - 1:
+        except SyntaxError as exc:  # Oxigraph's parser disagreed with rdflib's: try the next plan
+            if i == len(plans) - 1:
                 from shfz_graph.errors import QuerySyntaxError
 
                 raise QuerySyntaxError(str(exc)) from None
-    if checked.kind == "ASK":
+    if kind == "ASK":
         body = outcome.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_ATTRS[wanted]))
         return Answer("ASK", body, wanted, 0, False)
-    if checked.kind == "SELECT":
+    if kind == "SELECT":
         writer = _CappedWriter(job.max_rows, job.max_bytes, header_lines=1)
         with contextlib.suppress(_Full):
             outcome.serialize(writer, ox.QueryResultsFormat.TSV)
@@ -222,7 +241,7 @@ def evaluate(store: Any, job: Job) -> Answer:
         outcome.serialize(writer, ox.RdfFormat.N_TRIPLES)
     nt = writer.value()
     if wanted not in _GRAPH_ATTRS or wanted == "nt":  # others (JSON-LD with our context) are the caller's
-        return Answer(checked.kind, nt, "nt", writer.lines, writer.truncated)
+        return Answer(kind, nt, "nt", writer.lines, writer.truncated)
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
     body = (
         ox.serialize(
@@ -234,7 +253,7 @@ def evaluate(store: Any, job: Job) -> Answer:
     )
     if len(body) > job.max_bytes:
         raise AnswerTooLarge
-    return Answer(checked.kind, body, wanted, writer.lines, writer.truncated)
+    return Answer(kind, body, wanted, writer.lines, writer.truncated)
 
 
 def _error_reply(exc: BaseException) -> tuple[str, str, str, dict[str, Any]]:
