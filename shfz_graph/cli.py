@@ -117,6 +117,23 @@ def load_graph(args: argparse.Namespace, *, reason: bool) -> KnowledgeGraph:
     )
 
 
+def graph_for_queries(args: argparse.Namespace) -> KnowledgeGraph:
+    """The graph to run `query` and `sparql` on: without parsing anything when its query store is built
+    (the default in-memory store only; `--store oxigraph` loads as the options say)."""
+    from shfz_graph.graph import open_for_queries
+
+    if args.store == "memory" and args.store_path is None:
+        kg = open_for_queries(
+            reason=reasoning_wanted(args),
+            reasoner=args.reasoner,
+            extra_sources=args.data or (),
+            max_memory=getattr(args, "max_memory", None),
+        )
+        if kg is not None:
+            return kg
+    return load_graph(args, reason=reasoning_wanted(args))
+
+
 def reasoning_wanted(args: argparse.Namespace) -> bool:
     """Whether to add the OWL 2 RL inferences (off with ``--no-reasoning``)."""
     return not getattr(args, "no_reasoning", False)
@@ -246,7 +263,7 @@ def run_query(args: argparse.Namespace) -> int:
     about = {"query": named.text, "name": named.name, "parameters": bindings}
     if args.endpoint:
         return print_result(remote_query(args, named.text, bindings), args, about)
-    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+    with graph_for_queries(args) as kg:
         return print_answer(kg, args, named.text, bindings, about | {"source_hash": kg.source_hash})
 
 
@@ -259,7 +276,7 @@ def run_sparql(args: argparse.Namespace) -> int:
     text = read_query(args.query)
     if args.endpoint:
         return print_result(remote_query(args, text, None), args, {"query": text})
-    with load_graph(args, reason=reasoning_wanted(args)) as kg:
+    with graph_for_queries(args) as kg:
         return print_answer(kg, args, text, None, {"query": text, "source_hash": kg.source_hash})
 
 

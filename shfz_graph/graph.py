@@ -418,6 +418,35 @@ def load(
     )
 
 
+def open_for_queries(
+    *,
+    reason: bool = True,
+    reasoner: str = "auto",
+    extra_sources: Iterable[Path | str] = (),
+    cache_dir: Path | str | None = None,
+    max_memory: int | None = None,
+) -> KnowledgeGraph | None:
+    """A graph for isolated queries only, when its query store is already built for these very sources
+    (same hash and reasoner): nothing is parsed or reasoned, so a command line query starts at once.
+    Its `dataset` is empty; None when the store must first be built by `load`."""
+    from shfz_graph import querystore
+
+    wanted = reasoning.resolve_reasoner(reasoner) if reason else None
+    sources = _sources(extra_sources)
+    kg = KnowledgeGraph(
+        _new_dataset(),
+        sources=sources,
+        source_hash=_hash_sources(sources),
+        reasoner=wanted,
+        cache_dir=cache_dir,
+        max_memory=max_memory,
+    )
+    if not querystore.is_ready(kg):
+        kg.close()
+        return None
+    return kg
+
+
 def _steps(what: Any, label: str, stream: TextIO | None) -> Any:
     """A progress bar on `stream` over `what` (an iterable or a count); silent without a terminal stream."""
     from shfz_graph.progress import progress

@@ -20,7 +20,7 @@ from shfz_graph.vocab import GRAPH_INFERRED
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
 
-__all__ = ["STORE_FORMAT", "ensure_store", "store_dir"]
+__all__ = ["STORE_FORMAT", "ensure_store", "is_ready", "store_dir"]
 
 STORE_FORMAT = 1
 _READY = "shfz-ready"  # written last, inside the folder, before the rename
@@ -34,6 +34,11 @@ def store_dir(kg: KnowledgeGraph) -> Path:
     base = Path(kg.cache_dir) if kg.cache_dir is not None else reasoning.default_cache_dir()
     reasoner = kg.reasoner or "none"
     return base / f"store-v{STORE_FORMAT}-{kg.source_hash}-{reasoner}-shfz-{__version__}"
+
+
+def is_ready(kg: KnowledgeGraph) -> bool:
+    """Whether the query store of `kg` is built and complete."""
+    return (store_dir(kg) / _READY).is_file()
 
 
 def ensure_store(kg: KnowledgeGraph) -> Path:

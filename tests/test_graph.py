@@ -494,3 +494,21 @@ def test_the_real_data_conforms_on_the_oxigraph_store_too() -> None:
     with load(store="oxigraph") as ox:
         report = ox.validate()
         assert report.conforms, report.text()
+
+
+def test_open_for_queries_needs_no_parsing_once_the_query_store_is_built(tmp_path: Path) -> None:
+    from shfz_graph.graph import open_for_queries
+
+    assert open_for_queries(cache_dir=tmp_path) is None  # nothing built yet
+    with load(cache_dir=tmp_path) as loaded:
+        expected = loaded.query("zones-by-area").to_tsv()
+    quick = open_for_queries(cache_dir=tmp_path)
+    assert quick is not None
+    with quick:
+        assert len(quick.dataset) == 0  # nothing parsed
+        assert quick.source_hash == loaded.source_hash
+        assert quick.query("zones-by-area").to_tsv() == expected
+    assert open_for_queries(cache_dir=tmp_path, reason=False) is None  # another closure, another store
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    assert open_for_queries(cache_dir=tmp_path, extra_sources=[extra]) is None  # other sources
