@@ -144,7 +144,7 @@ def test_declared_terms(ontology: Graph) -> None:
     kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     mixed = [p for p in terms(ontology, *kinds) if sum((p, RDF.type, k) in ontology for k in kinds) != 1]
     assert mixed == []
-    # 36 of the first batch's model; 15 for batches, measures, plans, sites zones lie on, overlaps and "outside"
+    # 36 of the first batch's model; 15 for batches, measures, plans, "on site", overlaps and "outside"
     assert len(terms(ontology, OWL.ObjectProperty)) == 51
     assert [local(p) for p in terms(ontology, OWL.DatatypeProperty)] == sorted(
         [
@@ -312,7 +312,8 @@ def test_symmetric_properties_have_no_inverse(ontology: Graph) -> None:
     """OOPS P26: a symmetric property is its own inverse, so declaring another is an error."""
     symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
     assert symmetric == {
-        URIRef("http://www.opengis.net/ont/geosparql#" + n) for n in ("sfOverlaps", "sfDisjoint", "sfIntersects")
+        URIRef("http://www.opengis.net/ont/geosparql#" + n)
+        for n in ("sfOverlaps", "sfDisjoint", "sfIntersects")
     } | {SHFZ.overlapsZone}
     with_inverse = [
         p

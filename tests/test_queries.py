@@ -64,6 +64,8 @@ QINGPU = "Qingpu linked innovation zone"
 JIADING = "Jiading linked innovation zone"
 JINSHAN = "Jinshan linked innovation zone"
 ETDZ = "National economic and technological development zones linked innovation zone"
+FIRST_ZONES = [BAOSHAN, BONDED, HONGKOU, HUANGPU, MINHANG, XUHUI, YANGPU]  # sorted by label
+SECOND_ZONES = [CHANGNING, HONGQIAO, JIADING, JINGAN, JINSHAN, ETDZ, PUTUO, QINGPU, RESORT]
 FIRST = "First batch of linked innovation zones"
 SECOND = "Second batch of linked innovation zones"
 HONGQIAO_CBD = "Hongqiao International Central Business District"
@@ -415,7 +417,7 @@ def test_sector_zone_matrix(kg: KnowledgeGraph) -> None:
     ("zone", "expected"),
     [
         (
-            None,  # default: Huangpu; the Pudong summary adds two measures, with no sector in the classification
+            None,  # default: Huangpu; the Pudong summary adds two measures, which have no sector
             [
                 ("Pilot models for bonded exhibition and trade", "import trade"),
                 ("Recognising overseas financial qualifications", "financial services"),
@@ -668,10 +670,7 @@ TOWNSHIPS = [
     "Nanxiang Town",
     "Waigang Town",
 ]
-ZONES = sorted(
-    [BAOSHAN, BONDED, HONGKOU, HUANGPU, MINHANG, XUHUI, YANGPU]
-    + [HONGQIAO, RESORT, JINGAN, CHANGNING, PUTUO, QINGPU, JIADING, JINSHAN, ETDZ]
-)
+ZONES = sorted([*FIRST_ZONES, *SECOND_ZONES])
 
 IN_SHANGHAI = [
     *[(f"{name} Comprehensive Bonded Area", "comprehensive bonded area") for name in BONDED_AREAS],
@@ -1093,8 +1092,8 @@ BILINGUAL = [
     ("Construction plan of the Xuhui linked innovation zone", "上海自贸试验区徐汇联动创新区建设方案"),
     ("Construction plan of the Yangpu linked innovation zone", "上海自贸试验区杨浦联动创新区建设方案"),
     (
-        "Construction plan of the linked innovation zones in the Songjiang, Caohejing, Fengxian, Jinqiao, Qingpu "
-        "and Jiading comprehensive bonded areas",
+        "Construction plan of the linked innovation zones in the Songjiang, Caohejing, Fengxian, Jinqiao, "
+        "Qingpu and Jiading comprehensive bonded areas",
         "松江、漕河泾、奉贤、金桥、青浦、嘉定综合保税区自贸试验区联动创新区建设方案",
     ),
     ("Fengxian Comprehensive Bonded Area", "奉贤综合保税区"),
@@ -1176,8 +1175,8 @@ def test_external_links_with_provenance(kg: KnowledgeGraph) -> None:
 
 # -- batches, dates, gaps, districts and codes (issue 10) --------------------------------------------------
 
-FIRST_BATCH = [BAOSHAN, BONDED, HONGKOU, HUANGPU, MINHANG, XUHUI, YANGPU]
-SECOND_BATCH = [CHANGNING, HONGQIAO, JIADING, JINGAN, JINSHAN, ETDZ, PUTUO, QINGPU, RESORT]
+FIRST_BATCH = FIRST_ZONES
+SECOND_BATCH = SECOND_ZONES
 
 
 def test_zones_by_batch(kg: KnowledgeGraph) -> None:
@@ -1213,7 +1212,7 @@ def test_zones_by_batch(kg: KnowledgeGraph) -> None:
         ("2024-08-14", []),  # the day before the briefing
         ("2024-08-15", FIRST_BATCH),  # the briefing
         ("2025-10-14", FIRST_BATCH),
-        ("2025-10-15", FIRST_BATCH + SECOND_BATCH),  # the second batch's release
+        ("2025-10-15", [*FIRST_BATCH, *SECOND_BATCH]),  # the second batch's release
     ],
 )
 def test_zones_as_of_a_date(kg: KnowledgeGraph, date: str | None, expected: list[str]) -> None:
@@ -1370,7 +1369,7 @@ def test_each_batchs_measure_lists(kg: KnowledgeGraph) -> None:
     ("batch", "expected"),
     [
         (
-            None,  # default: the second batch's measures as the English, French and Japanese reports name them
+            None,  # default: the second batch's measures named by the English, French and Japanese reports
             [
                 ("Art institutions managed by tier", PORTAL_EN),
                 ("Cross-border flows of scientific data", PORTAL_FR),

@@ -752,8 +752,8 @@ FEDERATED_ROWS = {
             "coordinates": Literal("Point(121.49 31.24)", datatype=WKT),
         },
     ],
-    # joined by division code (P442), not by label: Hongkou and Yangpu have no English label there that matches
-    # ours, and need no skos:exactMatch link; the decoy with code 999999 matches nothing
+    # joined by division code (P442), not by label: Hongkou and Yangpu have no English label there that
+    # matches ours, and need no skos:exactMatch link; the decoy with code 999999 matches nothing
     "federated-district-codes": [
         {
             "district": URIRef(ID + f"district/{slug}"),

@@ -35,7 +35,9 @@ def test_home_page_shows_zones_chart_and_matrix(page: Any, live_server: LiveServ
     assert response.status == 200
     assert page.title() == "Shanghai Pilot Free Trade Zone knowledge graph · shfz-graph"
     assert page.locator("h1").first.inner_text() == "Shanghai Pilot Free Trade Zone knowledge graph"
-    assert page.locator("table.zones tbody tr").count() == 7
+    assert page.locator("table.zones").count() == 2  # one table per batch
+    assert page.locator("table.zones tbody tr").count() == 16
+    assert page.locator("figure.chart svg text.no-figure").count() == 7
     assert page.locator("figure.chart svg rect").count() >= 7
     assert page.locator("table.matrix td.cell-focus").count() >= 7
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)

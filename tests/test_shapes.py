@@ -185,7 +185,7 @@ def test_every_node_shape_has_focus_nodes_in_the_real_data(
         "FreeTradeZoneShape": 1,
         "ComprehensiveBondedAreaShape": 6,
         "DistrictShape": 12,  # the districts hosting a zone of either batch
-        "TownshipShape": 6,  # the Jiading Industrial Zone and five towns, which the Jiading zone covers in part
+        "TownshipShape": 6,  # the Jiading Industrial Zone and five towns, each partly in the Jiading zone
         "MunicipalityShape": 1,
         "CountryShape": 1,
         "SiteShape": 26,
@@ -255,8 +255,10 @@ def test_every_shape_is_named_documented_and_reachable(shapes: Graph) -> None:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_zone_without_area_sectors_or_initiatives_conforms(data: Graph, shapes: Graph, ontology: Graph) -> None:
-    """Where no source gives a zone's area, sectors or initiatives, the graph states none, and that is valid."""
+def test_zone_without_area_sectors_or_initiatives_conforms(
+    data: Graph, shapes: Graph, ontology: Graph
+) -> None:
+    """Where no source gives a zone's area, sectors or initiatives, the graph states none: that is valid."""
     initiatives = list(data.objects(HUANGPU, SHFZ.hasInitiative))
     stripped = without_node(data, HUANGPU_AREA)
     for initiative in initiatives:
@@ -364,7 +366,9 @@ def test_district_division_code_is_six_digits_as_a_string(
 ) -> None:
     district = ID["district/huangpu"]
     report = check(
-        mutated(data, remove=[(district, SHFZ.divisionCode, None)], add=[(district, SHFZ.divisionCode, code)]),
+        mutated(
+            data, remove=[(district, SHFZ.divisionCode, None)], add=[(district, SHFZ.divisionCode, code)]
+        ),
         shapes,
         ontology,
     )
@@ -391,7 +395,10 @@ def test_township_code_must_extend_its_districts(data: Graph, shapes: Graph, ont
     )
     expect(report, (anting, SHAPES.TownshipShape, None, "SPARQL"))
     (message,) = [r.message for r in report.results]
-    assert "The division code 310112103 does not begin with the code 310114 of the district it lies in." in message
+    assert (
+        "The division code 310112103 does not begin with the code 310114 of the district it lies in."
+        in message
+    )
 
 
 def test_zone_in_a_district_and_a_bonded_area(data: Graph, shapes: Graph, ontology: Graph) -> None:
