@@ -445,7 +445,7 @@ def test_query_with_a_parameter_is_the_library_result(capsys: pytest.CaptureFixt
         expected = kg.query("zones-larger-than", min_area="40").to_csv()
     assert (code, out, err) == (0, expected, "")
     assert out.splitlines()[0] == "zone,label,area,approximate"
-    assert len(out.splitlines()) == 4
+    assert len(out.splitlines()) == 5  # the header, Baoshan, Jiading (about 49.1), Minhang, Xuhui
 
 
 def test_query_long_param_option_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
