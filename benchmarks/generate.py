@@ -24,7 +24,7 @@ import argparse
 import datetime as dt
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -195,6 +195,8 @@ class _Generator:
         self.names = _Names(self.rng)
         self.count = 0
         self.zones = 0
+        self.programmes = 0
+        self.codes = 0  # districts numbered so far, for their division codes
         zones = max(1, n_triples // _TRIPLES_PER_ZONE)
         self.n_top = max(2, zones // 8)
         self.n_narrower = max(6, zones // 2)
@@ -280,6 +282,9 @@ class _Generator:
 
     def _programme(self) -> Iterator[Triple]:
         e, rng = self._emit, self.rng
+        self.programmes += 1
+        # a made-up province-level code per programme (11..89, then round again), as GB/T 2260 writes them
+        province = 11 + (self.programmes - 1) % 79
         slug, name, name_zh = self.names.place()
         city = ID[f"municipality/{slug}"]
         ftz = ID[f"zone/{slug}-pilot-free-trade-zone"]
@@ -293,10 +298,13 @@ class _Generator:
         news = ID[f"source/{slug}-news-{day.isoformat()}"]
         notice = ID[f"source/{slug}-notice-{day.year}"]
         measures = ID[f"figure/{slug}-measures"]
+        batch = ID[f"batch/{slug}-first"]
+        measure = ID[f"measure/{slug}-simpler-procedures"]
         sources = (news, notice)
 
         yield e(city, RDF.type, SHFZ.Municipality)
         yield from self._labels(city, name, name_zh + "市")
+        yield e(city, SHFZ.divisionCode, Literal(f"{province}0000"))
         yield e(city, SHFZ.locatedIn, _CHINA)
         yield e(city, DCTERMS.source, news)
         if rng.random() < 0.5:
@@ -318,9 +326,25 @@ class _Generator:
         yield e(prog, SHFZ.extends, ftz)
         yield e(prog, SHFZ.launchedIn, city)
         yield e(prog, SHFZ.announcedAt, event)
-        yield e(prog, SHFZ.hasMeasureCount, measures)
+        yield e(prog, SHFZ.hasBatch, batch)
         for source in sources:
             yield e(prog, DCTERMS.source, source)
+
+        yield e(batch, RDF.type, SHFZ.Batch)
+        yield from self._labels(batch, f"First batch of the {name} linked innovation zones", None)
+        yield e(batch, SHFZ.batchOf, prog)
+        yield e(batch, SHFZ.announcedOn, _date(day))
+        yield e(batch, SHFZ.hasNotice, notice)
+        yield e(notice, SHFZ.noticeOf, batch)
+        yield e(batch, SHFZ.hasMeasureCount, measures)
+        yield e(batch, SHFZ.hasMeasure, measure)
+        yield e(batch, DCTERMS.source, notice)
+
+        yield e(measure, RDF.type, SHFZ.Measure)
+        yield from self._labels(measure, "Simpler procedures", None)
+        yield e(measure, DCTERMS.description, _en("Make procedures simpler for firms in every zone."))
+        yield e(measure, SHFZ.measureOf, batch)
+        yield e(measure, DCTERMS.source, notice)
 
         yield e(measures, RDF.type, SHFZ.Figure)
         yield from self._labels(measures, f"measures of the {name} programme", None)
@@ -328,7 +352,7 @@ class _Generator:
         yield e(measures, QUDT.numericValue, Literal(Decimal(rng.randint(10, 90))))
         yield e(measures, QUDT.hasUnit, UNIT.NUM)
         yield e(measures, SHFZ.isApproximate, Literal(False))
-        yield e(measures, SHFZ.measureCountOf, prog)
+        yield e(measures, SHFZ.measureCountOf, batch)
         yield e(measures, PROV.wasDerivedFrom, notice)
         yield e(measures, DCTERMS.source, notice)
 
@@ -378,11 +402,18 @@ class _Generator:
         yield e(notice, SHFZ.issuedBy, body)
 
         n_zones = rng.randint(4, 8)
+        previous: URIRef | None = None
         for index in range(n_zones):
             if index > 0 and self.count >= self.target:
                 return
-            yield from self._zone(
-                prog, city, ftz, sources, bonded=index == n_zones - 1 and rng.random() < 0.4
+            previous = yield from self._zone(
+                prog,
+                batch,
+                (city, province),
+                ftz,
+                sources,
+                bonded=index == n_zones - 1 and rng.random() < 0.4,
+                previous=previous,
             )
 
     def _link(self, slug: str, city: URIRef, day: dt.date) -> Iterator[Triple]:
@@ -403,9 +434,20 @@ class _Generator:
         yield e(link, DCTERMS.created, _date(day))
 
     def _zone(
-        self, prog: URIRef, city: URIRef, ftz: URIRef, sources: tuple[URIRef, URIRef], *, bonded: bool
-    ) -> Iterator[Triple]:
+        self,
+        prog: URIRef,
+        batch: URIRef,
+        place: tuple[URIRef, int],
+        ftz: URIRef,
+        sources: tuple[URIRef, URIRef],
+        *,
+        bonded: bool,
+        previous: URIRef | None,
+    ) -> Generator[Triple, None, URIRef]:
+        """One zone of the programme's batch; returns its IRI. Some zones have no stated area (as several of
+        Shanghai's second batch) and some share ground with the zone before them."""
         e, rng = self._emit, self.rng
+        city, province = place
         self.zones += 1
         news = sources[0]
         slug, name, name_zh = self.names.place()
@@ -413,6 +455,7 @@ class _Generator:
         area = ID[f"figure/{slug}-zone-area"]
         size = Decimal(rng.randint(20, 600)) / 10
         approximate = rng.random() < 0.5
+        has_area = self.zones == 1 or rng.random() >= 0.1
 
         yield e(prog, SHFZ.hasZone, zone)
         yield e(zone, RDF.type, SHFZ.LinkedInnovationZone)
@@ -420,10 +463,20 @@ class _Generator:
         yield e(
             zone,
             DCTERMS.description,
-            _en(f"A synthetic zone of {'about ' if approximate else ''}{size} km²."),
+            _en(
+                f"A synthetic zone of {'about ' if approximate else ''}{size} km²."
+                if has_area
+                else "A synthetic zone for which no area is stated."
+            ),
         )
         yield e(zone, SHFZ.partOfProgramme, prog)
-        yield e(zone, SHFZ.hasArea, area)
+        yield e(zone, SHFZ.inBatch, batch)
+        yield e(batch, SHFZ.designatesZone, zone)
+        if has_area:
+            yield e(zone, SHFZ.hasArea, area)
+        if previous is not None and rng.random() < 0.1:
+            yield e(zone, SHFZ.overlapsZone, previous)
+            yield e(previous, SHFZ.overlapsZone, zone)
         for source in sources:
             yield e(zone, DCTERMS.source, source)
 
@@ -436,7 +489,7 @@ class _Generator:
                 yield e(area_b, RDF.type, SHFZ.ComprehensiveBondedArea)
                 yield from self._labels(area_b, f"{b_name} Comprehensive Bonded Area", f"{b_zh}综合保税区")
                 yield e(area_b, SHFZ.locatedIn, city)
-                yield e(area_b, GEO.sfDisjoint, ftz)
+                yield e(area_b, SHFZ.partlyOutside, ftz)
                 yield e(area_b, SHFZ.hostsPartOf, zone)
                 yield e(area_b, DCTERMS.source, sources[1])
         else:
@@ -444,6 +497,9 @@ class _Generator:
             yield e(zone, SHFZ.inDistrict, district)
             yield e(district, RDF.type, SHFZ.District)
             yield from self._labels(district, f"{name} District", f"{name_zh}区")
+            self.codes += 1
+            code = f"{province}{1 + (self.codes - 1) % 99:02d}{self.codes // 99 % 100:02d}"
+            yield e(district, SHFZ.divisionCode, Literal(code))
             yield e(district, SHFZ.locatedIn, city)
             if rng.random() < 0.3:
                 yield e(district, SHFZ.isSuburban, Literal(True))
@@ -463,14 +519,15 @@ class _Generator:
                 yield e(site, SHFZ.partlyIn if partly else SHFZ.siteIn, zone)
                 yield e(site, DCTERMS.source, news)
 
-        yield e(area, RDF.type, SHFZ.Figure)
-        yield from self._labels(area, f"area of the {name} zone", None)
-        yield e(area, QUDT.numericValue, Literal(size))
-        yield e(area, QUDT.hasUnit, UNIT.KiloM2)
-        yield e(area, SHFZ.isApproximate, Literal(approximate))
-        yield e(area, SHFZ.areaOf, zone)
-        yield e(area, PROV.wasDerivedFrom, news)
-        yield e(area, DCTERMS.source, news)
+        if has_area:
+            yield e(area, RDF.type, SHFZ.Figure)
+            yield from self._labels(area, f"area of the {name} zone", None)
+            yield e(area, QUDT.numericValue, Literal(size))
+            yield e(area, QUDT.hasUnit, UNIT.KiloM2)
+            yield e(area, SHFZ.isApproximate, Literal(approximate))
+            yield e(area, SHFZ.areaOf, zone)
+            yield e(area, PROV.wasDerivedFrom, news)
+            yield e(area, DCTERMS.source, news)
 
         focus = self._focus()
         for sector in focus:
@@ -488,6 +545,7 @@ class _Generator:
             yield e(initiative, SHFZ.initiativeOf, zone)
             yield e(initiative, SHFZ.servesSector, sector)
             yield e(initiative, DCTERMS.source, news)
+        return zone
 
 
 def triples(n_triples: int, seed: int) -> Iterator[Triple]:

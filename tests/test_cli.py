@@ -445,7 +445,7 @@ def test_query_with_a_parameter_is_the_library_result(capsys: pytest.CaptureFixt
         expected = kg.query("zones-larger-than", min_area="40").to_csv()
     assert (code, out, err) == (0, expected, "")
     assert out.splitlines()[0] == "zone,label,area,approximate"
-    assert len(out.splitlines()) == 4
+    assert len(out.splitlines()) == 5  # the header, Baoshan, Jiading (about 49.1), Minhang, Xuhui
 
 
 def test_query_long_param_option_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
@@ -679,6 +679,7 @@ def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert sheet_values(data, "Results") == [
         ["zone", "label", "area", "approximate"],
         [zone + "baoshan", "Baoshan linked innovation zone", 50, False],
+        [zone + "jiading", "Jiading linked innovation zone", 49.1, True],
         [zone + "minhang", "Minhang linked innovation zone", 46, False],
         [zone + "xuhui", "Xuhui linked innovation zone", 45, True],
     ]
@@ -688,7 +689,7 @@ def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert about["query"] == "zones-larger-than"
     assert about["parameter ?_min_area_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
     assert about["query text"] == shfz_graph.catalog.get("zones-larger-than").text
-    assert about["rows"] == 3
+    assert about["rows"] == 4
 
 
 def test_xlsx_goes_to_stdout_only_when_it_is_not_a_terminal(
@@ -741,4 +742,4 @@ def test_xlsx_from_an_endpoint_names_it(
     assert about["endpoint"] == endpoint
     assert "source hash" not in about
     results = sheet_values(target.read_bytes(), "Results")
-    assert [row[4] for row in results] == ["area", 50, 46, 45, 23, 14, 11, 4]
+    assert [row[4] for row in results] == ["area", 50, 49.1, 46, 45, 24.6, 23, 14, 11, 4]

@@ -26,8 +26,14 @@ ZH = language_tag("zh-Hans")  # the project's one spelling of the tag (shfz_grap
 # data (every other column must be `string`). A new query must be added here.
 TYPED_COLUMNS: dict[str, dict[str, str]] = {
     "announcement": {"date": "datetime64[us]", "documentIssued": "datetime64[us]"},
+    "batch-measures": {"count": "Float64", "issued": "datetime64[us]"},
+    "batch-named-measures": {},
+    "batch-zones": {"area": "Float64", "approximate": "boolean"},
     "bilingual-labels": {},
     "bonded-areas": {},
+    "district-by-code": {"partial": "boolean"},  # the code itself is a string, as the scheme writes it
+    "district-zones": {"announced": "datetime64[us]"},
+    "division-codes": {},
     "external-links": {"created": "datetime64[us]"},
     "figure-source": {"value": "Float64", "approximate": "boolean", "issued": "datetime64[us]"},
     "figure-sources": {"value": "Float64", "approximate": "boolean", "issued": "datetime64[us]"},
@@ -38,18 +44,23 @@ TYPED_COLUMNS: dict[str, dict[str, str]] = {
     "sector-hierarchy": {"depth": "Int64"},
     "sector-zone-matrix": {"initiatives": "Int64"},
     "sectors-of-several-zones": {"zones": "Int64", "directZones": "Int64"},
-    "site-zone": {"partial": "boolean"},
+    "site-zone": {"partial": "boolean"},  # "on" is unbound for the default site (the Bund): a string column
     "sites-by-type": {"partial": "boolean"},
     "total-area": {"totalArea": "Float64", "zones": "Int64", "approximate": "boolean"},
     "zone-description": {},  # a CONSTRUCT: its objects mix IRIs, numbers and labels in two languages
     "zone-districts": {"suburban": "boolean"},
     "zone-initiatives": {},
-    "zone-sites": {"partial": "boolean"},
+    "zone-overlaps": {},
+    "zone-sites": {"partial": "boolean"},  # "on" is unbound for the default zone (Huangpu): a string column
+    "zone-statements": {"editorial": "boolean"},  # Huangpu's objects are all IRIs
+    "zones-as-of": {"announced": "datetime64[us]"},
+    "zones-by-batch": {"announced": "datetime64[us]", "noticeIssued": "datetime64[us]"},
     "zones-by-area": {"area": "Float64", "approximate": "boolean"},
     "zones-by-sector": {"area": "Float64"},
     "zones-larger-than": {"area": "Float64", "approximate": "boolean"},
     "zones-sharing-sector": {},
     "zones-sharing-top-sector": {},
+    "zones-without-area": {"hasSectors": "boolean", "hasSites": "boolean"},
 }
 # Companion language columns, where a column mixes languages.
 LANG_COLUMNS = {"zone-description": {"object": "object_lang"}}
@@ -88,26 +99,27 @@ def test_dtypes_of_every_named_query(name: str, kg: KnowledgeGraph) -> None:
 def test_zones_by_area_values(kg: KnowledgeGraph) -> None:
     frame = kg.query("zones-by-area").to_dataframe()
     assert list(frame.columns) == ["zone", "label", "district", "districtLabel", "area", "approximate"]
+    zones = ["baoshan", "jiading", "minhang", "xuhui", "changning", "yangpu", "huangpu"]
     assert frame["zone"].tolist() == [
-        ID + "zone/" + z
-        for z in ("baoshan", "minhang", "xuhui", "yangpu", "huangpu", "comprehensive-bonded-areas", "hongkou")
+        ID + "zone/" + z for z in (*zones, "comprehensive-bonded-areas", "hongkou")
     ]
-    assert frame["area"].tolist() == [50.0, 46.0, 45.0, 23.0, 14.0, 11.0, 4.0]
-    assert frame["approximate"].tolist() == [False, False, True, False, True, True, True]
-    assert frame.loc[4, "label"] == "Huangpu linked innovation zone"
+    assert frame["area"].tolist() == [50.0, 49.1, 46.0, 45.0, 24.6, 23.0, 14.0, 11.0, 4.0]
+    assert frame["approximate"].tolist() == [False, True, False, True, True, False, True, True, True]
+    assert frame.loc[6, "label"] == "Huangpu linked innovation zone"
     # the bonded-area zone lies in no one district
-    assert frame.loc[5, "district"] is pd.NA and frame.loc[5, "districtLabel"] is pd.NA
-    assert frame.loc[4, "districtLabel"] == "Huangpu District"
+    assert frame.loc[7, "district"] is pd.NA and frame.loc[7, "districtLabel"] is pd.NA
+    assert frame.loc[6, "districtLabel"] == "Huangpu District"
 
 
 def test_decimals_exact_on_request(kg: KnowledgeGraph) -> None:
     result = kg.query("total-area")
     exact = result.to_dataframe(decimals="decimal")
     assert dtypes(exact) == {"totalArea": "object", "zones": "Int64", "approximate": "boolean"}
-    assert exact.loc[0, "totalArea"] == Decimal("193") and isinstance(exact.loc[0, "totalArea"], Decimal)
-    assert exact.loc[0, "zones"] == 7
+    # 193 km² in the first batch, + about 49.1 (Jiading) + about 24.6 (Changning) in the second
+    assert exact.loc[0, "totalArea"] == Decimal("266.7") and isinstance(exact.loc[0, "totalArea"], Decimal)
+    assert exact.loc[0, "zones"] == 9
     assert bool(exact.loc[0, "approximate"]) is True
-    assert result.to_dataframe().loc[0, "totalArea"] == 193.0
+    assert result.to_dataframe().loc[0, "totalArea"] == 266.7
 
 
 def test_dates_are_datetimes(kg: KnowledgeGraph) -> None:

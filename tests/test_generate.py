@@ -125,7 +125,8 @@ def test_every_named_query_answers_next_to_our_data(kg_with_synthetic: Knowledge
 # Queries whose default parameters name one of our things (a zone, a site, a figure, Shanghai), and the
 # one that sums over all zones into a single row.
 _ABOUT_OUR_THINGS = {"figure-source", "located-in", "site-zone", "zone-description", "zone-initiatives",
-                     "zone-sites", "total-area"}  # fmt: skip
+                     "zone-sites", "total-area", "batch-zones", "batch-named-measures", "district-by-code",
+                     "zone-statements"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -158,8 +159,14 @@ def test_every_named_query_answers_on_the_synthetic_graph_alone(
         "figure": prefix + "SELECT ?x { ?x shfz:areaOf ?z }",
         "place": prefix + "SELECT ?x { ?x a shfz:Municipality }",
         "sector": prefix + "SELECT ?x { ?z shfz:hasFocusSector ?x . ?x a shfz:Sector }",
+        "batch": prefix + "SELECT ?x { ?x shfz:hasMeasure ?m ; shfz:designatesZone ?z }",
+        "code": prefix + "SELECT ?x { ?d a shfz:District ; shfz:divisionCode ?x }",
     }
     query = catalog.get(name)
-    params = {p.name: _pick(synthetic, things[p.name]) for p in query.parameters if p.name in things}
+    params: dict[str, str | URIRef] = {
+        p.name: _pick(synthetic, things[p.name]) for p in query.parameters if p.name in things
+    }
+    if "code" in params:  # a plain string, not an IRI
+        params["code"] = str(params["code"])
     result = sparql.run(synthetic_only, query.text, bindings=query.bind(params), timeout=60)
     assert result.boolean if result.kind == "ASK" else result.rows, name

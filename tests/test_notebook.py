@@ -80,9 +80,9 @@ def test_the_chart_marks_the_approximate_areas(ran: Any) -> None:
         "approximate": "boolean",
     }
     # smallest first from the bottom; the source says "about 4", "about 14", "around 45" km², and the bonded
-    # areas' total is given as about 11
-    assert found["bar_labels"] == ["≈ 4", "≈ 11", "≈ 14", "23", "≈ 45", "46", "50"]
-    assert found["hatches"] == ["//", "//", "//", "", "//", "", ""]
+    # areas' total is given as about 11; the second batch adds Changning (about 24.6) and Jiading (about 49.1)
+    assert found["bar_labels"] == ["≈ 4", "≈ 11", "≈ 14", "23", "≈ 24.6", "≈ 45", "46", "≈ 49.1", "50"]
+    assert found["hatches"] == ["//", "//", "//", "", "//", "//", "", "//", ""]
     assert found["legend"] == ["stated figure", "approximate figure"]
 
 
@@ -96,6 +96,7 @@ def test_the_notebook_lists_zones_by_sector(ran: Any) -> None:
         "digital economy": "Xuhui, Yangpu",
         "financial services": "Hongkou, Huangpu",
         "green supply chains": "Baoshan",
+        "intelligent connected new energy vehicles": "Jiading",  # the Jiading district page
         "intelligent manufacturing": "Minhang",
         "international trade": "Comprehensive bonded areas, Huangpu, Minhang",
         "shipping services": "Hongkou",

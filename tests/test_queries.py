@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,36 @@ YANGPU = "Yangpu linked innovation zone"
 HUANGPU = "Huangpu linked innovation zone"
 BONDED = "Comprehensive bonded areas linked innovation zone"
 HONGKOU = "Hongkou linked innovation zone"
+# the second batch (October 2025)
+HONGQIAO = "Hongqiao International Central Business District linked innovation zone"
+RESORT = "Shanghai International Resort linked innovation zone"
+JINGAN = "Jing'an linked innovation zone"
+CHANGNING = "Changning linked innovation zone"
+PUTUO = "Putuo linked innovation zone"
+QINGPU = "Qingpu linked innovation zone"
+JIADING = "Jiading linked innovation zone"
+JINSHAN = "Jinshan linked innovation zone"
+ETDZ = "National economic and technological development zones linked innovation zone"
+FIRST_ZONES = [BAOSHAN, BONDED, HONGKOU, HUANGPU, MINHANG, XUHUI, YANGPU]  # sorted by label
+SECOND_ZONES = [CHANGNING, HONGQIAO, JIADING, JINGAN, JINSHAN, ETDZ, PUTUO, QINGPU, RESORT]
+FIRST = "First batch of linked innovation zones"
+SECOND = "Second batch of linked innovation zones"
+HONGQIAO_CBD = "Hongqiao International Central Business District"
+PORTAL_EN = (
+    "Shanghai government portal (English) on the second batch of linked innovation zones, 16 October 2025"
+)
+PORTAL_FR = (
+    "Shanghai government portal (French) on the second batch of linked innovation zones, 20 October 2025"
+)
+WORLDPORTS = "World Ports on the second batch of linked innovation zones, 17 October 2025"
+PUDONG_JA_2025 = (
+    "Pudong government (Japanese) on the second batch of linked innovation zones, 24 October 2025"
+)
+PUDONG_JA_2024 = "Pudong government (Japanese) on the first batch of linked innovation zones, 23 August 2024"
+JIADING_EN = "Jiading District government (English) on the Jiading Linked Innovation Zone, 21 October 2025"
+CHANGNING_QA = (
+    "Shanghai government portal (English) on the Changning zone's implementation plan, 14 January 2026"
+)
 
 
 # -- the graphs -----------------------------------------------------------------------------------------
@@ -201,11 +232,14 @@ def test_every_query_runs_with_its_defaults_and_labels_are_english(kg: Knowledge
 def test_zones_by_area(kg: KnowledgeGraph) -> None:
     result = kg.query("zones-by-area")
     # the article: "a 50-square-kilometer zone", "covers 46", "around 45", "spans 23", "about 14",
-    # "totaling about 11" (the six bonded areas), "about 4"
+    # "totaling about 11" (the six bonded areas), "about 4"; Jiading's page: "covers about 49.1"; the
+    # Changning Q&A: "together, they cover about 24.6". No source gives the other second-batch zones an area.
     assert table(result, "label", "districtLabel", "area", "approximate") == [
         (BAOSHAN, "Baoshan District", 50, False),
+        (JIADING, "Jiading District", Decimal("49.1"), True),
         (MINHANG, "Minhang District", 46, False),
         (XUHUI, "Xuhui District", 45, True),
+        (CHANGNING, "Changning District", Decimal("24.6"), True),
         (YANGPU, "Yangpu District", 23, False),
         (HUANGPU, "Huangpu District", 14, True),
         (BONDED, None, 11, True),
@@ -219,20 +253,45 @@ def test_zones_by_area(kg: KnowledgeGraph) -> None:
 
 def test_total_area(kg: KnowledgeGraph) -> None:
     result = kg.query("total-area")
-    # 14 + 45 + 4 + 23 + 46 + 50 + the bonded areas' 11; several figures are "about"
-    assert table(result, "totalArea", "zones", "approximate") == [(193, 7, True)]
+    # 14 + 45 + 4 + 23 + 46 + 50 + the bonded areas' 11 = 193 in the first batch, + 49.1 (Jiading) + 24.6
+    # (Changning) in the second; the seven second-batch zones without a stated area add nothing
+    assert table(result, "totalArea", "zones", "approximate") == [(Decimal("266.7"), 9, True)]
 
 
 @pytest.mark.parametrize(
     ("min_area", "expected"),
     [
-        (None, [(BAOSHAN, 50), (MINHANG, 46), (XUHUI, 45), (YANGPU, 23)]),  # default 20
-        ("45", [(BAOSHAN, 50), (MINHANG, 46)]),  # strictly larger
-        ("10", [(BAOSHAN, 50), (MINHANG, 46), (XUHUI, 45), (YANGPU, 23), (HUANGPU, 14), (BONDED, 11)]),
+        (  # default 20
+            None,
+            [
+                (BAOSHAN, 50),
+                (JIADING, Decimal("49.1")),
+                (MINHANG, 46),
+                (XUHUI, 45),
+                (CHANGNING, Decimal("24.6")),
+                (YANGPU, 23),
+            ],
+        ),
+        ("45", [(BAOSHAN, 50), (JIADING, Decimal("49.1")), (MINHANG, 46)]),  # strictly larger
+        (
+            "10",
+            [
+                (BAOSHAN, 50),
+                (JIADING, Decimal("49.1")),
+                (MINHANG, 46),
+                (XUHUI, 45),
+                (CHANGNING, Decimal("24.6")),
+                (YANGPU, 23),
+                (HUANGPU, 14),
+                (BONDED, 11),
+            ],
+        ),
         ("50", []),
     ],
 )
-def test_zones_larger_than(kg: KnowledgeGraph, min_area: str | None, expected: list[tuple[str, int]]) -> None:
+def test_zones_larger_than(
+    kg: KnowledgeGraph, min_area: str | None, expected: list[tuple[str, int | Decimal]]
+) -> None:
     result = kg.query("zones-larger-than", min_area=min_area)
     assert table(result, "label", "area") == expected
 
@@ -306,6 +365,7 @@ def test_sector_hierarchy(kg: KnowledgeGraph) -> None:
         ("financial services", None, "financial services", 0),
         ("carbon finance", "financial services", "financial services", 1),
         ("green supply chains", None, "green supply chains", 0),
+        ("intelligent connected new energy vehicles", None, "intelligent connected new energy vehicles", 0),
         ("intelligent manufacturing", None, "intelligent manufacturing", 0),
         ("international trade", None, "international trade", 0),
         ("bonded logistics", "international trade", "international trade", 1),
@@ -332,6 +392,14 @@ def test_sector_zone_matrix(kg: KnowledgeGraph) -> None:
         (HONGKOU, "shipping services", "shipping services", 2),
         (HUANGPU, "financial services", "financial services", 2),
         (HUANGPU, "import trade", "international trade", 1),
+        # Jiading's page: "advancing the intelligent and connected new energy vehicle industry"; its three
+        # initiatives serve that sector in the project's classification
+        (
+            JIADING,
+            "intelligent connected new energy vehicles",
+            "intelligent connected new energy vehicles",
+            3,
+        ),
         (MINHANG, "intelligent manufacturing", "intelligent manufacturing", 2),
         (MINHANG, "international trade", "international trade", 1),
         (XUHUI, "artificial intelligence", "artificial intelligence", 1),
@@ -349,10 +417,12 @@ def test_sector_zone_matrix(kg: KnowledgeGraph) -> None:
     ("zone", "expected"),
     [
         (
-            None,  # default: Huangpu
+            None,  # default: Huangpu; the Pudong summary adds two measures, which have no sector
             [
                 ("Pilot models for bonded exhibition and trade", "import trade"),
                 ("Recognising overseas financial qualifications", "financial services"),
+                ("Three-dimensional land management", None),
+                ("Tiered management of art institutions", None),
                 ("Wider financing channels for technology companies", "financial services"),
             ],
         ),
@@ -378,6 +448,10 @@ def test_every_initiative_with_its_zone_and_sector(kg: KnowledgeGraph) -> None:
         (BAOSHAN, "A local carbon finance system", "carbon finance"),
         (BAOSHAN, "New customs procedures at the cruise port", "cruise economy"),
         (BAOSHAN, "Public service platforms for green supply chains", "green supply chains"),
+        (CHANGNING, "Cross-border capital pools in both currencies", None),
+        (CHANGNING, "Fostering emerging industries", None),
+        (CHANGNING, "Intelligent regulation", None),
+        (CHANGNING, "More efficient government services", None),
         (BONDED, "Better customs supervision", "cross-border trade facilitation"),
         (BONDED, "Growth of cross-border e-commerce", "cross-border e-commerce"),
         (BONDED, 'More "bonded+" business models', "new foreign trade models"),
@@ -386,7 +460,12 @@ def test_every_initiative_with_its_zone_and_sector(kg: KnowledgeGraph) -> None:
         (HONGKOU, "International talent in sustainability", "green shipping"),
         (HUANGPU, "Pilot models for bonded exhibition and trade", "import trade"),
         (HUANGPU, "Recognising overseas financial qualifications", "financial services"),
+        (HUANGPU, "Three-dimensional land management", None),
+        (HUANGPU, "Tiered management of art institutions", None),
         (HUANGPU, "Wider financing channels for technology companies", "financial services"),
+        (JIADING, "A training platform for autonomous driving", "intelligent connected new energy vehicles"),
+        (JIADING, "Pilots of driverless services", "intelligent connected new energy vehicles"),
+        (JIADING, "Wider areas for autonomous vehicles", "intelligent connected new energy vehicles"),
         (MINHANG, "Advanced manufacturing", "intelligent manufacturing"),
         (MINHANG, "Cross-regional industrial cooperation", "intelligent manufacturing"),
         (MINHANG, "Stronger bonded logistics", "bonded logistics"),
@@ -406,65 +485,105 @@ def test_every_initiative_with_its_zone_and_sector(kg: KnowledgeGraph) -> None:
     ("zone", "expected"),
     [
         (
-            None,  # default: Huangpu, with its four sites named in the article
+            None,  # default: Huangpu, with the sites of the article and the Pudong summary's riverside area;
+            # Huaihai Road runs on beyond Huangpu, so the zone includes only part of it
             [
-                ("Huaihai Road", False, "street"),
-                ("People's Square", False, "public square"),
-                ("The Bund", False, "landmark"),
-                ("Xintiandi", False, "urban area"),
+                ("People's Square", False, None, "public square"),
+                ("Riverside central science and technology innovation area", False, None, "innovation area"),
+                ("The Bund", False, None, "landmark"),
+                ("Xintiandi", False, None, "urban area"),
+                ("Huaihai Road", True, None, "street"),
             ],
         ),
         (
             ID + "zone/minhang",  # "parts of the Hongqiao international central business district"
             [
-                ("Grand Neo Bay", False, "innovation area"),
-                ("Hongqiao International Central Business District", True, "business district"),
+                ("Grand Neo Bay", False, None, "innovation area"),
+                ("Hongqiao International Central Business District", True, None, "business district"),
             ],
         ),
         (
-            ID + "zone/xuhui",
+            ID + "zone/xuhui",  # the Pudong summary's five areas; the Caohejing park reaches beyond Xuhui
             [
-                ("Caohejing High-Tech Park", False, "technology park"),
-                ("West Bund", False, "waterfront"),
-                ("Xujiahui", False, "urban area"),
+                ("Huajing Gateway", False, None, "functional area"),
+                ("West Bund", False, None, "waterfront"),
+                ("Xuhui Midtown", False, None, "urban area"),
+                ("Xujiahui", False, None, "urban area"),
+                ("Caohejing High-Tech Park", True, None, "technology park"),
+            ],
+        ),
+        # "covers about 4 square kilometers on the North Bund": on it, not including it
+        (ID + "zone/hongkou", [("North Bund", None, True, "waterfront")]),
+        (  # "the northern Jiading Industrial Zone, southern parts of Malu, Nanxiang and Jiangqiao towns,
+            # western areas of Anting and Waigang towns": parts of six township-level divisions
+            ID + "zone/jiading",
+            [
+                ("Anting Town", True, None, None),
+                ("Jiading Industrial Zone", True, None, None),
+                ("Jiangqiao Town", True, None, None),
+                ("Malu Town", True, None, None),
+                ("Nanxiang Town", True, None, None),
+                ("Waigang Town", True, None, None),
             ],
         ),
     ],
 )
-def test_zone_sites(kg: KnowledgeGraph, zone: str | None, expected: list[tuple[str, bool, str]]) -> None:
+def test_zone_sites(
+    kg: KnowledgeGraph, zone: str | None, expected: list[tuple[str, bool | None, bool | None, str | None]]
+) -> None:
     result = kg.query("zone-sites", zone=zone)
-    assert table(result, "label", "partial", "siteTypeLabel") == expected
+    assert table(result, "label", "partial", "on", "siteTypeLabel") == expected
 
 
 @pytest.mark.parametrize(
     ("site", "expected"),
     [
-        (None, [(HUANGPU, False, "Huangpu District")]),  # default: the Bund
-        (ID + "site/hongqiao-international-central-business-district", [(MINHANG, True, "Minhang District")]),
-        (ID + "site/grand-neo-bay", [(MINHANG, False, "Minhang District")]),
-        (ID + "site/north-bund", [(HONGKOU, False, "Hongkou District")]),
+        (None, [(HUANGPU, False, None, "Huangpu District")]),  # default: the Bund
+        (  # part of it in Minhang's zone; the second batch names it as a key area of its own
+            ID + "site/hongqiao-international-central-business-district",
+            [(HONGQIAO, None, True, None), (MINHANG, True, None, "Minhang District")],
+        ),
+        (ID + "site/grand-neo-bay", [(MINHANG, False, None, "Minhang District")]),
+        (ID + "site/north-bund", [(HONGKOU, None, True, "Hongkou District")]),
+        (ID + "site/jinqiao-economic-and-technological-development-zone", [(ETDZ, True, None, None)]),
     ],
 )
-def test_site_zone(kg: KnowledgeGraph, site: str | None, expected: list[tuple[str, bool, str]]) -> None:
+def test_site_zone(
+    kg: KnowledgeGraph, site: str | None, expected: list[tuple[str, bool | None, bool | None, str | None]]
+) -> None:
     result = kg.query("site-zone", site=site)
-    assert table(result, "label", "partial", "districtLabel") == expected
+    assert table(result, "label", "partial", "on", "districtLabel") == expected
 
 
 def test_sites_by_type(kg: KnowledgeGraph) -> None:
     result = kg.query("sites-by-type")
+    changning_section = "Changning section of the Hongqiao International Central Business District"
     assert table(result, "siteTypeLabel", "label", "zoneLabel", "partial") == [
-        ("business district", "Hongqiao International Central Business District", MINHANG, True),
+        ("business district", changning_section, CHANGNING, False),
+        ("business district", HONGQIAO_CBD, HONGQIAO, None),
+        ("business district", HONGQIAO_CBD, MINHANG, True),
+        ("business district", "Hongqiao International Trade Center area", CHANGNING, False),
+        ("development zone", "Jinqiao Economic and Technological Development Zone", ETDZ, True),
+        ("development zone", "Minhang Economic and Technological Development Zone", ETDZ, False),
+        ("development zone", "Shanghai Chemical Industry Park", ETDZ, False),
+        ("development zone", "Shanghai Hongqiao Economic and Technological Development Zone", ETDZ, False),
+        ("development zone", "Songjiang Economic and Technological Development Zone", ETDZ, False),
         ("functional area", "Green, low-carbon supply chain core functional area", BAOSHAN, False),
+        ("functional area", "Huajing Gateway", XUHUI, False),
         ("innovation area", "Grand Neo Bay", MINHANG, False),
         ("innovation area", "Great Knowledge and Innovation Community", YANGPU, False),
+        ("innovation area", "Riverside central science and technology innovation area", HUANGPU, False),
+        ("innovation area", "Shanghai Silicon Lane", CHANGNING, False),
         ("landmark", "The Bund", HUANGPU, False),
         ("public square", "People's Square", HUANGPU, False),
-        ("street", "Huaihai Road", HUANGPU, False),
-        ("technology park", "Caohejing High-Tech Park", XUHUI, False),
+        ("street", "Huaihai Road", HUANGPU, True),
+        ("technology park", "Caohejing High-Tech Park", XUHUI, True),
         ("tourism resort", "Shanghai International Cruise Tourism Resort", BAOSHAN, False),
+        ("tourism resort", "Shanghai International Resort", RESORT, None),
         ("urban area", "Xintiandi", HUANGPU, False),
+        ("urban area", "Xuhui Midtown", XUHUI, False),
         ("urban area", "Xujiahui", XUHUI, False),
-        ("waterfront", "North Bund", HONGKOU, False),
+        ("waterfront", "North Bund", HONGKOU, None),
         ("waterfront", "West Bund", XUHUI, False),
         ("waterfront", "Yangpu waterfront", YANGPU, False),
     ]
@@ -472,12 +591,19 @@ def test_sites_by_type(kg: KnowledgeGraph) -> None:
 
 def test_zone_districts_with_chinese_names(kg: KnowledgeGraph) -> None:
     result = kg.query("zone-districts")
-    # "Suburban Baoshan District"; the other districts are not described either way
+    # "Suburban Baoshan District"; the other districts are not described either way. No source read gives the
+    # Chinese names of the second batch's zones; the districts' come from the division tables.
     assert table(result, "label", "labelZh", "districtLabel", "districtLabelZh", "suburban") == [
         (BAOSHAN, "上海自贸试验区宝山联动创新区", "Baoshan District", "宝山区", True),
+        (CHANGNING, None, "Changning District", "长宁区", None),
         (HONGKOU, "上海自贸试验区虹口联动创新区", "Hongkou District", "虹口区", None),
         (HUANGPU, "上海自贸试验区黄浦联动创新区", "Huangpu District", "黄浦区", None),
+        (JIADING, None, "Jiading District", "嘉定区", None),
+        (JINGAN, None, "Jing'an District", "静安区", None),
+        (JINSHAN, None, "Jinshan District", "金山区", None),
         (MINHANG, "上海自贸试验区闵行联动创新区", "Minhang District", "闵行区", None),
+        (PUTUO, None, "Putuo District", "普陀区", None),
+        (QINGPU, None, "Qingpu District", "青浦区", None),
         (XUHUI, "上海自贸试验区徐汇联动创新区", "Xuhui District", "徐汇区", None),
         (YANGPU, "上海自贸试验区杨浦联动创新区", "Yangpu District", "杨浦区", None),
     ]
@@ -495,34 +621,64 @@ def test_bonded_areas_with_chinese_names(kg: KnowledgeGraph) -> None:
     ]
 
 
+# Places that lie wholly in a zone, or are stated to lie in Shanghai. Not here: Huaihai Road, the Caohejing
+# park and the Jinqiao development zone, which zones include only in part, and the North Bund and the
+# Shanghai International Resort, which zones lie on without a source saying how much of them they cover.
 SITES_IN_SHANGHAI = [
-    "Caohejing High-Tech Park",
+    "Changning section of the Hongqiao International Central Business District",
     "Grand Neo Bay",
     "Great Knowledge and Innovation Community",
     "Green, low-carbon supply chain core functional area",
     "Hongqiao International Central Business District",
-    "Huaihai Road",
-    "North Bund",
+    "Hongqiao International Trade Center area",
+    "Huajing Gateway",
+    "Minhang Economic and Technological Development Zone",
     "People's Square",
+    "Riverside central science and technology innovation area",
+    "Shanghai Chemical Industry Park",
+    "Shanghai Hongqiao Economic and Technological Development Zone",
     "Shanghai International Cruise Tourism Resort",
+    "Shanghai Silicon Lane",
+    "Songjiang Economic and Technological Development Zone",
     "The Bund",
     "West Bund",
     "Xintiandi",
+    "Xuhui Midtown",
     "Xujiahui",
     "Yangpu waterfront",
 ]
 BONDED_AREAS = ["Caohejing", "Fengxian", "Jiading", "Jinqiao", "Qingpu", "Songjiang"]
-DISTRICTS = ["Baoshan", "Hongkou", "Huangpu", "Minhang", "Xuhui", "Yangpu"]
+DISTRICTS = [
+    "Baoshan",
+    "Changning",
+    "Hongkou",
+    "Huangpu",
+    "Jiading",
+    "Jing'an",
+    "Jinshan",
+    "Minhang",
+    "Putuo",
+    "Qingpu",
+    "Xuhui",
+    "Yangpu",
+]
+TOWNSHIPS = [
+    "Anting Town",
+    "Jiading Industrial Zone",
+    "Jiangqiao Town",
+    "Malu Town",
+    "Nanxiang Town",
+    "Waigang Town",
+]
+ZONES = sorted([*FIRST_ZONES, *SECOND_ZONES])
 
 IN_SHANGHAI = [
     *[(f"{name} Comprehensive Bonded Area", "comprehensive bonded area") for name in BONDED_AREAS],
     *[(f"{name} District", "district") for name in DISTRICTS],
-    *[
-        (zone, "linked innovation zone")
-        for zone in (BAOSHAN, BONDED, HONGKOU, HUANGPU, MINHANG, XUHUI, YANGPU)
-    ],
+    *[(zone, "linked innovation zone") for zone in ZONES],
     ("China (Shanghai) Pilot Free Trade Zone", "pilot free trade zone"),
     *[(site, "site") for site in SITES_IN_SHANGHAI],
+    *[(township, "township-level division") for township in TOWNSHIPS],
 ]
 
 
@@ -535,11 +691,11 @@ IN_SHANGHAI = [
             sorted([*IN_SHANGHAI, ("Shanghai", "municipality")], key=lambda row: (row[1], row[0])),
         ),
         (
-            ID + "district/huangpu",
+            ID + "district/huangpu",  # Huaihai Road runs beyond Huangpu: the zone includes only part of it
             [
                 (HUANGPU, "linked innovation zone"),
-                ("Huaihai Road", "site"),
                 ("People's Square", "site"),
+                ("Riverside central science and technology innovation area", "site"),
                 ("The Bund", "site"),
                 ("Xintiandi", "site"),
             ],
@@ -557,14 +713,17 @@ def test_everything_located_in_a_place(
 
 def test_located_in_needs_the_inferences(kg_asserted: KnowledgeGraph) -> None:
     # without reasoning only what the data state directly: districts, the free trade zone, the bonded
-    # areas, the zone spread over them, and the Hongqiao business district
+    # areas, the zones in no single district, and the Hongqiao business district
     result = kg_asserted.query("located-in")
     assert table(result, "label", "kindLabel") == [
         *[(f"{name} Comprehensive Bonded Area", "comprehensive bonded area") for name in BONDED_AREAS],
         *[(f"{name} District", "district") for name in DISTRICTS],
         (BONDED, "linked innovation zone"),
+        (HONGQIAO, "linked innovation zone"),
+        (ETDZ, "linked innovation zone"),
+        (RESORT, "linked innovation zone"),
         ("China (Shanghai) Pilot Free Trade Zone", "pilot free trade zone"),
-        ("Hongqiao International Central Business District", "site"),
+        (HONGQIAO_CBD, "site"),
     ]
 
 
@@ -594,8 +753,36 @@ HUANGPU_DESCRIPTION = {
     ("figure/huangpu-zone-area", "rdfs:label", "area of the Huangpu zone@en"),
     ("zone/huangpu", "shfz:includesSite", "site/the-bund"),
     ("zone/huangpu", "shfz:includesSite", "site/peoples-square"),
-    ("zone/huangpu", "shfz:includesSite", "site/huaihai-road"),
+    ("zone/huangpu", "shfz:partlyIncludes", "site/huaihai-road"),
     ("zone/huangpu", "shfz:includesSite", "site/xintiandi"),
+    ("zone/huangpu", "shfz:includesSite", "site/huangpu-riverside-innovation-area"),
+    (
+        "site/huangpu-riverside-innovation-area",
+        "rdfs:label",
+        "Riverside central science and technology innovation area@en",
+    ),
+    ("zone/huangpu", "shfz:inBatch", "batch/first"),
+    ("batch/first", "rdfs:label", FIRST + "@en"),
+    ("zone/huangpu", "shfz:hasPlan", "document/huangpu-construction-plan"),
+    (
+        "document/huangpu-construction-plan",
+        "rdfs:label",
+        "Construction plan of the Huangpu linked innovation zone@en",
+    ),
+    ("zone/huangpu", "shfz:hasInitiative", "initiative/huangpu-art-institution-management"),
+    ("zone/huangpu", "shfz:hasInitiative", "initiative/huangpu-three-dimensional-land-management"),
+    (
+        "initiative/huangpu-art-institution-management",
+        "rdfs:label",
+        "Tiered management of art institutions@en",
+    ),
+    (
+        "initiative/huangpu-three-dimensional-land-management",
+        "rdfs:label",
+        "Three-dimensional land management@en",
+    ),
+    ("zone/huangpu", "dcterms:source", "source/pudong-ja-2024-08-23"),
+    ("source/pudong-ja-2024-08-23", "rdfs:label", PUDONG_JA_2024 + "@en"),
     ("site/the-bund", "rdfs:label", "The Bund@en"),
     ("site/peoples-square", "rdfs:label", "People's Square@en"),
     ("site/huaihai-road", "rdfs:label", "Huaihai Road@en"),
@@ -681,6 +868,14 @@ MINHANG_DESCRIPTION = {
     ("zone/minhang", "dcterms:source", "source/shanghai-expands-ftz-2024-08-16"),
     ("zone/minhang", "dcterms:source", "source/cri-2024-08-16"),
     ("zone/minhang", "dcterms:source", "source/notice-2024-2"),
+    ("zone/minhang", "shfz:inBatch", "batch/first"),
+    ("batch/first", "rdfs:label", FIRST + "@en"),
+    ("zone/minhang", "shfz:hasPlan", "document/minhang-construction-plan"),
+    (
+        "document/minhang-construction-plan",
+        "rdfs:label",
+        "Construction plan of the Minhang linked innovation zone@en",
+    ),
     ("district/minhang", "rdfs:label", "Minhang District@en"),
     ("source/cri-2024-08-16", "rdfs:label", CRI + "@en"),
 } | LABELS_AROUND
@@ -756,7 +951,7 @@ def test_who_announced_the_programme(kg: KnowledgeGraph) -> None:
         ),
         (
             ID + "figure/measures-to-replicate",
-            [(45, NUM, False, PROGRAMME, PEOPLE, dt.date(2024, 8, 19), PEOPLE_URL)],
+            [(45, NUM, False, FIRST, PEOPLE, dt.date(2024, 8, 19), PEOPLE_URL)],
         ),
     ],
 )
@@ -768,18 +963,75 @@ def test_source_of_a_figure(kg: KnowledgeGraph, figure: str | None, expected: li
 def test_sources_of_every_figure(kg: KnowledgeGraph) -> None:
     result = kg.query("figure-sources")
     august_16 = dt.date(2024, 8, 16)
+    changning_qa = (CHANGNING_QA, dt.date(2026, 1, 14))
     assert table(result, "label", "value", "approximate", "title", "issued") == [
         ("area of the Baoshan zone", 50, False, ARTICLE, august_16),
+        ("area of the Changning zone", Decimal("24.6"), True, *changning_qa),
         ("area of the Hongkou zone", 4, True, ARTICLE, august_16),
+        # the whole business district and the whole resort: areas of places, not of zones
+        (
+            "area of the Hongqiao International Central Business District",
+            Decimal("151.4"),
+            False,
+            "Shanghai government portal (Japanese) on the Hongqiao International Central Business District, "
+            "22 March 2024",
+            dt.date(2024, 3, 22),
+        ),
         ("area of the Huangpu zone", 14, True, ARTICLE, august_16),
+        ("area of the Jiading zone", Decimal("49.1"), True, JIADING_EN, dt.date(2025, 10, 21)),
         ("area of the Minhang zone", 46, False, CRI, august_16),
         ("area of the Minhang zone", 46, False, ARTICLE, august_16),
+        (
+            "area of the Shanghai International Resort",
+            Decimal("24.7"),
+            False,
+            "Pudong government (English) on the Shanghai International Resort, 5 September 2023",
+            dt.date(2023, 9, 5),
+        ),
+        (
+            "area of the Shanghai Silicon Lane",
+            Decimal("1.48"),
+            True,
+            "Mirror of the Changning District notice on the Shanghai Silicon Lane three-year plan",
+            None,
+        ),
         ("area of the Xuhui zone", 45, True, CRI, august_16),
         ("area of the Xuhui zone", 45, True, ARTICLE, august_16),
         ("area of the Yangpu zone", 23, False, CRI, august_16),
         ("area of the Yangpu zone", 23, False, ARTICLE, august_16),
         ("measures for coordination with the free trade zone", 24, False, PEOPLE, dt.date(2024, 8, 19)),
+        ("measures of the Changning zone's implementation plan", 58, False, *changning_qa),
+        (
+            "measures on the second batch's independent reform list",
+            29,
+            False,
+            WORLDPORTS,
+            dt.date(2025, 10, 17),
+        ),
+        (
+            "measures on the second batch's independent reform list",
+            29,
+            False,
+            PORTAL_FR,
+            dt.date(2025, 10, 20),
+        ),
+        (
+            "measures on the second batch's replication and promotion list",
+            57,
+            False,
+            WORLDPORTS,
+            dt.date(2025, 10, 17),
+        ),
+        (
+            "measures on the second batch's replication and promotion list",
+            57,
+            False,
+            PORTAL_FR,
+            dt.date(2025, 10, 20),
+        ),
         ("measures to replicate from the free trade zone", 45, False, PEOPLE, dt.date(2024, 8, 19)),
+        ("reform task measures of the second batch in all", 86, False, PORTAL_FR, dt.date(2025, 10, 20)),
+        ("reform task measures of the second batch in all", 86, False, PUDONG_JA_2025, dt.date(2025, 10, 24)),
         ("total area of the bonded-area zones", 11, True, ARTICLE, august_16),
     ]
 
@@ -802,37 +1054,50 @@ def test_programme_aims(kg: KnowledgeGraph) -> None:
 
 def test_programme_measure_counts_with_sources(kg: KnowledgeGraph) -> None:
     result = kg.query("programme-measures")
-    assert table(result, "programmeLabel", "label", "count", "approximate", "title", "issued", "url") == [
-        (
-            PROGRAMME,
-            "measures to replicate from the free trade zone",
-            45,
-            False,
-            PEOPLE,
-            dt.date(2024, 8, 19),
-            PEOPLE_URL,
-        ),
-        (
-            PROGRAMME,
-            "measures for coordination with the free trade zone",
-            24,
-            False,
-            PEOPLE,
-            dt.date(2024, 8, 19),
-            PEOPLE_URL,
-        ),
+    # the first batch: 45 to replicate, 24 for coordination; the second: 57 + 29 = 86
+    assert table(result, "programmeLabel", "batchLabel", "label", "count", "title") == [
+        (PROGRAMME, SECOND, "reform task measures of the second batch in all", 86, PUDONG_JA_2025),
+        (PROGRAMME, SECOND, "reform task measures of the second batch in all", 86, PORTAL_FR),
+        (PROGRAMME, SECOND, "measures on the second batch's replication and promotion list", 57, PORTAL_FR),
+        (PROGRAMME, SECOND, "measures on the second batch's replication and promotion list", 57, WORLDPORTS),
+        (PROGRAMME, FIRST, "measures to replicate from the free trade zone", 45, PEOPLE),
+        (PROGRAMME, SECOND, "measures on the second batch's independent reform list", 29, PORTAL_FR),
+        (PROGRAMME, SECOND, "measures on the second batch's independent reform list", 29, WORLDPORTS),
+        (PROGRAMME, FIRST, "measures for coordination with the free trade zone", 24, PEOPLE),
+    ]
+    first = [
+        row for row in table(result, "label", "approximate", "issued", "url") if row[0].endswith("trade zone")
+    ]
+    assert first == [
+        ("measures to replicate from the free trade zone", False, dt.date(2024, 8, 19), PEOPLE_URL),
+        ("measures for coordination with the free trade zone", False, dt.date(2024, 8, 19), PEOPLE_URL),
     ]
 
 
 # -- labels and links ---------------------------------------------------------------------------------
 
 BILINGUAL = [
+    ("Anting Town", "安亭镇"),
     ("Baoshan District", "宝山区"),
     (BAOSHAN, "上海自贸试验区宝山联动创新区"),
     ("Caohejing Comprehensive Bonded Area", "漕河泾综合保税区"),
     ("Caohejing High-Tech Park", "上海漕河泾新兴技术开发区"),
+    ("Changning District", "长宁区"),
     ("China (Shanghai) Pilot Free Trade Zone", "中国(上海)自由贸易试验区"),
+    # the seven plans the notice attaches, with the titles it gives
+    ("Construction plan of the Baoshan linked innovation zone", "上海自贸试验区宝山联动创新区建设方案"),
+    ("Construction plan of the Hongkou linked innovation zone", "上海自贸试验区虹口联动创新区建设方案"),
+    ("Construction plan of the Huangpu linked innovation zone", "上海自贸试验区黄浦联动创新区建设方案"),
+    ("Construction plan of the Minhang linked innovation zone", "上海自贸试验区闵行联动创新区建设方案"),
+    ("Construction plan of the Xuhui linked innovation zone", "上海自贸试验区徐汇联动创新区建设方案"),
+    ("Construction plan of the Yangpu linked innovation zone", "上海自贸试验区杨浦联动创新区建设方案"),
+    (
+        "Construction plan of the linked innovation zones in the Songjiang, Caohejing, Fengxian, Jinqiao, "
+        "Qingpu and Jiading comprehensive bonded areas",
+        "松江、漕河泾、奉贤、金桥、青浦、嘉定综合保税区自贸试验区联动创新区建设方案",
+    ),
     ("Fengxian Comprehensive Bonded Area", "奉贤综合保税区"),
+    (FIRST, "首批上海自贸试验区联动创新区"),
     ("Grand Neo Bay", "大零号湾"),
     ("Great Knowledge and Innovation Community", "大创智"),
     ("Hongkou District", "虹口区"),
@@ -841,17 +1106,28 @@ BILINGUAL = [
     ("Huangpu District", "黄浦区"),
     (HUANGPU, "上海自贸试验区黄浦联动创新区"),
     ("Jiading Comprehensive Bonded Area", "嘉定综合保税区"),
+    ("Jiading District", "嘉定区"),
+    ("Jiading Industrial Zone", "嘉定工业区"),
+    ("Jiangqiao Town", "江桥镇"),
+    ("Jing'an District", "静安区"),
     ("Jinqiao Comprehensive Bonded Area", "金桥综合保税区"),
+    ("Jinshan District", "金山区"),
+    ("Malu Town", "马陆镇"),
     ("Minhang District", "闵行区"),
     (MINHANG, "上海自贸试验区闵行联动创新区"),
+    ("Nanxiang Town", "南翔镇"),
     (NOTICE, "关于印发首批上海自贸试验区联动创新区建设方案的通知"),
+    ("Putuo District", "普陀区"),
     ("Qingpu Comprehensive Bonded Area", "青浦综合保税区"),
+    ("Qingpu District", "青浦区"),
     ("Shanghai International Cruise Tourism Resort", "上海国际邮轮旅游度假区"),
     (SMDRC, "上海市发展和改革委员会"),
     ("Shanghai Pilot Free Trade Zone Promotion Leading Group", "上海市自贸试验区推进工作领导小组"),
     (PROGRAMME, "上海自贸试验区联动创新区"),
+    ("Shanghai Silicon Lane", "上海硅巷"),
     ("Songjiang Comprehensive Bonded Area", "松江综合保税区"),
     ("The Bund", "外滩"),
+    ("Waigang Town", "外冈镇"),
     ("Xuhui District", "徐汇区"),
     (XUHUI, "上海自贸试验区徐汇联动创新区"),
     ("Xujiahui", "徐家汇"),
@@ -895,6 +1171,281 @@ def test_external_links_with_provenance(kg: KnowledgeGraph) -> None:
     ]
     assert set(table(result, "sourceLabel", "created")) == {(VERIFIED_LIST, dt.date(2026, 11, 27))}
     assert all(row["note"] is not None for row in result.rows)
+
+
+# -- batches, dates, gaps, districts and codes (issue 10) --------------------------------------------------
+
+FIRST_BATCH = FIRST_ZONES
+SECOND_BATCH = SECOND_ZONES
+
+
+def test_zones_by_batch(kg: KnowledgeGraph) -> None:
+    result = kg.query("zones-by-batch")
+    # the first batch: briefing 15 August 2024, notice 沪自贸组〔2024〕2号 of 21 August; the second ("8+1"):
+    # plan released 15 October 2025 (French portal "Le 15 octobre"), eight key areas and the five ETDZs as one
+    first = (FIRST, dt.date(2024, 8, 15), "source/notice-2024-2", dt.date(2024, 8, 21))
+    second = (SECOND, dt.date(2025, 10, 15), "document/second-batch-plan", dt.date(2025, 10, 15))
+    assert table(result, "batchLabel", "announced", "notice", "noticeIssued", "label", "districtLabel") == [
+        *[
+            (*first, BAOSHAN, "Baoshan District"),
+            (*first, BONDED, None),
+            (*first, HONGKOU, "Hongkou District"),
+        ],
+        *[(*first, HUANGPU, "Huangpu District"), (*first, MINHANG, "Minhang District")],
+        *[(*first, XUHUI, "Xuhui District"), (*first, YANGPU, "Yangpu District")],
+        (*second, CHANGNING, "Changning District"),
+        (*second, HONGQIAO, None),
+        (*second, JIADING, "Jiading District"),
+        (*second, JINGAN, "Jing'an District"),
+        (*second, JINSHAN, "Jinshan District"),
+        (*second, ETDZ, None),
+        (*second, PUTUO, "Putuo District"),
+        (*second, QINGPU, "Qingpu District"),
+        (*second, RESORT, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        (None, FIRST_BATCH),  # default 2025-01-01: only the first batch
+        ("2024-08-14", []),  # the day before the briefing
+        ("2024-08-15", FIRST_BATCH),  # the briefing
+        ("2025-10-14", FIRST_BATCH),
+        ("2025-10-15", [*FIRST_BATCH, *SECOND_BATCH]),  # the second batch's release
+    ],
+)
+def test_zones_as_of_a_date(kg: KnowledgeGraph, date: str | None, expected: list[str]) -> None:
+    result = kg.query("zones-as-of", date=date)
+    assert column(result, "label") == expected
+
+
+@pytest.mark.parametrize(
+    ("batch", "expected"),
+    [
+        (  # default: what the second batch added; areas only where a source gives one, never zero
+            None,
+            [
+                (CHANGNING, "Changning District", Decimal("24.6"), True),
+                (HONGQIAO, None, None, None),
+                (JIADING, "Jiading District", Decimal("49.1"), True),
+                (JINGAN, "Jing'an District", None, None),
+                (JINSHAN, "Jinshan District", None, None),
+                (ETDZ, None, None, None),
+                (PUTUO, "Putuo District", None, None),
+                (QINGPU, "Qingpu District", None, None),
+                (RESORT, None, None, None),
+            ],
+        ),
+        (
+            ID + "batch/first",
+            [
+                (zone, *rest)
+                for zone, *rest in [
+                    (BAOSHAN, "Baoshan District", 50, False),
+                    (BONDED, None, 11, True),
+                    (HONGKOU, "Hongkou District", 4, True),
+                    (HUANGPU, "Huangpu District", 14, True),
+                    (MINHANG, "Minhang District", 46, False),
+                    (XUHUI, "Xuhui District", 45, True),
+                    (YANGPU, "Yangpu District", 23, False),
+                ]
+            ],
+        ),
+    ],
+)
+def test_zones_a_batch_added(kg: KnowledgeGraph, batch: str | None, expected: list[tuple[Any, ...]]) -> None:
+    result = kg.query("batch-zones", batch=batch)
+    assert table(result, "label", "districtLabel", "area", "approximate") == expected
+
+
+def test_zones_without_a_stated_area(kg: KnowledgeGraph) -> None:
+    result = kg.query("zones-without-area")
+    # only Jiading (49.1) and Changning (24.6) of the second batch have an area in a source; the key areas
+    # built on the Hongqiao business district and the resort, and the ETDZ zone, have named places
+    assert table(result, "label", "batchLabel", "hasSectors", "hasSites") == [
+        (HONGQIAO, SECOND, False, True),
+        (JINGAN, SECOND, False, False),
+        (JINSHAN, SECOND, False, False),
+        (ETDZ, SECOND, False, True),
+        (PUTUO, SECOND, False, False),
+        (QINGPU, SECOND, False, False),
+        (RESORT, SECOND, False, True),
+    ]
+
+
+def test_each_districts_zones_across_batches(kg: KnowledgeGraph) -> None:
+    result = kg.query("district-zones")
+    # the National Bureau of Statistics codes (admin-codes.tsv), in code order
+    assert table(result, "code", "districtLabel", "zoneLabel", "batchLabel") == [
+        ("310101", "Huangpu District", HUANGPU, FIRST),
+        ("310104", "Xuhui District", XUHUI, FIRST),
+        ("310105", "Changning District", CHANGNING, SECOND),
+        ("310106", "Jing'an District", JINGAN, SECOND),
+        ("310107", "Putuo District", PUTUO, SECOND),
+        ("310109", "Hongkou District", HONGKOU, FIRST),
+        ("310110", "Yangpu District", YANGPU, FIRST),
+        ("310112", "Minhang District", MINHANG, FIRST),
+        ("310113", "Baoshan District", BAOSHAN, FIRST),
+        ("310114", "Jiading District", JIADING, SECOND),
+        ("310116", "Jinshan District", JINSHAN, SECOND),
+        ("310118", "Qingpu District", QINGPU, SECOND),
+    ]
+
+
+def test_overlapping_zones(kg: KnowledgeGraph) -> None:
+    result = kg.query("zone-overlaps")
+    # the Changning zone includes the Changning section of the Hongqiao business district, on which the
+    # Hongqiao key area lies
+    assert table(result, "label1", "label2", "placeLabel") == [(CHANGNING, HONGQIAO, HONGQIAO_CBD)]
+
+
+def test_division_codes(kg: KnowledgeGraph) -> None:
+    result = kg.query("division-codes")
+    assert table(result, "code", "label", "labelZh", "kindLabel", "parentCode") == [
+        ("310000", "Shanghai", None, "municipality", None),
+        ("310101", "Huangpu District", "黄浦区", "district", "310000"),
+        ("310104", "Xuhui District", "徐汇区", "district", "310000"),
+        ("310105", "Changning District", "长宁区", "district", "310000"),
+        ("310106", "Jing'an District", "静安区", "district", "310000"),
+        ("310107", "Putuo District", "普陀区", "district", "310000"),
+        ("310109", "Hongkou District", "虹口区", "district", "310000"),
+        ("310110", "Yangpu District", "杨浦区", "district", "310000"),
+        ("310112", "Minhang District", "闵行区", "district", "310000"),
+        ("310113", "Baoshan District", "宝山区", "district", "310000"),
+        ("310114", "Jiading District", "嘉定区", "district", "310000"),
+        ("310114102", "Nanxiang Town", "南翔镇", "township-level division", "310114"),
+        ("310114103", "Anting Town", "安亭镇", "township-level division", "310114"),
+        ("310114106", "Malu Town", "马陆镇", "township-level division", "310114"),
+        ("310114114", "Waigang Town", "外冈镇", "township-level division", "310114"),
+        ("310114118", "Jiangqiao Town", "江桥镇", "township-level division", "310114"),
+        ("310114501", "Jiading Industrial Zone", "嘉定工业区", "township-level division", "310114"),
+        ("310116", "Jinshan District", "金山区", "district", "310000"),
+        ("310118", "Qingpu District", "青浦区", "district", "310000"),
+    ]
+    codes = [row["code"] for row in result.rows]
+    assert all(isinstance(code, Literal) and code.datatype in (None, XSD_STRING) for code in codes)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (None, [("Changning District", "长宁区", CHANGNING, False)]),  # default 310105
+        ("310112", [("Minhang District", "闵行区", MINHANG, False)]),
+        ("310114103", [("Anting Town", "安亭镇", JIADING, True)]),  # the zone covers its western areas
+        ("310115", []),  # Pudong: a real code, but no district of the graph
+    ],
+)
+def test_district_with_a_given_code(
+    kg: KnowledgeGraph, code: str | None, expected: list[tuple[Any, ...]]
+) -> None:
+    result = kg.query("district-by-code", code=code)
+    assert table(result, "label", "labelZh", "zoneLabel", "partial") == expected
+
+
+def test_each_batchs_measure_lists(kg: KnowledgeGraph) -> None:
+    result = kg.query("batch-measures")
+    # first batch: 45 to replicate and 24 for coordination (People's Daily); second: 57 on the replication
+    # and promotion list, 29 on the independent reform list, 86 in all
+    assert table(result, "batchLabel", "label", "count", "issued") == [
+        (FIRST, "measures to replicate from the free trade zone", 45, dt.date(2024, 8, 19)),
+        (FIRST, "measures for coordination with the free trade zone", 24, dt.date(2024, 8, 19)),
+        (SECOND, "reform task measures of the second batch in all", 86, dt.date(2025, 10, 20)),
+        (SECOND, "reform task measures of the second batch in all", 86, dt.date(2025, 10, 24)),
+        (SECOND, "measures on the second batch's replication and promotion list", 57, dt.date(2025, 10, 17)),
+        (SECOND, "measures on the second batch's replication and promotion list", 57, dt.date(2025, 10, 20)),
+        (SECOND, "measures on the second batch's independent reform list", 29, dt.date(2025, 10, 17)),
+        (SECOND, "measures on the second batch's independent reform list", 29, dt.date(2025, 10, 20)),
+    ]
+    counts = {label: count for _, label, count, _ in table(result, "batchLabel", "label", "count", "issued")}
+    assert (
+        counts["measures on the second batch's replication and promotion list"]
+        + counts["measures on the second batch's independent reform list"]
+        == counts["reform task measures of the second batch in all"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("batch", "expected"),
+    [
+        (
+            None,  # default: the second batch's measures named by the English, French and Japanese reports
+            [
+                ("Art institutions managed by tier", PORTAL_EN),
+                ("Cross-border flows of scientific data", PORTAL_FR),
+                ("Financial data sent abroad", PORTAL_FR),
+                ("Foreign access to professional services", PUDONG_JA_2025),
+                ("Foreign institutions in domestic finance", PORTAL_EN),
+                ("Foreign-owned hospitals", PUDONG_JA_2025),
+                ("Foreign-owned hospitals", PORTAL_EN),
+                ("Foreign-related performances without a time limit", PORTAL_EN),
+                ("More firms on offshore trade lists", PORTAL_EN),
+                ("Simpler domestic reinvestment", PORTAL_EN),
+            ],
+        ),
+        (ID + "batch/first", []),  # the first batch's measures are counted, not named, in the sources read
+    ],
+)
+def test_a_batchs_named_measures(
+    kg: KnowledgeGraph, batch: str | None, expected: list[tuple[str, str]]
+) -> None:
+    result = kg.query("batch-named-measures", batch=batch)
+    assert table(result, "label", "sourceLabel") == expected
+
+
+def test_sourced_and_editorial_statements_about_a_zone(kg: KnowledgeGraph) -> None:
+    result = kg.query("zone-statements")  # default: Huangpu
+    rows = table(result, "subject", "predicate", "object", "editorial")
+    editorial = [row[:3] for row in rows if row[3] is True]
+    # the project's classification: the sector of each initiative with one, the type of each site
+    sector = "shfz:servesSector"
+    site_type = "shfz:siteType"
+    assert editorial == [
+        ("initiative/huangpu-bonded-exhibition-and-trade", sector, "sector/import-trade"),
+        ("initiative/huangpu-overseas-financial-qualifications", sector, "sector/financial-services"),
+        ("initiative/huangpu-tech-company-financing", sector, "sector/financial-services"),
+        ("site/huaihai-road", site_type, "site-type/street"),
+        ("site/huangpu-riverside-innovation-area", site_type, "site-type/innovation-area"),
+        ("site/peoples-square", site_type, "site-type/public-square"),
+        ("site/the-bund", site_type, "site-type/landmark"),
+        ("site/xintiandi", site_type, "site-type/neighbourhood"),
+    ]
+    sourced = {(s, p, o) for s, p, o, e in rows if e is False and s == "zone/huangpu"}
+    assert {(p.removeprefix("shfz:"), o) for _, p, o in sourced if p.startswith("shfz:")} == {
+        ("partOfProgramme", "programme/linked-innovation-zones"),
+        ("inDistrict", "district/huangpu"),
+        ("hasArea", "figure/huangpu-zone-area"),
+        ("includesSite", "site/the-bund"),
+        ("includesSite", "site/peoples-square"),
+        ("includesSite", "site/xintiandi"),
+        ("includesSite", "site/huangpu-riverside-innovation-area"),
+        ("partlyIncludes", "site/huaihai-road"),
+        ("hasFocusSector", "sector/financial-services"),
+        ("hasFocusSector", "sector/import-trade"),
+        ("hasInitiative", "initiative/huangpu-overseas-financial-qualifications"),
+        ("hasInitiative", "initiative/huangpu-tech-company-financing"),
+        ("hasInitiative", "initiative/huangpu-bonded-exhibition-and-trade"),
+        ("hasInitiative", "initiative/huangpu-art-institution-management"),
+        ("hasInitiative", "initiative/huangpu-three-dimensional-land-management"),
+        ("inBatch", "batch/first"),
+        ("hasPlan", "document/huangpu-construction-plan"),
+    }
+    # every sourced statement's subject names its sources; inferred statements are not listed
+    assert {s for s, p, _ in sourced if p == "http://purl.org/dc/terms/source"} == {"zone/huangpu"}
+    assert ("zone/huangpu", "shfz:locatedIn", "municipality/shanghai") not in sourced
+
+
+def test_without_the_curation_graph_no_sector_hierarchy_remains(kg: KnowledgeGraph) -> None:
+    """The sector hierarchy, the sectors of initiatives and the site types are only in graph/curation."""
+    zones = kg.graph("zones")
+    curation = kg.graph("curation")
+    skos_broader = URIRef("http://www.w3.org/2004/02/skos/core#broader")
+    for predicate in (skos_broader, URIRef(SHFZ + "servesSector"), URIRef(SHFZ + "siteType")):
+        assert not list(zones.triples((None, predicate, None))), predicate
+        assert list(curation.triples((None, predicate, None))), predicate
+    attributed = URIRef("http://www.w3.org/ns/prov#wasAttributedTo")
+    graph_iri = URIRef("https://w3id.org/shfz/graph/curation")
+    assert list(curation.objects(graph_iri, attributed)) == [URIRef(ID + "project/shfz-graph")]
 
 
 # -- the same answers from the Oxigraph store ------------------------------------------------------------

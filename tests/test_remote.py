@@ -651,7 +651,8 @@ def test_parameters_are_bound_remotely(kg: KnowledgeGraph, pushed: OxigraphServe
         local = kg.query("zones-larger-than", min_area=area)
         there = remote.query(pushed.query, named.text, bindings=named.bind({"min_area": area}))
         assert _answer(there) == _answer(local)
-    assert len(remote.query(pushed.query, named.text, bindings=named.bind({"min_area": "45.5"})).rows) == 2
+    # Baoshan (50), Jiading (about 49.1), Minhang (46)
+    assert len(remote.query(pushed.query, named.text, bindings=named.bind({"min_area": "45.5"})).rows) == 3
 
 
 def test_a_hostile_literal_stays_a_literal(kg: KnowledgeGraph, pushed: OxigraphServer) -> None:
@@ -750,6 +751,24 @@ FEDERATED_ROWS = {
             "item": wd("Q9000010"),
             "coordinates": Literal("Point(121.49 31.24)", datatype=WKT),
         },
+    ],
+    # joined by division code (P442), not by label: Hongkou and Yangpu have no English label there that
+    # matches ours, and need no skos:exactMatch link; the decoy with code 999999 matches nothing
+    "federated-district-codes": [
+        {
+            "district": URIRef(ID + f"district/{slug}"),
+            "label": Literal(label, lang="en"),
+            "code": Literal(code),
+            "item": wd(qid),
+        }
+        for slug, label, code, qid in [
+            ("huangpu", "Huangpu District", "310101", "Q9000001"),
+            ("xuhui", "Xuhui District", "310104", "Q9000002"),
+            ("hongkou", "Hongkou District", "310109", "Q9000003"),
+            ("yangpu", "Yangpu District", "310110", "Q9000004"),
+            ("minhang", "Minhang District", "310112", "Q9000005"),
+            ("baoshan", "Baoshan District", "310113", "Q9000007"),
+        ]
     ],
     "federated-wikidata-labels": [
         {
@@ -852,6 +871,7 @@ def test_cli_query_at_an_endpoint_prints_what_a_local_query_prints(
     assert [line.split("\t")[0] for line in there.splitlines()] == [
         "?zone",
         f"<{ID}zone/baoshan>",
+        f"<{ID}zone/jiading>",
         f"<{ID}zone/minhang>",
     ]
     assert [line.split("\t")[0] for line in there.splitlines()] == [

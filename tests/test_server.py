@@ -24,7 +24,7 @@ from shfz_graph.catalog import catalog
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.jsonld import parse_jsonld
 from shfz_graph.pool import QueryPool
-from shfz_graph.server import create_app
+from shfz_graph.server import create_app, svg
 from shfz_graph.server.negotiation import choose, parse_accept
 from shfz_graph.server.overview import build_overview, short_labels
 from shfz_graph.server.site import Site
@@ -193,7 +193,7 @@ def test_select_in_every_format_and_method(
     assert response.headers["content-type"] == content_type
     assert "accept" in response.headers["vary"].lower()
     assert select_values(kind, response.text) == districts
-    assert len(districts) == 6
+    assert len(districts) == 12  # the districts hosting a zone of either batch
 
 
 ASK_FORMATS = [
@@ -705,6 +705,7 @@ def test_void_subsets_per_named_graph_are_true(void: Graph, kg: KnowledgeGraph) 
     root = URIRef(BASE)
     subsets = {s for s in void.objects(root, VOID.subset) if isinstance(s, URIRef)}
     assert subsets == {URIRef(str(kg.graph(name).identifier)) for name in kg.names}
+    assert URIRef(BASE + "graph/curation") in subsets  # the project's classification, counted apart
     for name, triples in kg.counts().items():
         iri = kg.graph(name).identifier
         assert number(void, iri, VOID.triples) == triples
@@ -810,6 +811,8 @@ def test_downloads_are_the_exports(
     assert response.headers["content-type"] == content_type
     assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
     assert response.content == kg.export(fmt, inferred=inferred)
+    if fmt == "nquads":  # the dump keeps the named graphs apart, the curation graph among them
+        assert b"<https://w3id.org/shfz/graph/curation> ." in response.content
     again = client.get(f"/download/{name}", headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
 
@@ -834,10 +837,26 @@ def test_home_page(client: TestClient, kg: KnowledgeGraph) -> None:
         assert f'href="{link}"' in page
     rows = re.findall(r'<tr>\s*<th scope="row"><a href="(/id/zone/[^"]+)"', page)
     assert "/id/zone/huangpu" in rows
-    assert len(rows) == 7
-    assert "<li><strong>7</strong> zones</li>" in page  # the count matches the table
+    assert len(rows) == 16  # 7 zones of the first batch, 9 of the second
+    assert "<li><strong>16</strong> zones</li>" in page  # the count matches the tables
+    # one table per batch, oldest first, each under its batch's name and date
+    headings = re.findall(
+        r'<h3 id="batch-\d" class="batch"><a href="(/id/batch/[^"]+)"[^>]*>[^<]*</a> '
+        r'<span class="muted">— made public (\d{4}-\d\d-\d\d)',
+        page,
+    )
+    assert headings == [("/id/batch/first", "2024-08-15"), ("/id/batch/second", "2025-10-15")]
+    assert page.count('<table class="data zones">') == 2
+    start = page.index('id="batch-2"')
+    second = page[start : page.index("</table>", start)]
+    assert "/id/zone/jingan" in second and "/id/zone/huangpu" not in second
+    # a zone without a stated area says so, in the table and in the chart, and is never drawn as zero
+    assert page.count('<span class="muted no-figure">no figure given</span>') == 7
+    assert page.count('class="no-figure">no figure given</text>') == 7
+    assert re.search(r'<td class="num">(?:<span[^>]*>)?0 km', page) is None
     assert re.search(r'<span class="approx"[^>]*>about</span> 14 km²', page)
     assert re.search(r"<td class=\"num\">50 km²</td>", page)
+    assert re.search(r'<span class="approx"[^>]*>about</span> 49.1 km²', page)  # Jiading
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page
     assert '<table class="matrix">' in page
     assert 'href="/query?example=zones-by-sector"' in page
@@ -859,6 +878,24 @@ def test_overview_model(kg: KnowledgeGraph) -> None:
     }
     bonded = by_iri[BASE + "id/zone/comprehensive-bonded-areas"]
     assert len(bonded.bonded_areas) == 6
+    jingan = by_iri[BASE + "id/zone/jingan"]  # named by the sources without an area or sectors
+    assert (jingan.area, jingan.sectors, jingan.batch) == (None, [], BASE + "id/batch/second")
+    assert [(g.batch.iri if g.batch else None, g.announced, len(g.zones)) for g in overview.batches] == [
+        (BASE + "id/batch/first", "2024-08-15", 7),
+        (BASE + "id/batch/second", "2025-10-15", 9),
+    ]
+    assert [row.zone.iri for row in overview.zones][-7:] == [  # zones without a figure go last, by label
+        BASE + f"id/zone/{slug}"
+        for slug in (
+            "hongqiao-international-central-business-district",
+            "jingan",
+            "jinshan",
+            "national-economic-and-technological-development-zones",
+            "putuo",
+            "qingpu",
+            "shanghai-international-resort",
+        )
+    ]
     column = [row.zone.iri for row in overview.zones].index(str(HUANGPU))
     marks = {row.sector.iri: row.cells[column][0] for row in overview.sectors}
     assert marks[BASE + "id/sector/financial-services"] == "focus"
@@ -868,6 +905,20 @@ def test_overview_model(kg: KnowledgeGraph) -> None:
     carbon = next(row for row in overview.sectors if row.sector.iri == BASE + "id/sector/carbon-finance")
     assert carbon.cells[baoshan_column][0] == "initiative"
     assert "A local carbon finance system" in carbon.cells[baoshan_column][1]
+
+
+def test_bar_chart_shows_no_figure_given_instead_of_a_zero_bar() -> None:
+    chart = svg.bar_chart(
+        [
+            svg.Bar("Huangpu", 14.0, "about 14 km²", True, "/id/zone/huangpu"),
+            svg.Bar("Jing'an", None, "no figure given", False, "/id/zone/jingan"),
+        ],
+        title="Area of each zone",
+        unit="km²",
+    )
+    assert chart.count("<rect x=") == 2  # the Huangpu bar and the legend's swatch; no bar for Jing'an
+    assert """<a href="/id/zone/jingan"><title>Jing'an: no figure given</title>""" in chart
+    assert 'class="no-figure">no figure given</text>' in chart
 
 
 def test_short_labels_drop_the_common_ending() -> None:
@@ -931,7 +982,7 @@ def test_sparql_endpoint_in_a_browser_is_the_query_page(client: TestClient) -> N
     assert page.status_code == 200
     assert '<textarea id="query" name="query"' in page.text
     results = client.get("/sparql", params={"query": DISTRICTS_QUERY}, headers=HTML)
-    assert re.search(r'<strong id="row-count">6</strong> rows', results.text)
+    assert re.search(r'<strong id="row-count">12</strong> rows', results.text)
     assert f"/sparql?query={quote(DISTRICTS_QUERY, safe='')[:20]}" in results.text.replace("+", "%20")
 
 

@@ -35,7 +35,9 @@ def test_home_page_shows_zones_chart_and_matrix(page: Any, live_server: LiveServ
     assert response.status == 200
     assert page.title() == "Shanghai Pilot Free Trade Zone knowledge graph · shfz-graph"
     assert page.locator("h1").first.inner_text() == "Shanghai Pilot Free Trade Zone knowledge graph"
-    assert page.locator("table.zones tbody tr").count() == 7
+    assert page.locator("table.zones").count() == 2  # one table per batch
+    assert page.locator("table.zones tbody tr").count() == 16
+    assert page.locator("figure.chart svg text.no-figure").count() == 7
     assert page.locator("figure.chart svg rect").count() >= 7
     assert page.locator("table.matrix td.cell-focus").count() >= 7
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
@@ -75,8 +77,10 @@ def test_type_a_query_and_run_it_with_ctrl_enter(page: Any, live_server: LiveSer
     )
     editor.press("Control+Enter")
     page.wait_for_selector("table.results-table tbody tr")
-    assert page.locator("table.results-table tbody tr").count() == 6
-    assert page.locator("#row-count").inner_text() == "6"
+    assert (
+        page.locator("table.results-table tbody tr").count() == 12
+    )  # the districts hosting a zone of either batch
+    assert page.locator("#row-count").inner_text() == "12"
     csv_link = page.get_by_role("link", name="CSV")
     assert "format=csv" in csv_link.get_attribute("href")
 

@@ -29,7 +29,20 @@ CONSTRUCT = f"CONSTRUCT WHERE {{ <{HUANGPU}> ?p ?o }}"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 EXPECTED = [
     f"https://w3id.org/shfz/id/district/{name}"
-    for name in ("baoshan", "hongkou", "huangpu", "minhang", "xuhui", "yangpu")
+    for name in (
+        "baoshan",
+        "changning",
+        "hongkou",
+        "huangpu",
+        "jiading",
+        "jingan",
+        "jinshan",
+        "minhang",
+        "putuo",
+        "qingpu",
+        "xuhui",
+        "yangpu",
+    )
 ]
 HUANGPU_LABEL = (URIRef(HUANGPU), RDFS.label, Literal("Huangpu linked innovation zone", lang="en"))
 

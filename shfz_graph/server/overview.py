@@ -12,7 +12,7 @@ from rdflib.term import Node
 from shfz_graph.server.site import Site, TermView
 from shfz_graph.vocab import QUDT, SHFZ, UNIT
 
-__all__ = ["Area", "DatasetInfo", "Overview", "SectorRow", "ZoneRow", "build_overview"]
+__all__ = ["Area", "BatchGroup", "DatasetInfo", "Overview", "SectorRow", "ZoneRow", "build_overview"]
 
 _UNIT_SYMBOLS = {UNIT.KiloM2: "km²", UNIT.M2: "m²", UNIT.HA: "ha"}
 
@@ -45,6 +45,17 @@ class ZoneRow:
     bonded_areas: list[TermView]
     area: Area | None
     sectors: list[TermView]
+    batch: str | None = None  # IRI of the zone's batch
+
+
+@dataclass
+class BatchGroup:
+    """The zones of one batch, for one table of the home page (`batch` is None for zones in no batch)."""
+
+    batch: TermView | None
+    announced: str | None
+    notice: TermView | None
+    zones: list[ZoneRow]
 
 
 @dataclass
@@ -76,6 +87,7 @@ class Overview:
     zones: list[ZoneRow]
     sectors: list[SectorRow]
     counts: dict[str, int]
+    batches: list[BatchGroup] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
 
 
@@ -130,7 +142,7 @@ def _zone_rows(site: Site) -> list[ZoneRow]:
     zones = [
         z
         for z in site.instances_with_subclasses(SHFZ.Zone)
-        if any((z, p, None) in ds for p in (SHFZ.hasArea, SHFZ.inDistrict, SHFZ.hasFocusSector))
+        if any((z, p, None) in ds for p in (SHFZ.hasArea, SHFZ.inDistrict, SHFZ.hasFocusSector, SHFZ.inBatch))
     ]
     shorts = short_labels([site.label(z) for z in zones])
     rows = []
@@ -150,11 +162,39 @@ def _zone_rows(site: Site) -> list[ZoneRow]:
                 ],
                 area=_area(site, zone),
                 sectors=[site.term(s) for s in sorted(ds.objects(zone, SHFZ.hasFocusSector), key=site.label)],
+                batch=next((str(b) for b in ds.objects(zone, SHFZ.inBatch)), None),
             )
         )
     # largest first reads best in a table of areas; zones without a figure go last
     rows.sort(key=lambda r: (r.area is None, -(r.area.value if r.area else 0), r.zone.text.lower()))
     return rows
+
+
+def _batch_groups(site: Site, zones: list[ZoneRow]) -> list[BatchGroup]:
+    """The zones split by batch, oldest batch first; zones in no batch come last, in a group of their own."""
+    ds = site.dataset
+    groups: list[BatchGroup] = []
+    batches = {row.batch for row in zones if row.batch is not None}
+
+    def announced(batch: str) -> str:
+        value = ds.value(URIRef(batch), SHFZ.announcedOn)
+        return str(value) if value is not None else ""
+
+    for batch in sorted(batches, key=lambda b: (announced(b), b)):
+        iri = URIRef(batch)
+        notice = ds.value(iri, SHFZ.hasNotice)
+        groups.append(
+            BatchGroup(
+                batch=site.term(iri),
+                announced=announced(batch) or None,
+                notice=site.term(notice) if notice is not None else None,
+                zones=[row for row in zones if row.batch == batch],
+            )
+        )
+    loose = [row for row in zones if row.batch is None]
+    if loose:
+        groups.append(BatchGroup(batch=None, announced=None, notice=None, zones=loose))
+    return groups
 
 
 def _sector_order(site: Site) -> list[tuple[URIRef, int]]:
@@ -268,4 +308,5 @@ def build_overview(site: Site) -> Overview:
         sectors=_sector_rows(site, zones),
         counts=site.kg.counts(),
         stats=stats,
+        batches=_batch_groups(site, zones),
     )

@@ -47,6 +47,8 @@ SELECT ?zone ?label WHERE {
 }
 ORDER BY ?label
 """
+#: What the area chart and the zones tables show for a zone whose area no source gives (never zero).
+NO_FIGURE = "no figure given"
 #: Dump file stems: the asserted graphs, and the same with the inferred graph (what the endpoint serves).
 DUMP_STEMS = {"shfz": False, "shfz-with-inferences": True}
 _DOWNLOAD_FORMATS = {"SELECT": ("csv", "tsv", "json", "xml"), "ASK": ("json", "xml")}
@@ -250,8 +252,9 @@ def install(app: FastAPI, ctx: ServerContext) -> None:
         data = await ctx.in_thread(overview)
         bars = [
             svg.Bar(row.short, row.area.value, row.area.text, row.area.approximate, row.zone.href)
-            for row in data.zones
             if row.area is not None
+            else svg.Bar(row.short, None, NO_FIGURE, False, row.zone.href)
+            for row in data.zones
         ]
         unit = next((row.area.unit for row in data.zones if row.area is not None), "")
         chart = svg.bar_chart(bars, title="Area of each zone", unit=unit) if bars else ""

@@ -63,10 +63,14 @@ def _nice_step(maximum: float, ticks: int = 5) -> float:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its label, value, the text to print at its end, whether the figure is approximate, a link."""
+    """One bar: its label, value, the text to print at its end, whether the figure is approximate, a link.
+
+    A `value` of None is a thing for which no source gives a figure: it gets a row with its text ("no figure
+    given") and no bar, never a bar of length zero.
+    """
 
     label: str
-    value: float
+    value: float | None
     text: str
     approximate: bool = False
     href: str | None = None
@@ -79,11 +83,12 @@ def _link(inner: str, href: str | None, title: str) -> str:
 
 
 def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) -> str:
-    """A horizontal bar chart; approximate values are hatched and the legend says so."""
+    """A horizontal bar chart; approximate values are hatched and the legend says so; rows without a value
+    show their text in grey where the bar would be."""
     row, top, label_w, value_w = 30, 34, 220, 110
     plot_w = width - label_w - value_w - 20
     height = top + row * len(bars) + (66 if any(b.approximate for b in bars) else 46)
-    maximum = max((b.value for b in bars), default=0.0)
+    maximum = max((b.value for b in bars if b.value is not None), default=0.0)
     step = _nice_step(maximum)
     axis_max = step * math.ceil(maximum / step) if maximum > 0 else step
 
@@ -117,6 +122,15 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) 
         )
     for i, bar in enumerate(bars):
         y = top + i * row
+        if bar.value is None:
+            inner = (
+                f'<text x="{label_w - 8}" y="{y + 19}" font-size="13" fill="#0f172a" text-anchor="end">'
+                f"{escape(_fit(bar.label, label_w - 12, 13))}</text>"
+                f'<text x="{label_w + 6}" y="{y + 19}" font-size="12" fill="#64748b" font-style="italic" '
+                f'class="no-figure">{escape(bar.text)}</text>'
+            )
+            out.append(_link(inner, bar.href, f"{bar.label}: {bar.text}"))
+            continue
         fill = "url(#hatch)" if bar.approximate else "#1d4ed8"
         bar_w = max(x(bar.value) - label_w, 1.0)
         dash = ' stroke-dasharray="4 2"' if bar.approximate else ""
