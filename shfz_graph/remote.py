@@ -7,7 +7,9 @@ Virtuoso, GraphDB, Neptune, QLever):
   :class:`~shfz_graph.results.Result` as a local query. Parameters cannot travel as rdflib's `initBindings`,
   so each bound term is serialised (and checked) into a `VALUES` block at the top of the query's WHERE
   group: the same semantics as pre-binding for every variable used in the main pattern, its FILTERs, its
-  OPTIONALs and its template; a raw user string never reaches the query text.
+  OPTIONALs and its template; a raw user string never reaches the query text. Every literal of the answer
+  goes through `literals.answer_term`, so a store's own spelling of numbers, booleans and language tags
+  prints as it does locally.
 - `push(kg, ...)` replaces each named graph in a store, each replacement atomic: with the Graph Store HTTP
   Protocol (`PUT ?graph=IRI`, one request), or, where there is only an update endpoint, by loading a
   temporary graph in batches, counting it, then `MOVE`-ing it onto the graph in one update request. A
@@ -49,6 +51,7 @@ from rdflib.term import Node
 from shfz_graph import __version__, _sparqltext
 from shfz_graph.binding import bind_values, check_iri, sparql_term
 from shfz_graph.errors import ParameterError, QueryTimeout, RemoteError
+from shfz_graph.literals import answer_term
 from shfz_graph.progress import progress
 from shfz_graph.results import Result
 
@@ -442,7 +445,10 @@ def query(
 
     body, content_type = _with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
     if kind in ("CONSTRUCT", "DESCRIBE"):
-        graph = _parse_graph(body, content_type, endpoint)
+        parsed = _parse_graph(body, content_type, endpoint)
+        graph = Graph()
+        for s, p, o in parsed:
+            graph.add((s, p, answer_term(o)))
         return Result.from_graph(kind, graph, max_triples=max_rows)
     return _parse_results(body, kind, endpoint, max_rows)
 
@@ -516,8 +522,9 @@ def _term(value: object, endpoint: str) -> Node:
     if kind in ("literal", "typed-literal"):
         lang, datatype = value.get("xml:lang"), value.get("datatype")
         if lang:
-            return Literal(lexical, lang=str(lang))
-        return Literal(lexical, datatype=URIRef(str(datatype)) if datatype else None)
+            return answer_term(Literal(lexical, lang=str(lang)))
+        typed = URIRef(str(datatype)) if datatype else None
+        return answer_term(Literal(lexical, datatype=typed, normalize=False))
     raise _malformed(endpoint, f"unsupported term type {kind!r}")
 
 
