@@ -224,7 +224,7 @@ def test_total_area(kg: KnowledgeGraph) -> None:
 
 
 @pytest.mark.parametrize(
-    ("min_area", "expected"),
+    ("minarea", "expected"),
     [
         (None, [(BAOSHAN, 50), (MINHANG, 46), (XUHUI, 45), (YANGPU, 23)]),  # default 20
         ("45", [(BAOSHAN, 50), (MINHANG, 46)]),  # strictly larger
@@ -232,8 +232,8 @@ def test_total_area(kg: KnowledgeGraph) -> None:
         ("50", []),
     ],
 )
-def test_zones_larger_than(kg: KnowledgeGraph, min_area: str | None, expected: list[tuple[str, int]]) -> None:
-    result = kg.query("zones-larger-than", min_area=min_area)
+def test_zones_larger_than(kg: KnowledgeGraph, minarea: str | None, expected: list[tuple[str, int]]) -> None:
+    result = kg.query("zones-larger-than", minarea=minarea)
     assert table(result, "label", "area") == expected
 
 
@@ -848,8 +848,8 @@ BILINGUAL = [
     ("Qingpu Comprehensive Bonded Area", "青浦综合保税区"),
     ("Shanghai International Cruise Tourism Resort", "上海国际邮轮旅游度假区"),
     (SMDRC, "上海市发展和改革委员会"),
+    (PROGRAMME, "上海自贸试验区联动创新区"),  # labels in order regardless of case: "linked" < "Promotion"
     ("Shanghai Pilot Free Trade Zone Promotion Leading Group", "上海市自贸试验区推进工作领导小组"),
-    (PROGRAMME, "上海自贸试验区联动创新区"),
     ("Songjiang Comprehensive Bonded Area", "松江综合保税区"),
     ("The Bund", "外滩"),
     ("Xuhui District", "徐汇区"),
@@ -901,7 +901,7 @@ def test_external_links_with_provenance(kg: KnowledgeGraph) -> None:
 
 OTHER_VALUES = [
     ("zones-by-sector", {"sector": ID + "sector/international-trade"}),
-    ("zones-larger-than", {"min_area": "45"}),
+    ("zones-larger-than", {"minarea": "45"}),
     ("zone-sites", {"zone": ID + "zone/minhang"}),
     ("site-zone", {"site": ID + "site/hongqiao-international-central-business-district"}),
     ("zone-initiatives", {"zone": ID + "zone/hongkou"}),

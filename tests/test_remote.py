@@ -853,10 +853,10 @@ def test_every_named_query_answers_the_same_remotely(
 def test_parameters_are_bound_remotely(kg: KnowledgeGraph, pushed: OxigraphServer) -> None:
     named = catalog.get("zones-larger-than")
     for area in ("10", "45.5"):
-        local = kg.query("zones-larger-than", min_area=area)
-        there = remote.query(pushed.query, named.text, bindings=named.bind({"min_area": area}))
+        local = kg.query("zones-larger-than", minarea=area)
+        there = remote.query(pushed.query, named.text, bindings=named.bind({"minarea": area}))
         assert _answer(there) == _answer(local)
-    assert len(remote.query(pushed.query, named.text, bindings=named.bind({"min_area": "45.5"})).rows) == 2
+    assert len(remote.query(pushed.query, named.text, bindings=named.bind({"minarea": "45.5"})).rows) == 2
 
 
 def test_a_hostile_literal_stays_a_literal(kg: KnowledgeGraph, pushed: OxigraphServer) -> None:
@@ -1050,7 +1050,7 @@ def test_cli_query_at_an_endpoint_prints_what_a_local_query_prints(
     assert (code, err) == (0, "")
     assert there == local
     # Oxigraph writes decimals canonically (50, not 50.0): compare the zones only
-    argv = ("query", "zones-larger-than", "-p", "min_area=45.5", "--format", "tsv")
+    argv = ("query", "zones-larger-than", "-p", "minarea=45.5", "--format", "tsv")
     code, local, _ = run_cli(capsys, *argv)
     code, there, _ = run_cli(capsys, *argv, "--endpoint", pushed.query)
     assert code == 0

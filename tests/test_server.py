@@ -1002,6 +1002,21 @@ def test_api_parameters_and_formats(client: TestClient) -> None:
     assert tsv.headers["content-type"] == "text/tab-separated-values; charset=utf-8"
 
 
+def test_api_parameter_names_of_the_previous_release_work_with_a_deprecation_header(
+    client: TestClient,
+) -> None:
+    now = client.get("/api/queries/zones-larger-than", params={"minarea": "40", "format": "csv"})
+    before = client.get("/api/queries/zones-larger-than", params={"min_area": "40", "format": "csv"})
+    assert (now.status_code, before.status_code) == (200, 200)
+    assert before.text == now.text and len(now.text.splitlines()) == 4
+    assert "deprecation" not in now.headers and "warning" not in now.headers
+    assert before.headers["deprecation"] == "true"
+    assert before.headers["warning"] == (
+        "299 shfz-graph \"parameter name 'min_area' is deprecated and will stop working in the next "
+        "release: use 'minarea'\""
+    )
+
+
 @pytest.mark.parametrize(
     ("url", "status", "words"),
     [
