@@ -109,7 +109,8 @@ _RDF_PARSERS = {
     "text/plain": "nt",
     "application/rdf+xml": "xml",
 }
-_RDF_ACCEPT = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"
+# N-Triples first: every term spelled out (Virtuoso 7's Turtle writes xsd:decimal 50 as `50`, an integer).
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _RESULTS_ACCEPT = "application/sparql-results+json"
 
 T = TypeVar("T")

@@ -297,3 +297,57 @@ def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status in (200, 201, 204)
     return server
+
+
+# -- real stores and services that users run: Virtuoso (Debian) and grlc (PyPI) ---------------------------
+
+
+def wait_for_http(url: str, process: subprocess.Popen[bytes], log: Path, what: str, seconds: float) -> None:
+    """Wait until `url` answers (any HTTP status); fail with the log if the process exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited with {process.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            stop_process(process)
+            pytest.fail(f"{what} did not answer at {url} within {seconds:g} s")
+        time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process a fixture started (by its own handle, never by name)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+VIRTUOSO_COMMANDS = ("virtuoso-t", "isql-vt")
+
+
+def virtuoso_missing() -> str | None:
+    """Why Virtuoso cannot run here, or None."""
+    missing = [c for c in VIRTUOSO_COMMANDS if shutil.which(c) is None]
+    if missing:
+        return f"{' and '.join(missing)} not installed (apt-get install virtuoso-opensource)"
+    return None
+
+
+def grlc_command() -> Path | None:
+    """`gunicorn` beside this Python if grlc is installed too (the test extra installs both), else None."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    try:
+        import grlc  # noqa: F401  (only whether it is installed)
+    except ImportError:
+        return None
+    return gunicorn if gunicorn.is_file() else None
