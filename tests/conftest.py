@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -351,3 +353,55 @@ def grlc_command() -> Path | None:
     except ImportError:
         return None
     return gunicorn if gunicorn.is_file() else None
+
+
+@dataclass
+class GrlcServer:
+    """A running grlc (local-files mode: our queries/ folder) in front of a SPARQL endpoint."""
+
+    url: str
+    endpoint: str
+    readme_call: str  # the README's curl command, on this instance's port
+
+
+README_TEXT = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def readme_block(language: str, containing: str) -> str:
+    """The one fenced block of the README in `language` that contains `containing`."""
+    (block,) = [b for b in re.findall(f"```{language}\n(.*?)```", README_TEXT, re.S) if containing in b]
+    return str(block)
+
+
+@pytest.fixture(scope="module")
+def grlc_server(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -> Iterator[GrlcServer]:
+    """The README's grlc recipe as written, its ports replaced by free loopback ones: its config.ini in a
+    folder that holds `queries` (a link to the project's folder), its gunicorn command run there, in front of
+    the live `shfz-graph serve`. Skipped (reason shown) when grlc is not installed, except under CI, where
+    that is a failure."""
+    gunicorn = grlc_command()
+    if gunicorn is None:
+        missing_real_part("grlc is not installed (pip install -e '.[test]' brings it)")
+    port = free_port()
+    served = live_server.url.removeprefix("http://")
+
+    def on_ports(text: str) -> str:
+        return text.replace("127.0.0.1:8000", served).replace("127.0.0.1:8088", f"127.0.0.1:{port}")
+
+    folder = tmp_path_factory.mktemp("grlc")
+    (folder / "config.ini").write_text(on_ports(readme_block("ini", "local_sparql_dir")), encoding="utf-8")
+    (folder / "queries").symlink_to(REPO / "queries", target_is_directory=True)
+    start, call = on_ports(readme_block("text", "grlc.server:app")).strip().splitlines()
+    args = shlex.split(start)
+    assert args[0] == "gunicorn"
+    log = folder / "grlc.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(gunicorn), *args[1:]], cwd=folder, stdout=sink, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/api-local/swagger", process, log, "grlc", 60)
+        yield GrlcServer(url, f"{live_server.url}/sparql", call)
+    finally:
+        stop_process(process)

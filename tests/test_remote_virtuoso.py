@@ -8,7 +8,6 @@ Skipped (with the reason shown) when Virtuoso is not installed, except under CI,
 
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
 from collections.abc import Iterator
@@ -16,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, free_port, missing_real_part, stop_process, virtuoso_missing, wait_for_http
+from conftest import (
+    free_port,
+    missing_real_part,
+    readme_block,
+    stop_process,
+    virtuoso_missing,
+    wait_for_http,
+)
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -30,14 +36,13 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Dataset\\.\\w+ is deprecated:DeprecationWarning"),
 ]
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
 README_PORTS = ("127.0.0.1:1111", "127.0.0.1:8890")
 
 
 def readme_recipe() -> tuple[str, list[str]]:
     """The README's virtuoso.ini and its Virtuoso commands (the ```text block that starts virtuoso-t)."""
-    (ini,) = re.findall(r"```ini\n(.*?)```", README, re.S)
-    (block,) = [b for b in re.findall(r"```text\n(.*?)```", README, re.S) if "virtuoso-t " in b]
+    ini = readme_block("ini", "[HTTPServer]")
+    block = readme_block("text", "virtuoso-t ")
     return ini, [line.strip() for line in block.splitlines() if line.strip()]
 
 
