@@ -650,6 +650,12 @@ def test_ontology_page_and_rdf(client: TestClient, kg: KnowledgeGraph) -> None:
     assert version is not None
     assert client.get(str(version)[len(BASE) - 1 :], headers=HTML).status_code == 200
     assert client.get("/ontology/9.9.9", headers=HTML).status_code == 404
+    # a version with a suffix, as the w3id redirects send it (deploy/w3id/.htaccess)
+    for suffix, media, parser in ((".ttl", "text/turtle", "turtle"), (".nt", "application/n-triples", "nt")):
+        response = client.get(str(version)[len(BASE) - 1 :] + suffix, headers=HTML)
+        assert response.headers["content-type"].split(";")[0] == media
+        assert isomorphic(parse_rdf(response.content, parser), kg.graph("ontology"))
+    assert client.get("/ontology/9.9.9.ttl").status_code == 404
 
 
 # -- VoID and the service description -------------------------------------------------------------------
