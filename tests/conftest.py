@@ -304,14 +304,17 @@ def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
 # -- real stores and services that users run: Virtuoso (Debian) and grlc (PyPI) ---------------------------
 
 
-def wait_for_http(url: str, process: subprocess.Popen[bytes], log: Path, what: str, seconds: float) -> None:
-    """Wait until `url` answers (any HTTP status); fail with the log if the process exits or time runs out."""
+def wait_for_http(
+    url: str, process: subprocess.Popen[bytes], log: Path, what: str, seconds: float, *, probe: float = 1
+) -> None:
+    """Wait until `url` answers (any HTTP status; each try waits `probe` seconds for it); fail with the log if
+    the process exits or time runs out."""
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
             pytest.fail(f"{what} exited with {process.returncode}: {log.read_text(errors='replace')[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=1):
+            with urllib.request.urlopen(url, timeout=probe):
                 return
         except urllib.error.HTTPError:
             return
@@ -401,7 +404,8 @@ def grlc_server(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServe
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{url}/api-local/swagger", process, log, "grlc", 60)
+        # one gunicorn worker (as in the README) that reads every query file per request: be patient
+        wait_for_http(f"{url}/api-local/swagger", process, log, "grlc", 90, probe=30)
         yield GrlcServer(url, f"{live_server.url}/sparql", call)
     finally:
         stop_process(process)

@@ -242,7 +242,7 @@ def test_ask_and_construct(stub: Callable[..., Stub]) -> None:
             Literal("Huangpu", lang="en"),
         )
     }
-    assert construct.seen[0].headers["Accept"].startswith("text/turtle")
+    assert construct.seen[0].headers["Accept"].startswith("application/n-triples, text/turtle")
 
 
 def test_429_then_success_honours_retry_after(stub: Callable[..., Stub]) -> None:
