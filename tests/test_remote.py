@@ -567,6 +567,15 @@ def test_push_errors(stub: Callable[..., Stub], kg: KnowledgeGraph, closed_port:
     assert re.fullmatch(f"DROP SILENT GRAPH <{temporary}>", drop)
 
 
+def test_an_empty_graph_is_replaced_by_dropping_it(stub: Callable[..., Stub]) -> None:
+    server = stub([Reply(204, b"", {})])
+    loader = remote._Loader(server.url, server.url, None, 5.0, 0, 10)
+    loader.replace("https://example.org/g", Graph())
+    assert [urllib.parse.parse_qs(s.body.decode())["update"] for s in server.seen] == [
+        ["DROP SILENT GRAPH <https://example.org/g>"]
+    ]
+
+
 # -- a real store: Oxigraph server ---------------------------------------------------------------------
 
 
@@ -1049,19 +1058,23 @@ def test_cli_query_at_an_endpoint_prints_what_a_local_query_prints(
     )
     assert (code, err) == (0, "")
     assert there == local
-    # Oxigraph writes decimals canonically (50, not 50.0): compare the zones only
     argv = ("query", "zones-larger-than", "-p", "minarea=45.5", "--format", "tsv")
     code, local, _ = run_cli(capsys, *argv)
-    code, there, _ = run_cli(capsys, *argv, "--endpoint", pushed.query)
-    assert code == 0
-    assert [line.split("\t")[0] for line in there.splitlines()] == [
-        "?zone",
-        f"<{ID}zone/baoshan>",
-        f"<{ID}zone/minhang>",
+    assert run_cli(capsys, *argv, "--endpoint", pushed.query) == (0, local, "")
+    assert [line.split("\t")[:3] for line in local.splitlines()] == [
+        ["?zone", "?label", "?area"],
+        [f"<{ID}zone/baoshan>", '"Baoshan linked innovation zone"@en', f'"50"^^<{XSD.decimal}>'],
+        [f"<{ID}zone/minhang>", '"Minhang linked innovation zone"@en', f'"46"^^<{XSD.decimal}>'],
     ]
-    assert [line.split("\t")[0] for line in there.splitlines()] == [
-        line.split("\t")[0] for line in local.splitlines()
-    ]
+
+
+@pytest.mark.parametrize("name", LOCAL_QUERIES)
+def test_every_named_query_prints_the_same_text_at_oxigraph(
+    name: str, capsys: pytest.CaptureFixture[str], pushed: OxigraphServer
+) -> None:
+    code, local, err = run_cli(capsys, "query", name)
+    assert (code, err) == (0, "")
+    assert run_cli(capsys, "query", name, "--endpoint", pushed.query) == (0, local, "")
 
 
 def test_cli_sparql_at_an_endpoint(capsys: pytest.CaptureFixture[str], pushed: OxigraphServer) -> None:
