@@ -29,7 +29,7 @@ from rdflib.compare import isomorphic
 from shfz_graph import catalog, remote
 from shfz_graph.cli import main
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.literals import canonical
+from shfz_graph.literals import answer_term
 
 pytestmark = [
     pytest.mark.virtuoso,
@@ -203,7 +203,7 @@ def graph_at(virtuoso: Virtuoso, iri: str) -> Graph:
 def canonical_graph(graph: Graph) -> Graph:
     out = Graph()
     for s, p, o in graph:
-        out.add((s, p, canonical(o)))
+        out.add((s, p, answer_term(o)))
     return out
 
 
