@@ -685,7 +685,7 @@ def sheet_values(data: bytes, name: str) -> list[list[object]]:
 
 def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "zones.xlsx"
-    args = ("query", "zones-larger-than", "-p", "min_area=40", "--format", "xlsx", "-o", str(target))
+    args = ("query", "zones-larger-than", "-p", "minarea=40", "--format", "xlsx", "-o", str(target))
     assert run(capsys, *args) == (0, "", "")
     data = target.read_bytes()
     zone = "https://w3id.org/shfz/id/zone/"
@@ -699,7 +699,7 @@ def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     with load() as kg:
         assert about["source hash"] == kg.source_hash
     assert about["query"] == "zones-larger-than"
-    assert about["parameter ?_min_area_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert about["parameter ?_minarea_xsd_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
     assert about["query text"] == shfz_graph.catalog.get("zones-larger-than").text
     assert about["rows"] == 3
 
