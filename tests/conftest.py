@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shlex
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 from rdflib import Graph
+from rdflib.term import Node
 
 from shfz_graph import remote, resources
 from shfz_graph.graph import KnowledgeGraph, load
@@ -409,3 +411,13 @@ def grlc_server(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServe
         yield GrlcServer(url, f"{live_server.url}/sparql", call)
     finally:
         stop_process(process)
+
+
+def w3c_rows(text: str, fmt: str) -> list[tuple[Node | None, ...]]:
+    """The rows of SPARQL results JSON or TSV, read by rdflib's parsers, each term in its answer spelling."""
+    from rdflib.query import Result as RdflibResult
+
+    from shfz_graph.literals import answer_term
+
+    parsed = RdflibResult.parse(io.StringIO(text), format=fmt)
+    return [tuple(answer_term(t) if t is not None else None for t in row) for row in parsed]  # type: ignore[union-attr]
