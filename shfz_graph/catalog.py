@@ -14,11 +14,14 @@ Header (the leading `#+` lines, a small strict subset of YAML, read without a YA
     #+ method: GET
     #+ network: true        (ours: the query is federated and needs network access)
 
-Parameters (BASIL): a variable `?_name` is a string parameter, `?_name_iri` an IRI, `?_name_en` a literal
-in language `en` (any two-letter suffix is a language tag, as in grlc, so do not call a parameter
-`?_zone_id`), `?_name_integer` / `_decimal` / `_double` / `_boolean` / `_date` / `_dateTime` / any other XSD
-datatype a typed literal. `?__name...` (two underscores) is optional. The public name is the part without
-the underscores and the type: `sector` for `?_sector_iri`; `sector_iri` is accepted too.
+Parameters follow the grlc/BASIL convention exactly as grlc 1.3 reads it, so that grlc can serve the
+folder unchanged: a variable `?_name` is a string parameter, `?_name_iri` an IRI, `?_name_integer` an
+xsd:integer, `?_name_xsd_TYPE` a literal of that XSD datatype (`?_minarea_xsd_decimal`), `?_name_en` a
+literal in language `en` (two letters). `?__name...` (two underscores) is optional. A name has no `_` in
+it (grlc would read the rest as a type): `?_min_area_decimal` is refused, with the spelling to use
+instead. Defaults and enumerations are keyed by the name (`- minarea: 20`). Callers give the name
+(`minarea`) or the variable (`_minarea_xsd_decimal`); the names of the previous release (`min_area`,
+`min_area_decimal`) still work for one release, with a `DeprecatedParameterName` warning.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,7 +40,7 @@ from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import _sparqltext
-from shfz_graph.errors import InputError, ParameterError, UnknownQueryError
+from shfz_graph.errors import DeprecatedParameterName, InputError, ParameterError, UnknownQueryError
 
 ParamValue = str | Node | bool | int | float | Decimal | None
 
@@ -273,14 +277,35 @@ class NamedQuery:
         object.__setattr__(self, "_aliases", aliases)
 
     def parameter(self, name: str) -> Parameter:
-        """The parameter called `name` (or `name_type`, or its variable); ParameterError if none."""
-        try:
-            return self._aliases[name]
-        except KeyError:
-            known = ", ".join(p.name for p in self.parameters) or "none"
-            raise ParameterError(
-                f"query {self.name!r} has no parameter {name!r} (its parameters: {known})"
-            ) from None
+        """The parameter called `name` (or `name_type`, or its variable); ParameterError if none.
+
+        A name of the previous release (`min_area` for `minarea`) still finds its parameter, with a
+        `DeprecatedParameterName` warning."""
+        found = self._aliases.get(name)
+        if found is not None:
+            return found
+        renamed = self.renamed(name)
+        if renamed is not None:
+            warnings.warn(DeprecatedParameterName(name, renamed.name), stacklevel=2)
+            return renamed
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
+
+    def renamed(self, name: str) -> Parameter | None:
+        """The parameter that `name` called before parameter names lost their `_` (`min_area`,
+        `min_area_decimal`, `_min_area_decimal` -> `minarea`), or None."""
+        core = name.removeprefix("?").lstrip("_")
+        if "_" not in core:
+            return None
+        for p in self.parameters:
+            old = core
+            for suffix in dict.fromkeys((p.var.lstrip("_")[len(p.name) :], "_" + p.kind)):
+                if suffix and old.endswith(suffix):
+                    old = old[: -len(suffix)]
+                    break
+            if old.replace("_", "") == p.name:
+                return p
+        return None
 
     def bind(self, params: Mapping[str, ParamValue] | None = None) -> dict[str, Node]:
         """Variable name -> RDF term for the given values, defaults filled in, everything checked."""
@@ -494,20 +519,46 @@ def _split_header(path: Path, text: str) -> list[_Line]:
 def _parse_var(path: Path, var: str, offset: int, text: str) -> Parameter:
     required = not var.startswith("__")
     core = var[1:] if required else var[2:]
+    line, _ = _sparqltext.line_col(text, offset)
     if not core or core.startswith("_") or core.endswith("_"):
-        line, _ = _sparqltext.line_col(text, offset)
         raise InputError(f"?{var} is not a usable parameter name", path=path, line=line)
-    name, kind, datatype, lang = core, "string", None, None
-    base, _, suffix = core.rpartition("_")
-    if base:
-        if suffix == "iri":
-            name, kind = base, "iri"
-        elif suffix.lower() in XSD_TYPES:
-            name, kind = base, XSD_TYPES[suffix.lower()]
-            if kind != "string":  # xsd:string is the plain literal (RDF 1.1)
-                datatype = XSD[kind]
-        elif re.fullmatch(r"[a-z]{2}", suffix):
-            name, kind, lang = base, "lang", suffix
+    under = "_" if required else "__"
+    name, *rest = core.split("_")
+    kind, datatype, lang = "string", None, None
+    problem = None
+    if not re.fullmatch(r"[A-Za-z0-9]+", name):
+        problem = "a parameter name is letters and digits only"
+    elif len(rest) == 1 and rest[0] == "iri":
+        kind = "iri"
+    elif len(rest) == 1 and rest[0] == "integer":
+        kind, datatype = "integer", XSD.integer
+    elif len(rest) == 1 and re.fullmatch(r"[a-z]{2}", rest[0]):
+        kind, lang = "lang", rest[0]
+    elif len(rest) == 2 and rest[0] == "xsd" and rest[1].lower() in XSD_TYPES:
+        kind = XSD_TYPES[rest[1].lower()]
+        datatype = None if kind == "string" else XSD[kind]  # xsd:string is the plain literal (RDF 1.1)
+    elif len(rest) == 1 and rest[0].lower() in XSD_TYPES:
+        problem = f"grlc reads '{rest[0]}' as a language tag; write ?{under}{name}_xsd_{rest[0]}"
+    elif len(rest) == 1:
+        problem = (
+            f"grlc reads '{rest[0]}' as a language tag; "
+            f"use a two-letter tag or one word (?{under}{name}{rest[0]})"
+        )
+    elif rest:
+        joined = "".join([name, *rest[:-1]])
+        problem = (
+            f"a parameter name has no '_' (grlc would read it as ?{under}{name} of another type); "
+            f"write it as one word, e.g. ?{under}{joined}_{rest[-1]}"
+        )
+        if len(rest) > 1 and rest[-1].lower() in XSD_TYPES:
+            problem = (
+                f"a parameter name has no '_' (grlc would read it as ?{under}{name} of type "
+                f"{rest[-2]}:{rest[-1]}); write ?{under}{joined}_xsd_{rest[-1]}"
+            )
+    if problem:
+        raise InputError(
+            f"?{var} does not follow the grlc/BASIL parameter convention: {problem}", path=path, line=line
+        )
     return Parameter(name=name, var=var, kind=kind, required=required, datatype=datatype, lang=lang)
 
 
@@ -557,6 +608,10 @@ def load_query(path: Path | str) -> NamedQuery:
         if p is None:
             known = ", ".join(params) or "none"
             raise header.error(f"{what} for unknown parameter {node.key!r} (parameters: {known})", node.line)
+        if node.key != p.name:  # grlc finds a default or enumeration by the parameter's name only
+            raise header.error(
+                f"{what} for {node.key!r}: key it by the parameter's name, {p.name!r}", node.line
+            )
         return p
 
     summary = description = ""

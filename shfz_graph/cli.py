@@ -13,13 +13,14 @@ import os
 import sys
 import traceback
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shfz_graph import __version__
-from shfz_graph.errors import ParameterError, ShfzError, ValidationFailed
+from shfz_graph.errors import DeprecatedParameterName, ParameterError, ShfzError, ValidationFailed
 from shfz_graph.server.command import configure_serve, run_serve
 
 if TYPE_CHECKING:
@@ -757,8 +758,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors (argparse prints them)
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     try:
-        code: int = args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DeprecatedParameterName)
+            code: int = args.run(args)
         sys.stdout.flush()
+        for warning in caught:
+            if isinstance(warning.message, DeprecatedParameterName):
+                err(f"warning: {warning.message}")
+            else:
+                warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
         return code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

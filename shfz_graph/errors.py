@@ -86,3 +86,15 @@ class MissingExtraError(ShfzError, ImportError):
     def __init__(self, extra: str, module: str) -> None:
         self.extra = extra
         super().__init__(f"{module} is not installed: pip install 'shfz-graph[{extra}]'")
+
+
+class DeprecatedParameterName(FutureWarning):
+    """A named query's parameter was given by its name of the previous release (`min_area` for
+    `minarea`): it still works, for one release. A warning, not an error."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(
+            f"parameter name {old!r} is deprecated and will stop working in the next release: use {new!r}"
+        )
+        self.old = old
+        self.new = new

@@ -7,10 +7,14 @@ Virtuoso, GraphDB, Neptune, QLever):
   :class:`~shfz_graph.results.Result` as a local query. Parameters cannot travel as rdflib's `initBindings`,
   so each bound term is serialised (and checked) into a `VALUES` block at the top of the query's WHERE
   group: the same semantics as pre-binding for every variable used in the main pattern, its FILTERs, its
-  OPTIONALs and its template; a raw user string never reaches the query text.
-- `push(kg, ...)` replaces each named graph in a store with the Graph Store HTTP Protocol (`PUT
-  ?graph=IRI`), or, where there is only an update endpoint, with `DROP SILENT GRAPH` and `INSERT DATA`
-  batches; then it counts the triples of every graph remotely and fails if a count differs.
+  OPTIONALs and its template; a raw user string never reaches the query text. Every literal of the answer
+  goes through `literals.answer_term`, so a store's own spelling of numbers, booleans and language tags
+  prints as it does locally.
+- `push(kg, ...)` replaces each named graph in a store, each replacement atomic: with the Graph Store HTTP
+  Protocol (`PUT ?graph=IRI`, one request), or, where there is only an update endpoint, by loading a
+  temporary graph in batches, counting it, then `MOVE`-ing it onto the graph in one update request. A
+  failure leaves the graph as it was and says which graphs were replaced and which were not; afterwards
+  every graph's triples are counted remotely and a difference is an error.
 - `rewrite_services(text, service_map)` points `SERVICE` clauses at other endpoints (a local stand-in
   for Wikidata in tests, a mirror in production).
 
@@ -36,6 +40,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -46,6 +51,7 @@ from rdflib.term import Node
 from shfz_graph import __version__, _sparqltext
 from shfz_graph.binding import bind_values, check_iri, sparql_term
 from shfz_graph.errors import ParameterError, QueryTimeout, RemoteError
+from shfz_graph.literals import answer_term
 from shfz_graph.progress import progress
 from shfz_graph.results import Result
 
@@ -103,7 +109,8 @@ _RDF_PARSERS = {
     "text/plain": "nt",
     "application/rdf+xml": "xml",
 }
-_RDF_ACCEPT = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"
+# N-Triples first: every term spelled out (Virtuoso 7's Turtle writes xsd:decimal 50 as `50`, an integer).
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _RESULTS_ACCEPT = "application/sparql-results+json"
 
 T = TypeVar("T")
@@ -439,7 +446,10 @@ def query(
 
     body, content_type = _with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
     if kind in ("CONSTRUCT", "DESCRIBE"):
-        graph = _parse_graph(body, content_type, endpoint)
+        parsed = _parse_graph(body, content_type, endpoint)
+        graph = Graph()
+        for s, p, o in parsed:
+            graph.add((s, p, answer_term(o)))
         return Result.from_graph(kind, graph, max_triples=max_rows)
     return _parse_results(body, kind, endpoint, max_rows)
 
@@ -513,8 +523,9 @@ def _term(value: object, endpoint: str) -> Node:
     if kind in ("literal", "typed-literal"):
         lang, datatype = value.get("xml:lang"), value.get("datatype")
         if lang:
-            return Literal(lexical, lang=str(lang))
-        return Literal(lexical, datatype=URIRef(str(datatype)) if datatype else None)
+            return answer_term(Literal(lexical, lang=str(lang)))
+        typed = URIRef(str(datatype)) if datatype else None
+        return answer_term(Literal(lexical, datatype=typed, normalize=False))
     raise _malformed(endpoint, f"unsupported term type {kind!r}")
 
 
@@ -580,9 +591,13 @@ def push(
 ) -> PushReport:
     """Load each named graph of `kg` into a store, replacing what it held, then check the counts remotely.
 
-    With `graph_store` (the Graph Store Protocol URL, e.g. Oxigraph's `/store`, Fuseki's `/ds/data`)
-    each graph is sent with `PUT ?graph=IRI` as Turtle; otherwise `update_endpoint` gets `DROP SILENT
-    GRAPH` and `INSERT DATA` batches of `batch_size` triples (a blank node's triples stay in one batch).
+    Each graph's replacement is atomic. With `graph_store` (the Graph Store Protocol URL, e.g. Oxigraph's
+    `/store`, Virtuoso's `/sparql-graph-crud`) a graph is sent in one `PUT ?graph=IRI` as Turtle. Otherwise
+    `update_endpoint` gets the graph in batches of `batch_size` triples into a temporary graph
+    (`urn:shfz-graph:push:...`; a blank node's triples stay in one batch, sent as `INSERT { ... } WHERE {}`,
+    which every store accepts with blank nodes), the temporary graph is counted at `query_endpoint`, and one
+    `MOVE` puts it in place of the graph. If a step fails, the graph keeps its old triples, the temporary
+    graph is dropped, and the RemoteError names the graphs replaced so far and those not replaced.
     The `inferred` graph is pushed only with `inferred=True`. Afterwards each graph's triples are counted
     at `query_endpoint`; a difference is a RemoteError naming the graph and both counts.
     `progress_stream`: where to draw a progress bar over the graphs (only if it is a terminal).
@@ -598,18 +613,25 @@ def push(
         raise ParameterError("batch_size must be positive")
     credentials = _resolve_auth(auth)
     graphs = [(name, kg.graph(name)) for name in kg.names if inferred or name != "inferred"]
+    for _, graph in graphs:
+        check_iri(str(graph.identifier), "graph")
     counts: dict[str, int] = {}
     silent = io.StringIO()
     for _, graph in progress(
         graphs, "push", stream=progress_stream if progress_stream is not None else silent
     ):
         iri = str(graph.identifier)
-        check_iri(iri, "graph")
-        if graph_store is not None:
-            _put_graph(graph_store, iri, graph, credentials, timeout, retries)
-        else:
-            assert update_endpoint is not None
-            _insert_graph(update_endpoint, iri, graph, credentials, timeout, retries, batch_size)
+        try:
+            if graph_store is not None:
+                _put_graph(graph_store, iri, graph, credentials, timeout, retries)
+            else:
+                assert update_endpoint is not None
+                loader = _Loader(update_endpoint, query_endpoint, credentials, timeout, retries, batch_size)
+                loader.replace(iri, graph)
+        except RemoteError as exc:
+            rest = [str(g.identifier) for _, g in graphs][len(counts) + 1 :]
+            timed_out = isinstance(exc, RemoteTimeout)
+            raise type(exc)(_partial_push(iri, str(exc), list(counts), rest, timed_out)) from None
         counts[iri] = len(graph)
     for iri, local in counts.items():
         remote = count_triples(query_endpoint, iri, timeout=timeout, retries=retries, auth=credentials)
@@ -618,6 +640,22 @@ def push(
                 f"push: graph <{iri}> holds {remote} triples at {query_endpoint} but {local} here"
             )
     return PushReport("graph-store" if graph_store is not None else "update", counts)
+
+
+def _partial_push(iri: str, cause: str, done: list[str], rest: list[str], timed_out: bool) -> str:
+    """The message of a push that failed at graph `iri`: the cause, and what was and wasn't written.
+
+    After a timeout the store may still finish the replacement it was given, so that is said instead."""
+
+    def listed(iris: list[str]) -> str:
+        return ", ".join(f"<{i}>" for i in iris) if iris else "none"
+
+    state = (
+        "was replaced either whole or not at all (the store may still be working on it)"
+        if timed_out
+        else "was not replaced and holds what it held before"
+    )
+    return f"{cause}; <{iri}> {state}; graphs replaced: {listed(done)}; graphs not pushed: {listed(rest)}"
 
 
 def _graph_url(store: str, iri: str) -> str:
@@ -666,15 +704,59 @@ def _update(endpoint: str, text: str, what: str, auth: Auth | None, timeout: flo
     _with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
 
 
-def _insert_graph(
-    endpoint: str, iri: str, graph: Graph, auth: Auth | None, timeout: float, retries: int, batch_size: int
-) -> None:
-    name = sparql_term(URIRef(iri))
-    what = f"push of <{iri}>"
-    _update(endpoint, f"DROP SILENT GRAPH {name}", what, auth, timeout, retries)
-    for batch in _batches(graph, batch_size):
-        lines = "\n".join(batch)
-        _update(endpoint, f"INSERT DATA {{ GRAPH {name} {{\n{lines}\n}} }}", what, auth, timeout, retries)
+#: Temporary graphs of a push by SPARQL Update are named `urn:shfz-graph:push:<random hex>`.
+TEMPORARY_GRAPH_PREFIX = "urn:shfz-graph:push:"
+
+
+@dataclass
+class _Loader:
+    """Replaces graphs through a SPARQL Update endpoint: batches into a temporary graph, then one MOVE."""
+
+    endpoint: str
+    query_endpoint: str
+    auth: Auth | None
+    timeout: float
+    retries: int
+    batch_size: int
+
+    def update(self, text: str, what: str) -> None:
+        _update(self.endpoint, text, what, self.auth, self.timeout, self.retries)
+
+    def replace(self, iri: str, graph: Graph) -> None:
+        name = sparql_term(URIRef(iri))
+        what = f"push of <{iri}>"
+        if len(graph) == 0:
+            self.update(f"DROP SILENT GRAPH {name}", what)
+            return
+        temporary = TEMPORARY_GRAPH_PREFIX + uuid.uuid4().hex
+        temp = sparql_term(URIRef(temporary))
+        try:
+            for batch in _batches(graph, self.batch_size):
+                lines = "\n".join(line for line, _ in batch)
+                if any(blank for _, blank in batch):
+                    text = f"INSERT {{ GRAPH {temp} {{\n{lines}\n}} }} WHERE {{}}"
+                else:
+                    text = f"INSERT DATA {{ GRAPH {temp} {{\n{lines}\n}} }}"
+                self.update(text, what)
+            held = count_triples(
+                self.query_endpoint, temporary, timeout=self.timeout, retries=self.retries, auth=self.auth
+            )
+            if held != len(graph):
+                raise RemoteError(
+                    f"{what}: the temporary graph <{temporary}> holds {held} triples at "
+                    f"{self.query_endpoint} but the graph has {len(graph)} here"
+                )
+            self.update(f"MOVE GRAPH {temp} TO GRAPH {name}", what)
+        except RemoteError as exc:
+            raise type(exc)(f"{exc}{self._drop(temp, temporary)}") from None
+
+    def _drop(self, temp: str, temporary: str) -> str:
+        """Drop a temporary graph after a failure; what to add to the error message."""
+        try:
+            self.update(f"DROP SILENT GRAPH {temp}", f"drop of <{temporary}>")
+        except RemoteError:
+            return f" (and the temporary graph <{temporary}> could not be dropped: drop it by hand)"
+        return f" (the temporary graph <{temporary}> was dropped)"
 
 
 def _nt_line(s: Node, p: Node, o: Node) -> str:
@@ -686,10 +768,11 @@ def _ntriples(graph: Graph) -> str:
     return "".join(_nt_line(s, p, o) + "\n" for s, p, o in graph)
 
 
-def _batches(graph: Graph, size: int) -> Iterator[list[str]]:
-    """N-Triples lines in batches of about `size`; triples linked by blank nodes stay in one batch.
+def _batches(graph: Graph, size: int) -> Iterator[list[tuple[str, bool]]]:
+    """N-Triples lines (each with whether it holds a blank node) in batches of about `size`; triples linked
+    by blank nodes stay in one batch.
 
-    (Blank node labels are scoped to one INSERT DATA: splitting a blank node over two would make two.)
+    (Blank node labels are scoped to one update request: splitting a blank node over two would make two.)
     """
     parent: dict[Node, Node] = {}
 
@@ -704,14 +787,14 @@ def _batches(graph: Graph, size: int) -> Iterator[list[str]]:
             a, b = find(s), find(o)
             if a != b:
                 parent[a] = b
-    groups: dict[Node | None, list[str]] = {}
+    groups: dict[Node | None, list[tuple[str, bool]]] = {}
     for s, p, o in triples:
         anchor = s if isinstance(s, BNode) else o if isinstance(o, BNode) else None
         key = find(anchor) if anchor is not None else None
-        groups.setdefault(key, []).append(_nt_line(s, p, o))
+        groups.setdefault(key, []).append((_nt_line(s, p, o), anchor is not None))
     plain = groups.pop(None, [])
-    units: Iterable[list[str]] = [[line] for line in plain] + list(groups.values())
-    batch: list[str] = []
+    units: Iterable[list[tuple[str, bool]]] = [[line] for line in plain] + list(groups.values())
+    batch: list[tuple[str, bool]] = []
     for unit in units:
         if batch and len(batch) + len(unit) > size:
             yield batch

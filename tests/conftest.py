@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -17,6 +20,7 @@ from typing import Any
 
 import pytest
 from rdflib import Graph
+from rdflib.term import Node
 
 from shfz_graph import remote, resources
 from shfz_graph.graph import KnowledgeGraph, load
@@ -297,3 +301,123 @@ def wikidata(oxigraph_server: Callable[..., OxigraphServer]) -> OxigraphServer:
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status in (200, 201, 204)
     return server
+
+
+# -- real stores and services that users run: Virtuoso (Debian) and grlc (PyPI) ---------------------------
+
+
+def wait_for_http(
+    url: str, process: subprocess.Popen[bytes], log: Path, what: str, seconds: float, *, probe: float = 1
+) -> None:
+    """Wait until `url` answers (any HTTP status; each try waits `probe` seconds for it); fail with the log if
+    the process exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited with {process.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=probe):
+                return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            stop_process(process)
+            pytest.fail(f"{what} did not answer at {url} within {seconds:g} s")
+        time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process a fixture started (by its own handle, never by name)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+VIRTUOSO_COMMANDS = ("virtuoso-t", "isql-vt")
+
+
+def virtuoso_missing() -> str | None:
+    """Why Virtuoso cannot run here, or None."""
+    missing = [c for c in VIRTUOSO_COMMANDS if shutil.which(c) is None]
+    if missing:
+        return f"{' and '.join(missing)} not installed (apt-get install virtuoso-opensource)"
+    return None
+
+
+def grlc_command() -> Path | None:
+    """`gunicorn` beside this Python if grlc is installed too (the test extra installs both), else None."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    try:
+        import grlc  # noqa: F401  (only whether it is installed)
+    except ImportError:
+        return None
+    return gunicorn if gunicorn.is_file() else None
+
+
+@dataclass
+class GrlcServer:
+    """A running grlc (local-files mode: our queries/ folder) in front of a SPARQL endpoint."""
+
+    url: str
+    endpoint: str
+    readme_call: str  # the README's curl command, on this instance's port
+
+
+README_TEXT = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def readme_block(language: str, containing: str) -> str:
+    """The one fenced block of the README in `language` that contains `containing`."""
+    (block,) = [b for b in re.findall(f"```{language}\n(.*?)```", README_TEXT, re.S) if containing in b]
+    return str(block)
+
+
+@pytest.fixture(scope="module")
+def grlc_server(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -> Iterator[GrlcServer]:
+    """The README's grlc recipe as written, its ports replaced by free loopback ones: its config.ini in a
+    folder that holds `queries` (a link to the project's folder), its gunicorn command run there, in front of
+    the live `shfz-graph serve`. Skipped (reason shown) when grlc is not installed, except under CI, where
+    that is a failure."""
+    gunicorn = grlc_command()
+    if gunicorn is None:
+        missing_real_part("grlc is not installed (pip install -e '.[test]' brings it)")
+    port = free_port()
+    served = live_server.url.removeprefix("http://")
+
+    def on_ports(text: str) -> str:
+        return text.replace("127.0.0.1:8000", served).replace("127.0.0.1:8088", f"127.0.0.1:{port}")
+
+    folder = tmp_path_factory.mktemp("grlc")
+    (folder / "config.ini").write_text(on_ports(readme_block("ini", "local_sparql_dir")), encoding="utf-8")
+    (folder / "queries").symlink_to(REPO / "queries", target_is_directory=True)
+    start, call = on_ports(readme_block("text", "grlc.server:app")).strip().splitlines()
+    args = shlex.split(start)
+    assert args[0] == "gunicorn"
+    log = folder / "grlc.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(gunicorn), *args[1:]], cwd=folder, stdout=sink, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        # one gunicorn worker (as in the README) that reads every query file per request: be patient
+        wait_for_http(f"{url}/api-local/swagger", process, log, "grlc", 90, probe=30)
+        yield GrlcServer(url, f"{live_server.url}/sparql", call)
+    finally:
+        stop_process(process)
+
+
+def w3c_rows(text: str, fmt: str) -> list[tuple[Node | None, ...]]:
+    """The rows of SPARQL results JSON or TSV, read by rdflib's parsers, each term in its answer spelling."""
+    from rdflib.query import Result as RdflibResult
+
+    from shfz_graph.literals import answer_term
+
+    parsed = RdflibResult.parse(io.StringIO(text), format=fmt)
+    return [tuple(answer_term(t) if t is not None else None for t in row) for row in parsed]  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from shfz_graph.errors import InputError, ParameterError, UnknownQueryError
 QUERIES = Path(__file__).parent / "fixtures" / "queries"
 AI = "https://w3id.org/shfz/id/sector/artificial-intelligence"
 BIO = "https://w3id.org/shfz/id/sector/biomedicine"
+ID_HUANGPU = "https://w3id.org/shfz/id/zone/huangpu"
 
 
 @pytest.fixture
@@ -127,8 +129,7 @@ def test_plain_scalar_continued_on_deeper_lines(tmp_path: Path) -> None:
 
 def test_hash_inside_a_value_is_not_a_comment(tmp_path: Path) -> None:
     text = (
-        "#+ defaults:\n#+   - c_iri: https://w3id.org/shfz/ontology#Zone  # the class\n"
-        "SELECT * { ?s a ?_c_iri }"
+        "#+ defaults:\n#+   - c: https://w3id.org/shfz/ontology#Zone  # the class\nSELECT * { ?s a ?_c_iri }"
     )
     q = load_query(write(tmp_path, text))
     assert q.parameters[0].default == "https://w3id.org/shfz/ontology#Zone"
@@ -163,12 +164,22 @@ def test_grlc_keys_are_accepted_and_ignored(tmp_path: Path) -> None:
             "default for unknown parameter 'nope' (parameters: x)",
         ),
         (
-            "#+ defaults:\n#+   - x: 1\n#+   - _x: 2\nSELECT * { ?s ?p ?_x }",
+            "#+ defaults:\n#+   - x: 1\n#+   - x: 2\nSELECT * { ?s ?p ?_x }",
             3,
             "two defaults for parameter 'x'",
         ),
         (
-            "#+ defaults:\n#+   - x_iri: not an iri\nSELECT * { ?s ?p ?_x_iri }",
+            "#+ defaults:\n#+   - x_iri: https://example.org/\nSELECT * { ?s ?p ?_x_iri }",
+            2,
+            "default for 'x_iri': key it by the parameter's name, 'x'",
+        ),
+        (
+            "#+ enumerate:\n#+   - _n_integer: [1]\nSELECT * { ?s ?p ?_n_integer }",
+            2,
+            "enumerate for '_n_integer': key it by the parameter's name, 'n'",
+        ),
+        (
+            "#+ defaults:\n#+   - x: not an iri\nSELECT * { ?s ?p ?_x_iri }",
             2,
             "parameter 'x' takes an IRI: 'not an iri' is not a valid IRI: it contains ' '",
         ),
@@ -239,15 +250,15 @@ def test_every_kind_of_parameter(typed: NamedQuery) -> None:
         ("name", "_name", "string", True, None, None),
         ("label", "_label_en", "lang", True, None, "en"),
         ("count", "_count_integer", "integer", True, namespace.XSD.integer, None),
-        ("share", "_share_decimal", "decimal", True, namespace.XSD.decimal, None),
-        ("ratio", "_ratio_double", "double", True, namespace.XSD.double, None),
-        ("flag", "_flag_boolean", "boolean", True, namespace.XSD.boolean, None),
-        ("day", "_day_date", "date", True, namespace.XSD.date, None),
-        ("when", "_when_dateTime", "dateTime", True, namespace.XSD.dateTime, None),
-        ("year", "_year_gYear", "gYear", True, namespace.XSD.gYear, None),
+        ("share", "_share_xsd_decimal", "decimal", True, namespace.XSD.decimal, None),
+        ("ratio", "_ratio_xsd_double", "double", True, namespace.XSD.double, None),
+        ("flag", "_flag_xsd_boolean", "boolean", True, namespace.XSD.boolean, None),
+        ("day", "_day_xsd_date", "date", True, namespace.XSD.date, None),
+        ("when", "_when_xsd_dateTime", "dateTime", True, namespace.XSD.dateTime, None),
+        ("year", "_year_xsd_gYear", "gYear", True, namespace.XSD.gYear, None),
         (
             "size",
-            "__size_nonNegativeInteger",
+            "__size_xsd_nonNegativeInteger",
             "nonNegativeInteger",
             False,
             namespace.XSD.nonNegativeInteger,
@@ -262,13 +273,71 @@ def test_every_kind_of_parameter(typed: NamedQuery) -> None:
     ]
 
 
-def test_unknown_type_suffix_is_part_of_the_name(tmp_path: Path) -> None:
-    q = load_query(write(tmp_path, "SELECT * { ?s ?p ?_zone_name, ?_a_string, ?_when_datetime }"))
+def test_the_grlc_spelling_of_typed_parameters(tmp_path: Path) -> None:
+    q = load_query(
+        write(tmp_path, "SELECT * { ?s ?p ?_minarea_xsd_decimal, ?_a_xsd_string, ?_when_xsd_datetime }")
+    )
     assert [(p.name, p.kind, p.datatype) for p in q.parameters] == [
-        ("zone_name", "string", None),
+        ("minarea", "decimal", namespace.XSD.decimal),
         ("a", "string", None),
         ("when", "dateTime", namespace.XSD.dateTime),
     ]
+
+
+CONVENTION = "does not follow the grlc/BASIL parameter convention"
+
+
+@pytest.mark.parametrize(
+    ("var", "problem"),
+    [
+        (
+            "_min_area_decimal",
+            "a parameter name has no '_' (grlc would read it as ?_min of type area:decimal); "
+            "write ?_minarea_xsd_decimal",
+        ),
+        ("_share_decimal", "grlc reads 'decimal' as a language tag; write ?_share_xsd_decimal"),
+        ("__day_date", "grlc reads 'date' as a language tag; write ?__day_xsd_date"),
+        ("_zone_name", "grlc reads 'name' as a language tag; use a two-letter tag or one word (?_zonename)"),
+        (
+            "_zone_id_iri",
+            "a parameter name has no '_' (grlc would read it as ?_zone of another type); "
+            "write it as one word, e.g. ?_zoneid_iri",
+        ),
+    ],
+)
+def test_names_grlc_would_misread_are_refused(tmp_path: Path, var: str, problem: str) -> None:
+    path = write(tmp_path, f"SELECT * {{\n ?s ?p ?{var} }}")
+    with pytest.raises(InputError) as err:
+        load_query(path)
+    assert str(err.value) == f"{path}:2: ?{var} {CONVENTION}: {problem}"
+
+
+def test_every_project_query_follows_the_convention() -> None:
+    """The catalogue loads (it refuses any name grlc would misread); defaults are keyed by name."""
+    for named in catalog():
+        for p in named.parameters:
+            assert "_" not in p.name, (named.name, p.var)
+    larger = get("zones-larger-than").parameters
+    assert [(p.name, p.var, p.default) for p in larger] == [("minarea", "_minarea_xsd_decimal", "20")]
+
+
+def test_names_of_the_previous_release_still_work_with_a_warning() -> None:
+    from shfz_graph.errors import DeprecatedParameterName
+
+    named = get("zones-larger-than")
+    expected = named.bind({"minarea": "40"})
+    for old in ("min_area", "min_area_decimal", "_min_area_decimal", "?_min_area_decimal"):
+        with pytest.warns(DeprecatedParameterName) as caught:
+            assert named.bind({old: "40"}) == expected
+        assert [str(w.message) for w in caught] == [
+            f"parameter name {old!r} is deprecated and will stop working in the next release: use 'minarea'"
+        ]
+        assert named.renamed(old) == named.parameters[0]
+    assert named.renamed("minarea") is None and named.renamed("max_area") is None
+    by_zone = get("zone-sites")
+    with warnings.catch_warnings():  # the variable without its `_` is a current name: no warning
+        warnings.simplefilter("error")
+        assert by_zone.bind({"zone_iri": ID_HUANGPU}) == by_zone.bind({"zone": ID_HUANGPU})
 
 
 def test_one_name_with_two_types_is_an_error(tmp_path: Path) -> None:
@@ -313,18 +382,18 @@ def test_bind_gives_rdf_terms_of_each_kind(typed: NamedQuery) -> None:
         "_name": Literal("Lingang"),
         "_label_en": Literal("Huangpu", lang="en"),
         "_count_integer": Literal("3", datatype=namespace.XSD.integer),
-        "_share_decimal": Literal("0.5", datatype=namespace.XSD.decimal),
-        "_ratio_double": Literal("1e3", datatype=namespace.XSD.double),
-        "_flag_boolean": Literal("true", datatype=namespace.XSD.boolean),
-        "_day_date": Literal("2024-02-29", datatype=namespace.XSD.date),
-        "_when_dateTime": Literal("2024-02-29T10:00:00+08:00", datatype=namespace.XSD.dateTime),
-        "_year_gYear": Literal("2013", datatype=namespace.XSD.gYear),
+        "_share_xsd_decimal": Literal("0.5", datatype=namespace.XSD.decimal),
+        "_ratio_xsd_double": Literal("1e3", datatype=namespace.XSD.double),
+        "_flag_xsd_boolean": Literal("true", datatype=namespace.XSD.boolean),
+        "_day_xsd_date": Literal("2024-02-29", datatype=namespace.XSD.date),
+        "_when_xsd_dateTime": Literal("2024-02-29T10:00:00+08:00", datatype=namespace.XSD.dateTime),
+        "_year_xsd_gYear": Literal("2013", datatype=namespace.XSD.gYear),
     }
 
 
 def test_optional_parameters_are_bound_only_when_given(typed: NamedQuery) -> None:
     out = typed.bind({**TYPED_REQUIRED, "size": "0", "other": "urn:isbn:0451450523"})
-    assert out["__size_nonNegativeInteger"] == Literal("0", datatype=namespace.XSD.nonNegativeInteger)
+    assert out["__size_xsd_nonNegativeInteger"] == Literal("0", datatype=namespace.XSD.nonNegativeInteger)
     assert out["__other_iri"] == URIRef("urn:isbn:0451450523")
     assert "__other_iri" not in typed.bind({**TYPED_REQUIRED, "other": None})
 
@@ -345,9 +414,9 @@ def test_bind_accepts_terms_and_python_values(typed: NamedQuery) -> None:
     assert out["_name"] == Literal("Lingang")
     assert out["_label_en"] == Literal("Lingang", lang="en")
     assert out["_count_integer"] == Literal("7", datatype=namespace.XSD.integer)
-    assert out["_share_decimal"] == Literal("2.5", datatype=namespace.XSD.decimal)
-    assert out["_ratio_double"] == Literal("0.25", datatype=namespace.XSD.double)
-    assert out["_flag_boolean"] == Literal("false", datatype=namespace.XSD.boolean)
+    assert out["_share_xsd_decimal"] == Literal("2.5", datatype=namespace.XSD.decimal)
+    assert out["_ratio_xsd_double"] == Literal("0.25", datatype=namespace.XSD.double)
+    assert out["_flag_xsd_boolean"] == Literal("false", datatype=namespace.XSD.boolean)
     assert out["__other_iri"] == URIRef("https://example.org/x")
 
 
@@ -383,7 +452,7 @@ def test_enumeration_is_enforced(by_sector: NamedQuery) -> None:
 
 
 def test_boolean_enumeration_compares_values(typed: NamedQuery) -> None:
-    assert typed.bind({**TYPED_REQUIRED, "flag": "1"})["_flag_boolean"] == Literal(True)
+    assert typed.bind({**TYPED_REQUIRED, "flag": "1"})["_flag_xsd_boolean"] == Literal(True)
 
 
 @pytest.mark.parametrize(

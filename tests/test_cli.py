@@ -436,16 +436,29 @@ def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None
             choices = f"; one of: {', '.join(param.enum)}" if param.enum else ""
             expected.append(f"    -p {param.name}=<{param.kind}>  ({note}{choices})")
     assert out.splitlines() == expected
-    assert "    -p min_area=<decimal>  (default: 20)" in expected
+    assert "    -p minarea=<decimal>  (default: 20)" in expected
 
 
 def test_query_with_a_parameter_is_the_library_result(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "query", "zones-larger-than", "-p", "min_area=40", "--format", "csv")
+    code, out, err = run(capsys, "query", "zones-larger-than", "-p", "minarea=40", "--format", "csv")
     with load() as kg:
-        expected = kg.query("zones-larger-than", min_area="40").to_csv()
+        expected = kg.query("zones-larger-than", minarea="40").to_csv()
     assert (code, out, err) == (0, expected, "")
     assert out.splitlines()[0] == "zone,label,area,approximate"
     assert len(out.splitlines()) == 5  # the header, Baoshan, Jiading (about 49.1), Minhang, Xuhui
+
+
+def test_a_parameter_name_of_the_previous_release_works_with_a_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "query", "zones-larger-than", "-p", "minarea=40", "--format", "csv")
+    assert (code, err) == (0, "")
+    assert run(capsys, "query", "zones-larger-than", "-p", "min_area=40", "--format", "csv") == (
+        0,
+        out,
+        "shfz-graph: warning: parameter name 'min_area' is deprecated and will stop working in the next "
+        "release: use 'minarea'\n",
+    )
 
 
 def test_query_long_param_option_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
@@ -465,10 +478,10 @@ def test_unknown_query_suggests_the_nearest(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("param", "message"),
     [
-        ("min_area", "parameter 'min_area' is not NAME=VALUE"),
+        ("minarea", "parameter 'minarea' is not NAME=VALUE"),
         ("=3", "parameter '=3' is not NAME=VALUE"),
-        ("foo=1", "query 'zones-larger-than' has no parameter 'foo' (its parameters: min_area)"),
-        ("min_area=abc", "parameter 'min_area' takes an xsd:decimal value: 'abc' is not a valid xsd:decimal"),
+        ("foo=1", "query 'zones-larger-than' has no parameter 'foo' (its parameters: minarea)"),
+        ("minarea=abc", "parameter 'minarea' takes an xsd:decimal value: 'abc' is not a valid xsd:decimal"),
     ],
 )
 def test_bad_parameters_are_one_line_errors(
@@ -479,8 +492,8 @@ def test_bad_parameters_are_one_line_errors(
 
 
 def test_a_parameter_given_twice_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "query", "zones-larger-than", "-p", "min_area=1", "-p", "min_area=2")
-    assert (code, err) == (2, "shfz-graph: error: parameter 'min_area' is given twice\n")
+    code, _, err = run(capsys, "query", "zones-larger-than", "-p", "minarea=1", "-p", "minarea=2")
+    assert (code, err) == (2, "shfz-graph: error: parameter 'minarea' is given twice\n")
 
 
 # -- validate --------------------------------------------------------------------------------------------
@@ -672,7 +685,7 @@ def sheet_values(data: bytes, name: str) -> list[list[object]]:
 
 def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "zones.xlsx"
-    args = ("query", "zones-larger-than", "-p", "min_area=40", "--format", "xlsx", "-o", str(target))
+    args = ("query", "zones-larger-than", "-p", "minarea=40", "--format", "xlsx", "-o", str(target))
     assert run(capsys, *args) == (0, "", "")
     data = target.read_bytes()
     zone = "https://w3id.org/shfz/id/zone/"
@@ -687,7 +700,7 @@ def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     with load() as kg:
         assert about["source hash"] == kg.source_hash
     assert about["query"] == "zones-larger-than"
-    assert about["parameter ?_min_area_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert about["parameter ?_minarea_xsd_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
     assert about["query text"] == shfz_graph.catalog.get("zones-larger-than").text
     assert about["rows"] == 4
 

@@ -259,7 +259,7 @@ def test_total_area(kg: KnowledgeGraph) -> None:
 
 
 @pytest.mark.parametrize(
-    ("min_area", "expected"),
+    ("minarea", "expected"),
     [
         (  # default 20
             None,
@@ -290,9 +290,9 @@ def test_total_area(kg: KnowledgeGraph) -> None:
     ],
 )
 def test_zones_larger_than(
-    kg: KnowledgeGraph, min_area: str | None, expected: list[tuple[str, int | Decimal]]
+    kg: KnowledgeGraph, minarea: str | None, expected: list[tuple[str, int | Decimal]]
 ) -> None:
-    result = kg.query("zones-larger-than", min_area=min_area)
+    result = kg.query("zones-larger-than", minarea=minarea)
     assert table(result, "label", "area") == expected
 
 
@@ -1122,8 +1122,8 @@ BILINGUAL = [
     ("Qingpu District", "青浦区"),
     ("Shanghai International Cruise Tourism Resort", "上海国际邮轮旅游度假区"),
     (SMDRC, "上海市发展和改革委员会"),
+    (PROGRAMME, "上海自贸试验区联动创新区"),  # labels in order regardless of case: "linked" < "Promotion"
     ("Shanghai Pilot Free Trade Zone Promotion Leading Group", "上海市自贸试验区推进工作领导小组"),
-    (PROGRAMME, "上海自贸试验区联动创新区"),
     ("Shanghai Silicon Lane", "上海硅巷"),
     ("Songjiang Comprehensive Bonded Area", "松江综合保税区"),
     ("The Bund", "外滩"),
@@ -1452,7 +1452,7 @@ def test_without_the_curation_graph_no_sector_hierarchy_remains(kg: KnowledgeGra
 
 OTHER_VALUES = [
     ("zones-by-sector", {"sector": ID + "sector/international-trade"}),
-    ("zones-larger-than", {"min_area": "45"}),
+    ("zones-larger-than", {"minarea": "45"}),
     ("zone-sites", {"zone": ID + "zone/minhang"}),
     ("site-zone", {"site": ID + "site/hongqiao-international-central-business-district"}),
     ("zone-initiatives", {"zone": ID + "zone/hongkou"}),

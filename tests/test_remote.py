@@ -10,9 +10,11 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import re
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OxigraphServer
+from conftest import OxigraphServer, w3c_rows
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
@@ -240,7 +242,7 @@ def test_ask_and_construct(stub: Callable[..., Stub]) -> None:
             Literal("Huangpu", lang="en"),
         )
     }
-    assert construct.seen[0].headers["Accept"].startswith("text/turtle")
+    assert construct.seen[0].headers["Accept"].startswith("application/n-triples, text/turtle")
 
 
 def test_429_then_success_honours_retry_after(stub: Callable[..., Stub]) -> None:
@@ -527,27 +529,51 @@ def test_push_fails_loudly_on_a_wrong_count(stub: Callable[..., Stub], kg: Knowl
     assert all(s.headers["Content-Type"] == "text/turtle; charset=utf-8" for s in puts)
 
 
+def not_pushed(kg: KnowledgeGraph, *, after: int = 0, inferred: bool = False) -> str:
+    """How a push error lists the graphs after the `after`-th that were never pushed."""
+    names = [n for n in kg.names if inferred or n != "inferred"][after + 1 :]
+    return ", ".join(f"<{kg.graph(n).identifier}>" for n in names) or "none"
+
+
 def test_push_errors(stub: Callable[..., Stub], kg: KnowledgeGraph, closed_port: int) -> None:
+    ontology = "https://w3id.org/shfz/graph/ontology"
     with pytest.raises(ParameterError, match="push needs a graph store URL or an update endpoint URL"):
         remote.push(kg, query_endpoint="http://127.0.0.1:9/query")
     refused = f"http://127.0.0.1:{closed_port}/store"
     with pytest.raises(RemoteError) as err:
         remote.push(kg, query_endpoint=refused, graph_store=refused)
-    assert (
-        str(err.value)
-        == f"push of <https://w3id.org/shfz/graph/ontology>: cannot connect to {refused}: connection refused"
+    assert str(err.value) == (
+        f"push of <{ontology}>: cannot connect to {refused}: connection refused; "
+        f"<{ontology}> was not replaced and holds what it held before; "
+        f"graphs replaced: none; graphs not pushed: {not_pushed(kg)}"
     )
     server = stub([Reply(403, b"read-only store", {})])
     with pytest.raises(RemoteError) as err:
         remote.push(kg, query_endpoint=server.url, update_endpoint=server.url)
-    assert str(err.value) == (
-        f"push of <https://w3id.org/shfz/graph/ontology>: {server.url} "
-        "answered HTTP 403 Forbidden: read-only store"
-    )
-    assert urllib.parse.parse_qs(server.seen[0].body.decode()) == {
-        "update": ["DROP SILENT GRAPH <https://w3id.org/shfz/graph/ontology>"]
-    }
+    temporary = re.escape(remote.TEMPORARY_GRAPH_PREFIX) + "[0-9a-f]{32}"
+    assert re.fullmatch(
+        re.escape(f"push of <{ontology}>: {server.url} answered HTTP 403 Forbidden: read-only store ")
+        + f"\\(and the temporary graph <{temporary}> could not be dropped: drop it by hand\\); "
+        + re.escape(
+            f"<{ontology}> was not replaced and holds what it held before; "
+            f"graphs replaced: none; graphs not pushed: {not_pushed(kg)}"
+        ),
+        str(err.value),
+    ), str(err.value)
+    (first,) = urllib.parse.parse_qs(server.seen[0].body.decode())["update"]
+    assert re.match(f"INSERT (DATA )?\\{{ GRAPH <{temporary}> \\{{\n", first)
     assert server.seen[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
+    (drop,) = urllib.parse.parse_qs(server.seen[-1].body.decode())["update"]
+    assert re.fullmatch(f"DROP SILENT GRAPH <{temporary}>", drop)
+
+
+def test_an_empty_graph_is_replaced_by_dropping_it(stub: Callable[..., Stub]) -> None:
+    server = stub([Reply(204, b"", {})])
+    loader = remote._Loader(server.url, server.url, None, 5.0, 0, 10)
+    loader.replace("https://example.org/g", Graph())
+    assert [urllib.parse.parse_qs(s.body.decode())["update"] for s in server.seen] == [
+        ["DROP SILENT GRAPH <https://example.org/g>"]
+    ]
 
 
 # -- a real store: Oxigraph server ---------------------------------------------------------------------
@@ -584,6 +610,194 @@ def test_push_by_sparql_update_keeps_blank_nodes_whole(
     assert isomorphic(lower_langs(back), lower_langs(ontology))
     # a second push by update replaces the graph too
     remote.push(kg, query_endpoint=server.query, update_endpoint=server.update, batch_size=50)
+
+
+# -- push never loses data: a real store behind a proxy that fails in the middle --------------------------
+
+
+class FailingProxy:
+    """A loopback HTTP proxy in front of a real store: it forwards every request, except that
+    `tamper(method, body, n)` (n: the number of update or PUT requests so far) may answer HTTP 500 instead
+    (return None) or change the body that is forwarded."""
+
+    def __init__(self, target: str, tamper: Callable[[str, bytes, int], bytes | None]) -> None:
+        self.writes = 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def handle_any(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.command == "PUT" or b"update=" in body[:7]:
+                    proxy.writes += 1
+                    changed = tamper(self.command, body, proxy.writes)
+                    if changed is None:
+                        self.reply(500, b"injected failure", "text/plain")
+                        return
+                    body = changed
+                request = urllib.request.Request(target + self.path, data=body or None, method=self.command)
+                for name in ("Content-Type", "Accept"):
+                    if self.headers.get(name):
+                        request.add_header(name, self.headers[name])
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        status, data, kind = response.status, response.read(), response.headers
+                except urllib.error.HTTPError as exc:
+                    status, data, kind = exc.code, exc.read(), exc.headers
+                self.reply(status, data, kind.get("Content-Type", "text/plain"))
+
+            def reply(self, status: int, data: bytes, kind: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = handle_any
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet."""
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def graph_at(server: OxigraphServer, iri: str) -> Graph:
+    """A named graph as the store holds it (read straight from the store)."""
+    url = f"{server.store}?graph={urllib.parse.quote(iri, safe='')}"
+    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return Graph().parse(data=response.read(), format="nt")
+
+
+def old_version(server: OxigraphServer, kg: KnowledgeGraph) -> dict[str, Graph]:
+    """Put an 'old' one-triple version of each of our graphs in the store; return them by IRI."""
+    old: dict[str, Graph] = {}
+    for name in kg.names:
+        iri = str(kg.graph(name).identifier)
+        old[iri] = Graph().parse(data=f'<urn:x:old> <urn:x:says> "old {name}" .', format="nt")
+        request = urllib.request.Request(
+            f"{server.store}?graph={urllib.parse.quote(iri, safe='')}",
+            data=old[iri].serialize(format="nt").encode(),
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status in (200, 201, 204)
+    return old
+
+
+def graph_names_at(server: OxigraphServer) -> set[str]:
+    found = remote.query(server.query, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return {str(row["g"]) for row in found.rows}
+
+
+def test_a_push_by_update_that_fails_midway_leaves_the_graph_whole(
+    oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph
+) -> None:
+    server = oxigraph_server()
+    old = old_version(server, kg)
+    names = [n for n in kg.names if n != "inferred"]
+    first, second = (str(kg.graph(n).identifier) for n in names[:2])
+    # fail the second INSERT batch of the second graph (its first batch is already in the temporary graph)
+    fail_at = len(list(remote._batches(kg.graph(names[0]), 50))) + 1 + 2  # + the MOVE of the first graph
+    proxy = FailingProxy(
+        server.url, lambda method, body, n: None if n == fail_at and b"INSERT" in body else body
+    )
+    try:
+        with pytest.raises(RemoteError) as err:
+            remote.push(
+                kg, query_endpoint=proxy.url + "/query", update_endpoint=proxy.url + "/update", batch_size=50
+            )
+    finally:
+        proxy.close()
+    temporary = re.escape(remote.TEMPORARY_GRAPH_PREFIX) + "[0-9a-f]{32}"
+    assert re.fullmatch(
+        re.escape(
+            f"push of <{second}>: {proxy.url}/update answered HTTP 500 Internal Server Error: "
+            "injected failure "
+        )
+        + f"\\(the temporary graph <{temporary}> was dropped\\); "
+        + re.escape(
+            f"<{second}> was not replaced and holds what it held before; "
+            f"graphs replaced: <{first}>; graphs not pushed: {not_pushed(kg, after=1)}"
+        ),
+        str(err.value),
+    ), str(err.value)
+    # the store, read directly: the first graph is new, the second and the rest are the old ones, whole
+    assert isomorphic(lower_langs(graph_at(server, first)), lower_langs(kg.graph(names[0])))
+    for iri, graph in old.items():
+        if iri != first:
+            assert isomorphic(graph_at(server, iri), graph), iri
+    assert graph_names_at(server) == set(old)  # no temporary graph left behind
+
+
+def test_a_push_by_graph_store_that_fails_midway_leaves_the_graph_whole(
+    oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph
+) -> None:
+    server = oxigraph_server()
+    old = old_version(server, kg)
+    names = [n for n in kg.names if n != "inferred"]
+    first, second = (str(kg.graph(n).identifier) for n in names[:2])
+    # the second PUT reaches the store cut off in the middle of a statement, as a dropped connection would
+    proxy = FailingProxy(server.url, lambda method, body, n: body[: len(body) // 2] if n == 2 else body)
+    try:
+        with pytest.raises(RemoteError) as err:
+            remote.push(kg, query_endpoint=proxy.url + "/query", graph_store=proxy.url + "/store")
+    finally:
+        proxy.close()
+    message = str(err.value)
+    assert message.startswith(f"push of <{second}>: {proxy.url}/store answered HTTP 400 Bad Request: ")
+    assert message.endswith(
+        f"; <{second}> was not replaced and holds what it held before; "
+        f"graphs replaced: <{first}>; graphs not pushed: {not_pushed(kg, after=1)}"
+    )
+    assert isomorphic(lower_langs(graph_at(server, first)), lower_langs(kg.graph(names[0])))
+    for iri, graph in old.items():
+        if iri != first:
+            assert isomorphic(graph_at(server, iri), graph), iri
+
+
+def test_a_push_that_duplicates_blank_nodes_is_caught_before_the_move(
+    oxigraph_server: Callable[..., OxigraphServer], kg: KnowledgeGraph
+) -> None:
+    """A batch applied twice (a retry after a lost answer) duplicates its blank nodes: the temporary
+    graph's count differs, so nothing replaces the old graph."""
+    server = oxigraph_server()
+    old = old_version(server, kg)
+    ontology = str(kg.graph("ontology").identifier)
+
+    def twice(method: str, body: bytes, n: int) -> bytes:
+        if n == 1:  # the first batch (it holds blank nodes: OWL lists) goes in twice
+            text = urllib.parse.parse_qs(body.decode())["update"][0]
+            return urllib.parse.urlencode({"update": f"{text} ;\n{text}"}).encode()
+        return body
+
+    proxy = FailingProxy(server.url, twice)
+    try:
+        with pytest.raises(RemoteError) as err:
+            remote.push(
+                kg,
+                query_endpoint=proxy.url + "/query",
+                update_endpoint=proxy.url + "/update",
+                batch_size=100_000,
+            )
+    finally:
+        proxy.close()
+    assert re.search(
+        f"^push of <{re.escape(ontology)}>: the temporary graph <[^>]+> holds [0-9]+ triples at "
+        f"{re.escape(proxy.url)}/query but the graph has {len(kg.graph('ontology'))} here "
+        "\\(the temporary graph <[^>]+> was dropped\\); "
+        f"<{re.escape(ontology)}> was not replaced and holds what it held before; graphs replaced: none; ",
+        str(err.value),
+    ), str(err.value)
+    assert isomorphic(graph_at(server, ontology), old[ontology])
+    assert graph_names_at(server) == set(old)
 
 
 def lower_langs(graph: Graph) -> Graph:
@@ -648,11 +862,11 @@ def test_every_named_query_answers_the_same_remotely(
 def test_parameters_are_bound_remotely(kg: KnowledgeGraph, pushed: OxigraphServer) -> None:
     named = catalog.get("zones-larger-than")
     for area in ("10", "45.5"):
-        local = kg.query("zones-larger-than", min_area=area)
-        there = remote.query(pushed.query, named.text, bindings=named.bind({"min_area": area}))
+        local = kg.query("zones-larger-than", minarea=area)
+        there = remote.query(pushed.query, named.text, bindings=named.bind({"minarea": area}))
         assert _answer(there) == _answer(local)
     # Baoshan (50), Jiading (about 49.1), Minhang (46)
-    assert len(remote.query(pushed.query, named.text, bindings=named.bind({"min_area": "45.5"})).rows) == 3
+    assert len(remote.query(pushed.query, named.text, bindings=named.bind({"minarea": "45.5"})).rows) == 3
 
 
 def test_a_hostile_literal_stays_a_literal(kg: KnowledgeGraph, pushed: OxigraphServer) -> None:
@@ -863,20 +1077,29 @@ def test_cli_query_at_an_endpoint_prints_what_a_local_query_prints(
     )
     assert (code, err) == (0, "")
     assert there == local
-    # Oxigraph writes decimals canonically (50, not 50.0): compare the zones only
-    argv = ("query", "zones-larger-than", "-p", "min_area=45.5", "--format", "tsv")
+    argv = ("query", "zones-larger-than", "-p", "minarea=45.5", "--format", "csv")
     code, local, _ = run_cli(capsys, *argv)
-    code, there, _ = run_cli(capsys, *argv, "--endpoint", pushed.query)
-    assert code == 0
-    assert [line.split("\t")[0] for line in there.splitlines()] == [
-        "?zone",
-        f"<{ID}zone/baoshan>",
-        f"<{ID}zone/jiading>",
-        f"<{ID}zone/minhang>",
+    assert run_cli(capsys, *argv, "--endpoint", pushed.query) == (0, local, "")
+    assert local.splitlines() == [
+        "zone,label,area,approximate",
+        f"{ID}zone/baoshan,Baoshan linked innovation zone,50,false",
+        f"{ID}zone/jiading,Jiading linked innovation zone,49.1,true",
+        f"{ID}zone/minhang,Minhang linked innovation zone,46,false",
     ]
-    assert [line.split("\t")[0] for line in there.splitlines()] == [
-        line.split("\t")[0] for line in local.splitlines()
-    ]
+    # the W3C JSON and TSV forms: the same results (locally Oxigraph's writer spells them, remotely ours)
+    for fmt in ("json", "tsv"):
+        _, local, _ = run_cli(capsys, *argv[:-1], fmt)
+        _, there, _ = run_cli(capsys, *argv[:-1], fmt, "--endpoint", pushed.query)
+        assert w3c_rows(there, fmt) == w3c_rows(local, fmt), fmt
+
+
+@pytest.mark.parametrize("name", LOCAL_QUERIES)
+def test_every_named_query_prints_the_same_text_at_oxigraph(
+    name: str, capsys: pytest.CaptureFixture[str], pushed: OxigraphServer
+) -> None:
+    code, local, err = run_cli(capsys, "query", name)
+    assert (code, err) == (0, "")
+    assert run_cli(capsys, "query", name, "--endpoint", pushed.query) == (0, local, "")
 
 
 def test_cli_sparql_at_an_endpoint(capsys: pytest.CaptureFixture[str], pushed: OxigraphServer) -> None:

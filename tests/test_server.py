@@ -650,6 +650,12 @@ def test_ontology_page_and_rdf(client: TestClient, kg: KnowledgeGraph) -> None:
     assert version is not None
     assert client.get(str(version)[len(BASE) - 1 :], headers=HTML).status_code == 200
     assert client.get("/ontology/9.9.9", headers=HTML).status_code == 404
+    # a version with a suffix, as the w3id redirects send it (deploy/w3id/.htaccess)
+    for suffix, media, parser in ((".ttl", "text/turtle", "turtle"), (".nt", "application/n-triples", "nt")):
+        response = client.get(str(version)[len(BASE) - 1 :] + suffix, headers=HTML)
+        assert response.headers["content-type"].split(";")[0] == media
+        assert isomorphic(parse_rdf(response.content, parser), kg.graph("ontology"))
+    assert client.get("/ontology/9.9.9.ttl").status_code == 404
 
 
 # -- VoID and the service description -------------------------------------------------------------------
@@ -1051,6 +1057,21 @@ def test_api_parameters_and_formats(client: TestClient) -> None:
     assert by_accept.text.startswith("zone,label,sector,sectorLabel,area\r\n")
     tsv = client.get("/api/queries/zones-by-sector", params={"format": "tsv"})
     assert tsv.headers["content-type"] == "text/tab-separated-values; charset=utf-8"
+
+
+def test_api_parameter_names_of_the_previous_release_work_with_a_deprecation_header(
+    client: TestClient,
+) -> None:
+    now = client.get("/api/queries/zones-larger-than", params={"minarea": "40", "format": "csv"})
+    before = client.get("/api/queries/zones-larger-than", params={"min_area": "40", "format": "csv"})
+    assert (now.status_code, before.status_code) == (200, 200)
+    assert before.text == now.text and len(now.text.splitlines()) == 4
+    assert "deprecation" not in now.headers and "warning" not in now.headers
+    assert before.headers["deprecation"] == "true"
+    assert before.headers["warning"] == (
+        "299 shfz-graph \"parameter name 'min_area' is deprecated and will stop working in the next "
+        "release: use 'minarea'\""
+    )
 
 
 @pytest.mark.parametrize(

@@ -100,15 +100,15 @@ def test_zones_by_area_cells(kg: KnowledgeGraph) -> None:
 
 def test_the_query_sheet_says_where_the_numbers_came_from(kg: KnowledgeGraph) -> None:
     named = catalog.get("zones-larger-than")
-    bindings = named.bind({"min_area": "40"})
-    result = kg.query("zones-larger-than", min_area="40")
+    bindings = named.bind({"minarea": "40"})
+    result = kg.query("zones-larger-than", minarea="40")
     about = About(
         query=named.text, name=named.name, parameters=bindings, source_hash=kg.source_hash, created=RAN
     )
     sheet = workbook(to_xlsx(result, about))["Query"]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         ["query", "zones-larger-than"],
-        ["parameter ?_min_area_decimal", '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'],
+        ["parameter ?_minarea_xsd_decimal", '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'],
         ["source hash", kg.source_hash],
         ["run at (UTC)", RAN],
         ["rows", 4],  # Baoshan 50, Jiading about 49.1, Minhang 46, Xuhui around 45

@@ -6,6 +6,7 @@ FastAPI's own /docs loads Swagger UI from a CDN, which fails offline; this app s
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from shfz_graph import __version__
 from shfz_graph.catalog import NamedQuery, Parameter
+from shfz_graph.errors import DeprecatedParameterName
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.protocol import answer_query
@@ -148,9 +150,18 @@ def install(app: FastAPI, ctx: ServerContext) -> None:
             if param in values:
                 raise HTTPProblem(400, f"parameter {param!r} is given more than once")
             values[param] = value
-        bindings = named.bind(values)
+        renamed = {old: p.name for old in values if (p := named.renamed(old)) is not None}
+        with warnings.catch_warnings():  # said in the response's headers instead
+            warnings.simplefilter("ignore", DeprecatedParameterName)
+            bindings = named.bind(values)
         fmt_values = request.query_params.getlist("format")
-        return await answer_query(ctx, named.text, bindings, request.headers.get("accept"), fmt_values)
+        response = await answer_query(ctx, named.text, bindings, request.headers.get("accept"), fmt_values)
+        if renamed:  # RFC 9745 Deprecation, and a human-readable note
+            response.headers["Deprecation"] = "true"
+            response.headers["Warning"] = "; ".join(
+                f'299 shfz-graph "{DeprecatedParameterName(old, new)}"' for old, new in renamed.items()
+            )
+        return response
 
     def cached_openapi() -> dict[str, Any]:
         return ctx.cached("openapi", lambda: openapi_schema(app, ctx))

@@ -306,10 +306,16 @@ def install(app: FastAPI, ctx: ServerContext) -> None:
 
     @app.get("/ontology/{version}", include_in_schema=False)
     async def ontology_version(request: Request, version: str) -> Response:
+        key: str | None = None
+        for suffix, suffix_format in formats.RDF_SUFFIXES.items():  # /ontology/0.1.0.ttl, as w3id sends
+            bare = version.removesuffix(suffix)
+            if bare != version and site.knows(site.iri_for_path("ontology/" + bare)):
+                version, key = bare, suffix_format
+                break
         iri = URIRef(site.iri_for_path("ontology/" + version))
         if not site.knows(str(iri)):
             return await not_found(request, ctx, str(iri))
-        return await ontology_answer(request, None)
+        return await ontology_answer(request, key)
 
     @app.get("/search", include_in_schema=False)
     async def search(request: Request, q: str = "") -> Response:
