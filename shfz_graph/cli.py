@@ -283,6 +283,7 @@ def run_sparql(args: argparse.Namespace) -> int:
 
 NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 NATIVE_GRAPH_FORMATS = ("turtle", "nt")
+_ASK_NATIVE = {("ASK", "json"), ("ASK", "xml")}
 
 
 def print_answer(
@@ -386,6 +387,11 @@ def print_result(result: Result, args: argparse.Namespace, about: dict[str, Any]
         write_result(result, args, about)
     elif fmt in GRAPH_RESULT_FORMATS:
         out(result.to_rdf(fmt))
+    elif fmt in NATIVE_RESULT_FORMATS and (result.kind == "SELECT" or (result.kind, fmt) in _ASK_NATIVE):
+        from shfz_graph import execute  # a remote answer, written as a local one is
+
+        data = execute.oxigraph_bytes(result, fmt)
+        out_bytes(data if data.endswith(b"\n") else data + b"\n")
     else:
         out(result.serialize(fmt))
     if result.truncated:

@@ -19,7 +19,7 @@ from shfz_graph.pool import DEFAULT_MAX_BYTES, QueryPool
 from shfz_graph.results import TABLE_PREFIXES, Result
 from shfz_graph.worker import Answer, Job, term_spec
 
-__all__ = ["DEFAULT_MAX_BYTES", "make_job", "run", "to_result"]
+__all__ = ["DEFAULT_MAX_BYTES", "make_job", "oxigraph_bytes", "run", "to_result"]
 
 
 def make_job(
@@ -87,6 +87,19 @@ def to_result(answer: Answer) -> Result:
     names = [str(v) for v in doc["head"].get("vars", [])]
     rows = [{name: _term(value) for name, value in row.items()} for row in doc["results"]["bindings"]]
     return Result.select(names, rows, truncated=answer.truncated)
+
+
+def oxigraph_bytes(result: Result, fmt: str) -> bytes:
+    """A SELECT or ASK result written by Oxigraph's own serializer in json, xml, csv or tsv, so that an
+    answer read from another store prints byte for byte as a local one (its terms already in the one
+    spelling, `literals.answer_term`)."""
+    import pyoxigraph as ox
+
+    names = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+    if fmt not in names or result.kind not in ("SELECT", "ASK"):
+        raise ShfzError(f"Oxigraph writes SELECT and ASK results as json, xml, csv or tsv, not {fmt}")
+    parsed = ox.parse_query_results(result.to_json().encode("utf-8"), ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=getattr(ox.QueryResultsFormat, names[fmt])) or b""
 
 
 def _term(value: Mapping[str, str]) -> Node:
