@@ -421,3 +421,33 @@ def w3c_rows(text: str, fmt: str) -> list[tuple[Node | None, ...]]:
 
     parsed = RdflibResult.parse(io.StringIO(text), format=fmt)
     return [tuple(answer_term(t) if t is not None else None for t in row) for row in parsed]  # type: ignore[union-attr]
+
+
+# -- hostile queries: one of each class the query workers must stop (test_pool, test_cli, test_server_limits)
+
+#: A light query that must keep being answered while hostile ones run.
+LIGHT_QUERY = "ASK { ?s ?p ?o }"
+#: One class of hostile query each, by name.
+HOSTILE_QUERIES = {
+    # one solution whose single value grows tenfold at each step, to about 10^10 characters
+    "growth-of-one-value": (
+        'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
+        + " ".join(
+            f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
+            for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+        )
+        + " }"
+    ),
+    # solutions that multiply: every triple with every triple with every triple, counted
+    "multiplied-solutions": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    # a property path over any predicate, from anything to anything, twice over
+    "deep-property-path": (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x>|!<urn:x>)* ?b . ?c (<urn:x>|!<urn:x>)* ?d }"
+    ),
+    # a sort over a product of every triple with every triple
+    "huge-sort": "SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(STR(?c)) STR(?f) LIMIT 1",
+    # one group per object, each with a concatenation over every triple
+    "huge-aggregate": (
+        "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c ORDER BY ?all"
+    ),
+}

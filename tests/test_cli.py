@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OxigraphServer
+from conftest import HOSTILE_QUERIES, OxigraphServer
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -576,15 +576,8 @@ def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str]) -> None:
 
 # -- limits: every query runs in a worker process, bounded in time, memory and answer size ----------
 
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-GROWTH = (
-    'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
-    + " ".join(
-        f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
-        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
-    )
-    + " }"
-)
+CARTESIAN = HOSTILE_QUERIES["multiplied-solutions"]
+GROWTH = HOSTILE_QUERIES["growth-of-one-value"]
 
 
 def test_a_query_past_its_time_limit_is_one_line_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:

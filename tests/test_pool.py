@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import HOSTILE_QUERIES, LIGHT_QUERY
 from rdflib import XSD, Literal, URIRef
 
 from shfz_graph import execute, querystore
@@ -31,29 +32,12 @@ from shfz_graph.pool import QueryPool
 from shfz_graph.results import Result
 from shfz_graph.worker import Answer, Job
 
-LIGHT = "ASK { ?s ?p ?o }"
+LIGHT = LIGHT_QUERY
+GROWTH = HOSTILE_QUERIES["growth-of-one-value"]
+CARTESIAN = HOSTILE_QUERIES["multiplied-solutions"]
 ZONES = (
     "PREFIX shfz: <https://w3id.org/shfz/ontology#> "
     "SELECT ?z WHERE { ?z a shfz:LinkedInnovationZone } ORDER BY ?z"
-)
-#: One solution whose single value grows tenfold at each step, to about 10^10 characters.
-GROWTH = (
-    'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
-    + " ".join(
-        f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
-        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
-    )
-    + " }"
-)
-#: Solutions that multiply: every triple with every triple with every triple, counted.
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-#: A property path over any predicate, from anything to anything, twice over.
-DEEP_PATH = "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x>|!<urn:x>)* ?b . ?c (<urn:x>|!<urn:x>)* ?d }"
-#: A sort over a product of every triple with every triple.
-HUGE_SORT = "SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(STR(?c)) STR(?f) LIMIT 1"
-#: One group per pair of triples, each with a concatenated aggregate.
-HUGE_AGGREGATE = (
-    "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c ORDER BY ?all"
 )
 
 TIMEOUT = 3.0
@@ -158,21 +142,12 @@ def test_the_guard_runs_in_the_worker(pool: QueryPool, text: str, error: type, m
     assert light_answer(pool) < 1.0
 
 
-@pytest.mark.parametrize(
-    ("text", "limit"),
-    [
-        (GROWTH, "memory"),
-        (CARTESIAN, "time"),
-        (DEEP_PATH, "time"),
-        (HUGE_SORT, "time"),
-        (HUGE_AGGREGATE, "time"),
-    ],
-    ids=["growth-of-one-value", "multiplied-solutions", "deep-property-path", "huge-sort", "huge-aggregate"],
-)
-def test_hostile_queries_end_within_their_limit(pool: QueryPool, text: str, limit: str) -> None:
+@pytest.mark.parametrize("kind", list(HOSTILE_QUERIES))
+def test_hostile_queries_end_within_their_limit(pool: QueryPool, kind: str) -> None:
+    limit = "memory" if kind == "growth-of-one-value" else "time"
     started = time.monotonic()
     with pytest.raises((QueryTimeout, QueryLimitExceeded)) as info:
-        pool.run(job(text), timeout=TIMEOUT)
+        pool.run(job(HOSTILE_QUERIES[kind]), timeout=TIMEOUT)
     elapsed = time.monotonic() - started
     assert elapsed < TIMEOUT + 2
     # the memory-bound ones may hit either limit first on a slow machine; the time-bound ones never

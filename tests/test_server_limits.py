@@ -17,27 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, LiveServer, free_port
+from conftest import HOSTILE_QUERIES, LIGHT_QUERY, REPO, LiveServer, free_port
 
 TIMEOUT = 3
 MEMORY_MIB = 512
 WORKERS = 2
-LIGHT = "ASK { ?s ?p ?o }"
-HOSTILE = {
-    "growth-of-one-value": (
-        'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
-        + " ".join(
-            f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
-            for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
-        )
-        + " }"
-    ),
-    "multiplied-solutions": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-    "deep-property-path": (
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x>|!<urn:x>)* ?b . ?c (<urn:x>|!<urn:x>)* ?d }"
-    ),
-    "huge-sort": "SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(STR(?c)) STR(?f) LIMIT 1",
-}
+LIGHT = LIGHT_QUERY
+HOSTILE = {kind: text for kind, text in HOSTILE_QUERIES.items() if kind != "huge-aggregate"}
 NAMED = ["zones-by-area", "zone-districts", "bilingual-labels", "sites-by-type", "located-in", "total-area"]
 
 
