@@ -346,11 +346,8 @@ def test_oxigraph_gets_the_query_string(monkeypatch: pytest.MonkeyPatch) -> None
     assert seen == [str, str]
 
 
-def test_unprojected_bindings_on_oxigraph_run_on_oxigraph_as_constants(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Oxigraph substitutes only projected variables; the others are written in as checked terms, so the
-    # query still runs on Oxigraph's own engine, with the plan of a query written by hand
+def oxigraph_with_spy(monkeypatch: pytest.MonkeyPatch) -> tuple[Dataset, list[str]]:
+    """An Oxigraph-backed dataset, and the list of query texts its store is handed."""
     ds = make_dataset("oxigraph")
     calls: list[str] = []
     store_type = type(ds.store)
@@ -361,6 +358,15 @@ def test_unprojected_bindings_on_oxigraph_run_on_oxigraph_as_constants(
         return original(self, query, *args, **kwargs)
 
     monkeypatch.setattr(store_type, "query", spy)
+    return ds, calls
+
+
+def test_unprojected_bindings_on_oxigraph_run_on_oxigraph_as_constants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Oxigraph substitutes only projected variables; the others are written in as checked terms, so the
+    # query still runs on Oxigraph's own engine, with the plan of a query written by hand
+    ds, calls = oxigraph_with_spy(monkeypatch)
     result = run(ds, PREFIXES + "SELECT ?label WHERE { ?_z rdfs:label ?label }", bindings={"_z": HUANGPU})
     assert result.rows == [{"label": Literal("Huangpu", lang="en")}]
     assert len(calls) == 1 and f"WHERE {{  {HUANGPU.n3()}  rdfs:label ?label }}" in calls[0]
@@ -369,16 +375,7 @@ def test_unprojected_bindings_on_oxigraph_run_on_oxigraph_as_constants(
 def test_a_binding_where_no_constant_may_stand_becomes_a_values_block(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ds = make_dataset("oxigraph")
-    calls: list[str] = []
-    store_type = type(ds.store)
-    original = store_type.query
-
-    def spy(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(query)
-        return original(self, query, *args, **kwargs)
-
-    monkeypatch.setattr(store_type, "query", spy)
+    ds, calls = oxigraph_with_spy(monkeypatch)
     text = PREFIXES + "SELECT (COUNT(?label) AS ?n) WHERE { ?_z rdfs:label ?label } GROUP BY ?_z"
     result = run(ds, text, bindings={"_z": HUANGPU})
     assert result.rows == [{"n": Literal(1)}]  # `GROUP BY <iri>` is no SPARQL: the VALUES form ran
