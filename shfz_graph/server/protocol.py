@@ -63,7 +63,9 @@ _RESPONSES = {
     "403": {"description": "Update, SERVICE, LOAD, FROM or dataset selection refused"},
     "406": {"description": "No acceptable result format"},
     "413": {"description": "Request body too large"},
-    "503": {"description": "The query took longer than the time limit"},
+    "503": {
+        "description": "The query went past its time, memory or answer-size limit (its worker was stopped)"
+    },
 }
 
 
