@@ -117,9 +117,7 @@ def openapi_schema(app: FastAPI, ctx: ServerContext) -> dict[str, Any]:
                     "200": {"description": "Query results", "content": _RESULT_CONTENT},
                     "400": {"description": "A parameter is missing or not of its kind"},
                     "403": {"description": "The query needs network access, which this server never allows"},
-                    "503": {
-                        "description": "The query went past its time, memory or answer-size limit (its worker was stopped)"
-                    },
+                    "503": {"description": "The query went past its time, memory or answer-size limit"},
                 },
             }
         }
