@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import GrlcServer
+from conftest import GrlcServer, grlc_command, missing_real_part
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -65,9 +65,27 @@ def test_the_readme_call(grlc_server: GrlcServer, capsys: pytest.CaptureFixture[
     assert body == shfz_graph_query(capsys, "zones-larger-than", {"minarea": "40"}, "csv")
     assert [line.split(",")[0] for line in body.splitlines()[1:]] == [
         "https://w3id.org/shfz/id/zone/baoshan",
+        "https://w3id.org/shfz/id/zone/jiading",
         "https://w3id.org/shfz/id/zone/minhang",
         "https://w3id.org/shfz/id/zone/xuhui",
     ]
+
+
+def test_grlc_reads_every_header_as_the_catalog_does() -> None:
+    """grlc reads a header as YAML and, where that fails, silently serves the query with no summary, no
+    description and no tags: a plain value with ': ' inside is such a failure, so every header must be YAML
+    that gives the catalog's own fields."""
+    if grlc_command() is None:
+        missing_real_part("grlc is not installed (pip install -e '.[test]' brings it)")
+    from grlc.gquery import get_yaml_decorators
+
+    for q in QUERIES:
+        read = get_yaml_decorators(q.text)
+        assert (read.get("summary"), read.get("description", ""), read.get("tags", [])) == (
+            q.summary,
+            q.description,
+            list(q.tags),
+        ), q.name
 
 
 def test_grlc_lists_every_query_with_its_summary_parameters_and_defaults(grlc_server: GrlcServer) -> None:
