@@ -1088,14 +1088,14 @@ BILINGUAL = [
     ("Construction plan of the Baoshan linked innovation zone", "上海自贸试验区宝山联动创新区建设方案"),
     ("Construction plan of the Hongkou linked innovation zone", "上海自贸试验区虹口联动创新区建设方案"),
     ("Construction plan of the Huangpu linked innovation zone", "上海自贸试验区黄浦联动创新区建设方案"),
-    ("Construction plan of the Minhang linked innovation zone", "上海自贸试验区闵行联动创新区建设方案"),
-    ("Construction plan of the Xuhui linked innovation zone", "上海自贸试验区徐汇联动创新区建设方案"),
-    ("Construction plan of the Yangpu linked innovation zone", "上海自贸试验区杨浦联动创新区建设方案"),
-    (
+    (  # case-independent order: "linked" < "Minhang"
         "Construction plan of the linked innovation zones in the Songjiang, Caohejing, Fengxian, Jinqiao, "
         "Qingpu and Jiading comprehensive bonded areas",
         "松江、漕河泾、奉贤、金桥、青浦、嘉定综合保税区自贸试验区联动创新区建设方案",
     ),
+    ("Construction plan of the Minhang linked innovation zone", "上海自贸试验区闵行联动创新区建设方案"),
+    ("Construction plan of the Xuhui linked innovation zone", "上海自贸试验区徐汇联动创新区建设方案"),
+    ("Construction plan of the Yangpu linked innovation zone", "上海自贸试验区杨浦联动创新区建设方案"),
     ("Fengxian Comprehensive Bonded Area", "奉贤综合保税区"),
     (FIRST, "首批上海自贸试验区联动创新区"),
     ("Grand Neo Bay", "大零号湾"),
