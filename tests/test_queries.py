@@ -512,7 +512,7 @@ def test_every_initiative_with_its_zone_and_sector(kg: KnowledgeGraph) -> None:
                 ("Caohejing High-Tech Park", True, None, "technology park"),
             ],
         ),
-        # the source puts the Hongkou zone (about 4 km²) on the North Bund: it lies on it, it does not include it
+        # the source puts the Hongkou zone (about 4 km²) on the North Bund: on it, not including it
         (ID + "zone/hongkou", [("North Bund", None, True, "waterfront")]),
         (  # "the northern Jiading Industrial Zone, southern parts of Malu, Nanxiang and Jiangqiao towns,
             # western areas of Anting and Waigang towns": parts of six township-level divisions
