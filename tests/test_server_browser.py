@@ -91,3 +91,28 @@ def test_a_broken_query_shows_its_error(page: Any, live_server: LiveServer) -> N
     page.get_by_role("button", name="Run query").click()
     page.wait_for_selector(".error")
     assert "syntax error at line 1" in page.locator(".error").inner_text()
+
+
+def test_home_page_map_is_drawn_and_its_districts_link(
+    page: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
+    page.goto(live_server.url + "/")
+    figure = page.locator("figure.zone-map")
+    assert figure.count() == 1, "no map on the home page: is the [map] extra installed?"
+    svg = figure.locator("svg.map")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 400 and box["height"] > 300
+    assert svg.locator("path.district").count() == 16
+    assert svg.locator("path.district.zoned").count() == 12
+    district = svg.locator('path.district[data-code="310116"]')  # Jinshan
+    district_box = district.bounding_box()
+    assert district_box is not None and district_box["width"] > 10 and district_box["height"] > 10
+    svg.screenshot(path=str(tmp_path / "map.png"))
+    assert (tmp_path / "map.png").stat().st_size > 10_000
+    district.click()
+    page.wait_for_url(live_server.url + "/id/district/jinshan")
+    locator = page.locator("figure.locator svg.locator")
+    assert locator.count() == 1
+    small = locator.bounding_box()
+    assert small is not None and small["width"] > 100 and small["height"] > 100
+    assert locator.locator("path.here").count() == 1

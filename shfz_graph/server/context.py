@@ -93,6 +93,10 @@ class ServerContext:
                 self._cache[key] = compute()
             return self._cache[key]
 
+    def peek(self, key: str, default: object = None) -> object:
+        """The value cached under `key`, or `default` if none is (yet)."""
+        return self._cache.get(key, default)
+
     def jsonld_context(self) -> dict[str, Any] | None:
         """The project's JSON-LD context (read once), or None if it is missing (then JSON-LD is expanded)."""
 

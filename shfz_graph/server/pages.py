@@ -13,7 +13,7 @@ from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from shfz_graph import export
+from shfz_graph import export, mapping
 from shfz_graph.catalog import NamedQuery
 from shfz_graph.errors import (
     NetworkAccessDenied,
@@ -23,7 +23,7 @@ from shfz_graph.errors import (
     UpdateDenied,
 )
 from shfz_graph.results import GRAPH_KINDS, Result
-from shfz_graph.server import formats, svg
+from shfz_graph.server import formats, maps, svg
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.ontology_doc import build_ontology_doc
 from shfz_graph.server.overview import Overview, build_overview
@@ -259,6 +259,7 @@ def install(app: FastAPI, ctx: ServerContext) -> None:
         unit = next((row.area.unit for row in data.zones if row.area is not None), "")
         chart = svg.bar_chart(bars, title="Area of each zone", unit=unit) if bars else ""
         groups = await ctx.in_thread(ctx.cached, "browse", site.browse_groups)
+        zone_map = await maps.home_map(ctx)
         return render(
             ctx.env,
             request,
@@ -266,6 +267,8 @@ def install(app: FastAPI, ctx: ServerContext) -> None:
             title="Shanghai Pilot Free Trade Zone knowledge graph",
             data=data,
             chart=chart,
+            zone_map=zone_map,
+            map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
             groups=groups,
             examples=sorted(ctx.queries.values(), key=lambda q: q.name),
             headers={"Vary": "Accept"},
@@ -440,6 +443,9 @@ def install_things(app: FastAPI, ctx: ServerContext) -> None:
         if key == formats.HTML:
             page = await ctx.in_thread(build_thing, site, iri)
             page.alternates = alternates
+            if site.kind(iri) in ("zone", "district"):
+                page.locator = await maps.locator_map(ctx, iri)
+                page.map_note = None if mapping.available() else maps.NOTE
             return render(ctx.env, request, "thing.html", title=page.label, page=page, headers=headers)
         description = await ctx.in_thread(_description, ctx, iri)
         body = await ctx.in_thread(ctx.rdf_bytes, description, key)

@@ -67,6 +67,8 @@ class ThingPage:
     diagram: str
     graph: dict[str, object] | None = None
     alternates: list[tuple[str, str, str]] = field(default_factory=list)
+    locator: str | None = None  # a small map with the place highlighted (the `map` extra)
+    map_note: str | None = None  # said instead when the `map` extra is missing
 
 
 def _literal_rank(node: Node) -> tuple[int, str]:

@@ -1,0 +1,55 @@
+"""The map on the pages: the home page's map of the zones and the locator maps of zones and districts.
+
+Drawn by `shfz_graph.mapping` when the `map` extra is installed; without it the pages carry a one-line note
+naming the command that installs it (no broken image, no error)."""
+
+from __future__ import annotations
+
+import logging
+
+from shfz_graph import mapping
+from shfz_graph.errors import ShfzError
+from shfz_graph.server.context import ServerContext
+
+__all__ = ["NOTE", "home_map", "locator_map"]
+
+log = logging.getLogger("shfz_graph.server")
+
+#: What the pages say in place of a map when the `map` extra is missing.
+NOTE = f"The map of the zones needs the optional map extra: {mapping.INSTALL}"
+_MISSING = object()
+
+
+async def _data(ctx: ServerContext) -> mapping.MapData | None:
+    """What the map draws, asked once of the query workers (None, logged, if the query fails)."""
+    cached = ctx.peek("map-data", _MISSING)
+    if cached is not _MISSING:
+        return cached  # type: ignore[return-value]
+    try:
+        result = await ctx.run_query(ctx.named(mapping.QUERY).text)
+        labels = await ctx.run_query(mapping.LABELS_QUERY)
+    except ShfzError as exc:
+        log.warning("no map: the zone-map query failed: %s", exc)
+        return None
+    return ctx.cached("map-data", lambda: mapping.with_labels(mapping.map_data(result), labels))
+
+
+async def home_map(ctx: ServerContext) -> str | None:
+    """The home page's map (SVG), or None when the `map` extra is missing or the query failed."""
+    if not mapping.available():
+        return None
+    data = await _data(ctx)
+    if data is None:
+        return None
+    return await ctx.in_thread(ctx.cached, "map:home", lambda: mapping.draw(data, href=ctx.site.href))
+
+
+async def locator_map(ctx: ServerContext, iri: str) -> str | None:
+    """A small map with the district `iri`, or the district of the zone `iri`, highlighted (None when the
+    extra is missing or the thing lies in no district of the graph)."""
+    if not mapping.available():
+        return None
+    data = await _data(ctx)
+    if data is None:
+        return None
+    return await ctx.in_thread(ctx.cached, f"map:locator:{iri}", lambda: mapping.locator(data, iri))

