@@ -50,6 +50,7 @@ TYPED_COLUMNS: dict[str, dict[str, str]] = {
     "zone-description": {},  # a CONSTRUCT: its objects mix IRIs, numbers and labels in two languages
     "zone-districts": {"suburban": "boolean"},
     "zone-initiatives": {},
+    "zone-map": {"announced": "datetime64[us]", "area": "Float64", "approximate": "boolean"},
     "zone-overlaps": {},
     "zone-sites": {"partial": "boolean"},  # "on" is unbound for the default zone (Huangpu): a string column
     "zone-statements": {"editorial": "boolean"},  # Huangpu's objects are all IRIs
