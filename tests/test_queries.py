@@ -662,6 +662,8 @@ DISTRICTS = [
     "Xuhui",
     "Yangpu",
 ]
+# Pudong: the State Council set up the free trade zone there (China Daily's profile of Pudong, 2018)
+DISTRICT_LABELS = sorted([*(f"{name} District" for name in DISTRICTS), "Pudong New Area"])
 TOWNSHIPS = [
     "Anting Town",
     "Jiading Industrial Zone",
@@ -674,7 +676,7 @@ ZONES = sorted([*FIRST_ZONES, *SECOND_ZONES])
 
 IN_SHANGHAI = [
     *[(f"{name} Comprehensive Bonded Area", "comprehensive bonded area") for name in BONDED_AREAS],
-    *[(f"{name} District", "district") for name in DISTRICTS],
+    *[(label, "district") for label in DISTRICT_LABELS],
     *[(zone, "linked innovation zone") for zone in ZONES],
     ("China (Shanghai) Pilot Free Trade Zone", "pilot free trade zone"),
     *[(site, "site") for site in SITES_IN_SHANGHAI],
@@ -717,7 +719,7 @@ def test_located_in_needs_the_inferences(kg_asserted: KnowledgeGraph) -> None:
     result = kg_asserted.query("located-in")
     assert table(result, "label", "kindLabel") == [
         *[(f"{name} Comprehensive Bonded Area", "comprehensive bonded area") for name in BONDED_AREAS],
-        *[(f"{name} District", "district") for name in DISTRICTS],
+        *[(label, "district") for label in DISTRICT_LABELS],
         (BONDED, "linked innovation zone"),
         (HONGQIAO, "linked innovation zone"),
         (ETDZ, "linked innovation zone"),
@@ -1117,6 +1119,7 @@ BILINGUAL = [
     (MINHANG, "上海自贸试验区闵行联动创新区"),
     ("Nanxiang Town", "南翔镇"),
     (NOTICE, "关于印发首批上海自贸试验区联动创新区建设方案的通知"),
+    ("Pudong New Area", "浦东新区"),
     ("Putuo District", "普陀区"),
     ("Qingpu Comprehensive Bonded Area", "青浦综合保税区"),
     ("Qingpu District", "青浦区"),
@@ -1288,6 +1291,7 @@ def test_each_districts_zones_across_batches(kg: KnowledgeGraph) -> None:
         ("310112", "Minhang District", MINHANG, FIRST),
         ("310113", "Baoshan District", BAOSHAN, FIRST),
         ("310114", "Jiading District", JIADING, SECOND),
+        ("310115", "Pudong New Area", None, None),  # no linked innovation zone is placed in it
         ("310116", "Jinshan District", JINSHAN, SECOND),
         ("310118", "Qingpu District", QINGPU, SECOND),
     ]
@@ -1309,11 +1313,16 @@ def test_where_the_zones_are_for_the_map(kg: KnowledgeGraph) -> None:
         ("310112", "Minhang District", MINHANG, FIRST, 46, False),
         ("310113", "Baoshan District", BAOSHAN, FIRST, 50, False),
         ("310114", "Jiading District", JIADING, SECOND, Decimal("49.1"), True),
+        ("310115", "Pudong New Area", None, None, None, None),
         ("310116", "Jinshan District", JINSHAN, SECOND, None, None),
         ("310118", "Qingpu District", QINGPU, SECOND, None, None),
     ]
     assert {value(row["unit"]) for row in result.rows} == {"http://qudt.org/vocab/unit/KiloM2", None}
-    assert column(result, "freeTradeZone") == [None] * 12
+    # the free trade zone was set up in Pudong and covers part of it (China Daily's profile of Pudong)
+    assert (
+        column(result, "freeTradeZone")
+        == [None] * 10 + ["zone/china-shanghai-pilot-free-trade-zone"] + [None] * 2
+    )
 
 
 def test_overlapping_zones(kg: KnowledgeGraph) -> None:
@@ -1343,6 +1352,7 @@ def test_division_codes(kg: KnowledgeGraph) -> None:
         ("310114114", "Waigang Town", "外冈镇", "township-level division", "310114"),
         ("310114118", "Jiangqiao Town", "江桥镇", "township-level division", "310114"),
         ("310114501", "Jiading Industrial Zone", "嘉定工业区", "township-level division", "310114"),
+        ("310115", "Pudong New Area", "浦东新区", "district", "310000"),
         ("310116", "Jinshan District", "金山区", "district", "310000"),
         ("310118", "Qingpu District", "青浦区", "district", "310000"),
     ]
@@ -1356,7 +1366,8 @@ def test_division_codes(kg: KnowledgeGraph) -> None:
         (None, [("Changning District", "长宁区", CHANGNING, False)]),  # default 310105
         ("310112", [("Minhang District", "闵行区", MINHANG, False)]),
         ("310114103", [("Anting Town", "安亭镇", JIADING, True)]),  # the zone covers its western areas
-        ("310115", []),  # Pudong: a real code, but no district of the graph
+        # Pudong: no linked innovation zone, but the free trade zone covers part of it
+        ("310115", [("Pudong New Area", "浦东新区", "China (Shanghai) Pilot Free Trade Zone", True)]),
     ],
 )
 def test_district_with_a_given_code(

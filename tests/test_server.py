@@ -193,7 +193,7 @@ def test_select_in_every_format_and_method(
     assert response.headers["content-type"] == content_type
     assert "accept" in response.headers["vary"].lower()
     assert select_values(kind, response.text) == districts
-    assert len(districts) == 12  # the districts hosting a zone of either batch
+    assert len(districts) == 13  # the districts hosting a zone of either batch, and Pudong
 
 
 ASK_FORMATS = [
@@ -988,7 +988,7 @@ def test_sparql_endpoint_in_a_browser_is_the_query_page(client: TestClient) -> N
     assert page.status_code == 200
     assert '<textarea id="query" name="query"' in page.text
     results = client.get("/sparql", params={"query": DISTRICTS_QUERY}, headers=HTML)
-    assert re.search(r'<strong id="row-count">12</strong> rows', results.text)
+    assert re.search(r'<strong id="row-count">13</strong> rows', results.text)
     assert f"/sparql?query={quote(DISTRICTS_QUERY, safe='')[:20]}" in results.text.replace("+", "%20")
 
 

@@ -78,9 +78,9 @@ def test_type_a_query_and_run_it_with_ctrl_enter(page: Any, live_server: LiveSer
     editor.press("Control+Enter")
     page.wait_for_selector("table.results-table tbody tr")
     assert (
-        page.locator("table.results-table tbody tr").count() == 12
-    )  # the districts hosting a zone of either batch
-    assert page.locator("#row-count").inner_text() == "12"
+        page.locator("table.results-table tbody tr").count() == 13
+    )  # the districts hosting a zone of either batch, and Pudong
+    assert page.locator("#row-count").inner_text() == "13"
     csv_link = page.get_by_role("link", name="CSV")
     assert "format=csv" in csv_link.get_attribute("href")
 

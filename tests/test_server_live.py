@@ -38,6 +38,7 @@ EXPECTED = [
         "jingan",
         "jinshan",
         "minhang",
+        "pudong",
         "putuo",
         "qingpu",
         "xuhui",

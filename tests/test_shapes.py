@@ -184,7 +184,7 @@ def test_every_node_shape_has_focus_nodes_in_the_real_data(
         "LinkedInnovationZoneShape": 16,
         "FreeTradeZoneShape": 1,
         "ComprehensiveBondedAreaShape": 6,
-        "DistrictShape": 12,  # the districts hosting a zone of either batch
+        "DistrictShape": 13,  # the districts hosting a zone of either batch, and Pudong (the free trade zone)
         "TownshipShape": 6,  # the Jiading Industrial Zone and five towns, each partly in the Jiading zone
         "MunicipalityShape": 1,
         "CountryShape": 1,
@@ -201,7 +201,7 @@ def test_every_node_shape_has_focus_nodes_in_the_real_data(
         "GovernmentBodyShape": 2,
         "PostShape": 1,
         "PersonShape": 1,
-        "SourceDocumentShape": 28,
+        "SourceDocumentShape": 29,
         "FigureShape": 18,  # 5 zone areas more, 3 areas of places, 3 batch counts, 1 plan count
         "AreaFigureShape": 12,
         "LinkStatementShape": 7,
