@@ -441,8 +441,8 @@ def draw(
 ) -> str:
     """The map of Shanghai's 16 districts: districts hosting a zone shaded by batch and labelled (English
     and Chinese), each district of the graph linked to its page (`href` maps an IRI to a link), a hover
-    text naming its zones and their areas, the districts a free trade zone covers hatched, the city centre
-    enlarged beside the map, a legend of every shade, and the credit of the boundaries."""
+    text naming its zones and their areas, the districts a free trade zone covers hatched and labelled,
+    the city centre enlarged beside the map, a legend of every shade, and the credit of the boundaries."""
     import shapely
 
     names_zh = boundaries().names_zh
@@ -523,7 +523,7 @@ def draw(
     if labels:
         for code in sorted(in_centre & set(centre)):
             district = data.districts.get(code)
-            if district is not None and district.zones:
+            if district is not None and (district.zones or district.free_trade_zones):
                 x, y = inset_frame.point(*_label_point(centre[code]))
                 out.append(_label(x, y, district, 11))
     out.append(
@@ -534,7 +534,7 @@ def draw(
     if labels:
         for code in sorted(set(shapes) - in_centre):
             district = data.districts.get(code)
-            if district is not None and district.zones:
+            if district is not None and (district.zones or district.free_trade_zones):
                 x, y = frame.point(*_label_point(shapes[code]))
                 out.append(_label(x, y, district, 11))
     # legend and credit, under the inset

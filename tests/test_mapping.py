@@ -127,8 +127,8 @@ def test_zone_districts_are_labelled_in_english_and_chinese(data: mapping.MapDat
     labels = [t for t in drawn.iter(SVG + "text") if t.get("class") == "label"]
     names = {(t.text, t.find(SVG + "tspan").text) for t in labels}  # type: ignore[union-attr]
     expected = {(d.label.removesuffix(" District"), d.label_zh) for d in data.districts.values() if d.zones}
-    assert names == expected
-    assert len(labels) == 12  # each once: the small central ones in the inset, the others on the map
+    assert names == {*expected, ("Pudong", "浦东新区")}  # and the free trade zone's district
+    assert len(labels) == 13  # each once: the small central ones in the inset, the others on the map
     unlabelled = ET.fromstring(mapping.draw(data, href=href, labels=False))
     assert [t for t in unlabelled.iter(SVG + "text") if t.get("class") == "label"] == []
 
