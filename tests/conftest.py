@@ -451,3 +451,19 @@ HOSTILE_QUERIES = {
         "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c ORDER BY ?all"
     ),
 }
+
+
+def child_pids(pid: int) -> list[int]:
+    """The child processes of `pid` (its query workers), read from /proc; a thread that ends meanwhile is
+    skipped (its `children` file vanishes between listing and reading)."""
+    children: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return children
+    for task in tasks:
+        try:
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children

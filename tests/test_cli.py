@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_QUERIES, OxigraphServer
+from conftest import HOSTILE_QUERIES, OxigraphServer, child_pids
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -650,11 +650,7 @@ def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> No
     workers: list[int] = []
     while not workers and time.monotonic() < deadline:  # the query is running once its worker is busy
         time.sleep(0.2)
-        workers = [
-            int(child)
-            for task in Path(f"/proc/{process.pid}/task").iterdir()
-            for child in (task / "children").read_text().split()
-        ]
+        workers = child_pids(process.pid)
     assert workers, "no query worker started"
     time.sleep(1.0)
     started = time.monotonic()

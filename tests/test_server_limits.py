@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_QUERIES, LIGHT_QUERY, REPO, LiveServer, free_port
+from conftest import HOSTILE_QUERIES, LIGHT_QUERY, REPO, LiveServer, child_pids, free_port
 
 TIMEOUT = 3
 MEMORY_MIB = 512
@@ -80,8 +80,7 @@ def memory_kib(pid: int) -> int:
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             total += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(child) for child in (task / "children").read_text().split()]
+            todo += child_pids(current)
         except (OSError, StopIteration):
             continue
     return total
@@ -194,7 +193,7 @@ def test_sigterm_stops_the_server_within_5_s_while_queries_run(tmp_path: Path) -
             thread.start()
         time.sleep(1.0)
         assert all(thread.is_alive() for thread in threads)
-        children = _children(server.process.pid)
+        children = child_pids(server.process.pid)
         assert len(children) == 2
         started = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
@@ -209,14 +208,6 @@ def test_sigterm_stops_the_server_within_5_s_while_queries_run(tmp_path: Path) -
         assert [pid for pid in children if Path(f"/proc/{pid}").exists() and not _zombie(pid)] == []
     finally:
         server.stop()
-
-
-def _children(pid: int) -> list[int]:
-    return [
-        int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
-    ]
 
 
 def _zombie(pid: int) -> bool:
