@@ -281,8 +281,8 @@ def run_sparql(args: argparse.Namespace) -> int:
         return print_answer(kg, args, text, None, {"query": text, "source_hash": kg.source_hash})
 
 
-NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")
-NATIVE_GRAPH_FORMATS = ("turtle", "nt")
+NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")  # shfz_graph.worker.RESULT_FORMATS, not imported:
+NATIVE_GRAPH_FORMATS = ("turtle", "nt")  # building the parser stays cheap; a test keeps them in step
 _ASK_NATIVE = {("ASK", "json"), ("ASK", "xml")}
 
 

@@ -22,15 +22,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["Answer", "Job", "main"]
-
-#: Result formats Oxigraph writes natively, by our name.
-RESULT_FORMATS = ("json", "xml", "csv", "tsv")
-#: Graph formats Oxigraph writes natively, by our name.
-GRAPH_FORMATS = ("nt", "turtle", "xml")
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Answer", "Job", "main"]
 
 _RESULT_ATTRS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 _GRAPH_ATTRS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML"}
+#: Result formats a worker writes natively (Oxigraph's serializers), by our name.
+RESULT_FORMATS = tuple(_RESULT_ATTRS)
+#: Graph formats a worker writes natively, by our name (JSON-LD, compacted with our context, is not one).
+GRAPH_FORMATS = tuple(_GRAPH_ATTRS)
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
 
 

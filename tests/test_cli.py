@@ -796,3 +796,10 @@ def test_map_without_the_extra_exits_2_with_the_install_command(
         "shfz-graph: error: shapely is not installed: pip install 'shfz-graph[map]'\n",
     )
     assert not target.exists()
+
+
+def test_the_formats_printed_as_workers_write_them_are_the_workers_own() -> None:
+    from shfz_graph import worker
+
+    assert set(cli.NATIVE_RESULT_FORMATS) == set(worker.RESULT_FORMATS)
+    assert set(cli.NATIVE_GRAPH_FORMATS) <= set(worker.GRAPH_FORMATS)

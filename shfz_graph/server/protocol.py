@@ -22,7 +22,7 @@ from shfz_graph.server.context import ServerContext
 from shfz_graph.server.negotiation import choose
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.void import count, service_description
-from shfz_graph.worker import Answer
+from shfz_graph.worker import GRAPH_FORMATS, Answer
 
 __all__ = ["QueryPage", "answer_query", "install", "prefers_html", "request_params", "result_response"]
 
@@ -152,8 +152,6 @@ def _unacceptable(
 
 
 _FORMS = ("SELECT", "ASK", "CONSTRUCT")
-#: What Oxigraph writes itself for graph answers; JSON-LD (compacted with our context) is written here.
-_NATIVE_GRAPH = ("turtle", "nt", "xml")
 
 
 def _format_for(kind: str, accept: str | None, format_values: list[str]) -> str | HTTPProblem:
@@ -195,7 +193,7 @@ async def answer_query(
         bindings,
         select_format=wanted("SELECT"),
         ask_format=wanted("ASK"),
-        graph_format=wanted("CONSTRUCT", _NATIVE_GRAPH),
+        graph_format=wanted("CONSTRUCT", GRAPH_FORMATS),  # JSON-LD is compacted here, from N-Triples
     )
     key = keys["CONSTRUCT" if answer.kind in GRAPH_KINDS else answer.kind]
     if isinstance(key, HTTPProblem):
