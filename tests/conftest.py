@@ -467,3 +467,14 @@ def child_pids(pid: int) -> list[int]:
         except OSError:
             continue
     return children
+
+
+#: The limits each hostile query may reach first: those that hold every solution (a sort, groups, a path's
+#: reachable pairs, one huge value) can run out of memory before time; a streamed count only out of time.
+HOSTILE_LIMITS = {
+    "growth-of-one-value": {"memory", "time"},
+    "multiplied-solutions": {"time"},
+    "deep-property-path": {"memory", "time"},
+    "huge-sort": {"memory", "time"},
+    "huge-aggregate": {"memory", "time"},
+}
