@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 import weakref
+from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +32,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_MEMORY", "QueryPool", "default_size
 
 DEFAULT_MAX_MEMORY = 1 << 30  # address space of one worker
 DEFAULT_MAX_BYTES = 64 << 20  # one answer
+DEFAULT_SPARE_BUDGET = 0.5  # seconds a query may run on the spare worker before it must wait its turn
 _START_TIMEOUT = 60.0
 
 
@@ -148,6 +151,55 @@ def _set_once(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
+class _SpareExpired(Exception):
+    """A query ran past the spare worker's budget (it goes back to wait for a regular worker)."""
+
+
+class _Lanes:
+    """First-come first-served lanes to the workers of one event loop: `size` regular lanes and, if
+    `spare`, one spare lane that only a query finding every regular lane taken may use."""
+
+    def __init__(self, size: int, *, spare: bool) -> None:
+        self.regular_free = size
+        self.spare_free = spare
+        self.waiters: deque[tuple[asyncio.Future[str], bool]] = deque()
+
+    async def acquire(self, *, spare_ok: bool) -> str:
+        """ "regular" or "spare": the lane this caller now holds (release it with `release`)."""
+        if self.regular_free and not self.waiters:
+            self.regular_free -= 1
+            return "regular"
+        if spare_ok and self.spare_free and not any(ok for _, ok in self.waiters):
+            self.spare_free = False
+            return "spare"
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        entry = (future, spare_ok)
+        self.waiters.append(entry)
+        try:
+            return await future
+        except BaseException:
+            if entry in self.waiters:
+                self.waiters.remove(entry)
+            elif future.done() and not future.cancelled():
+                self.release(future.result())  # handed a lane just as we were cancelled: pass it on
+            raise
+
+    def release(self, lane: str) -> None:
+        """Give `lane` to the first waiter that may use it, or mark it free."""
+        for entry in self.waiters:
+            future, spare_ok = entry
+            if future.done():
+                continue
+            if lane == "regular" or spare_ok:
+                self.waiters.remove(entry)
+                future.set_result(lane)
+                return
+        if lane == "regular":
+            self.regular_free += 1
+        else:
+            self.spare_free = True
+
+
 def _kill_all(workers: set[_Worker]) -> None:
     for worker in list(workers):
         worker.kill()
@@ -166,6 +218,8 @@ class QueryPool:
         *,
         size: int | None = None,
         max_memory: int | None = DEFAULT_MAX_MEMORY,
+        spare: bool = False,
+        spare_budget: float = DEFAULT_SPARE_BUDGET,
     ) -> None:
         self.store_path = Path(store_path)
         self.size = size if size is not None else default_size()
@@ -178,10 +232,17 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Condition()
         self._closed = False
-        self._loop_slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._loop_lanes: tuple[asyncio.AbstractEventLoop, _Lanes] | None = None
+        if spare_budget <= 0:
+            raise ShfzError(f"spare_budget must be positive (got {spare_budget})")
+        self.spare = spare
+        self.spare_budget = spare_budget
+        self._spare_worker: _Worker | None = None
         weakref.finalize(self, _kill_all, self._all)  # a pool dropped without close() leaves no process
         for _ in range(self.size):
             self._release(self._spawn())
+        if spare:
+            self._spare_worker = self._spawn()
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.store_path, self.max_memory)
@@ -221,6 +282,8 @@ class QueryPool:
         """Wait until every worker has opened the store (fails early if the store cannot be opened)."""
         with self._lock:
             workers = list(self._idle)
+            if self._spare_worker is not None:
+                workers.append(self._spare_worker)
         for worker in workers:
             worker.wait_ready()
 
@@ -247,15 +310,46 @@ class QueryPool:
 
     async def run_async(self, job: Job, *, timeout: float | None) -> Answer:
         """`run` for an asyncio event loop: waits for a free worker and for the answer without holding a
-        thread (the answer pipe is watched by the loop). A cancelled call kills its worker."""
+        thread (the answer pipe is watched by the loop). A cancelled call kills its worker.
+
+        With a spare worker, a query that finds every worker busy runs on the spare at once, but only for
+        `spare_budget` seconds: past that its spare is killed and replaced, and the query waits for a
+        regular worker with the rest of its time. So quick queries keep being answered while long ones
+        (hostile or honest) hold every regular worker, and no query is refused for being long.
+        """
+        lanes = self._lanes()
+        lane = await lanes.acquire(spare_ok=self.spare)
+        if lane == "spare":
+            budget = self.spare_budget if timeout is None else min(self.spare_budget, timeout)
+            try:
+                return await self._run_on(self._take_spare, lanes, lane, job, budget, spare=True)
+            except _SpareExpired:
+                timeout = None if timeout is None else timeout - budget
+                if timeout is not None and timeout <= 0:
+                    raise QueryTimeout(f"query took longer than the time limit of {budget:g} s") from None
+            lane = await lanes.acquire(spare_ok=False)
+        return await self._run_on(self._acquire, lanes, lane, job, timeout, spare=False)
+
+    async def _run_on(
+        self,
+        take: Callable[[], _Worker],
+        lanes: _Lanes,
+        lane: str,
+        job: Job,
+        timeout: float | None,
+        *,
+        spare: bool,
+    ) -> Answer:
+        """Run `job` on the worker `take` gives (the lane is held); the lane is given back at the end."""
         loop = asyncio.get_running_loop()
-        async with self._slots():
-            worker = self._acquire()  # never waits: a slot means a free worker
+        retire = self._retire_spare if spare else self._retire
+        try:
+            worker = take()  # never waits: holding a lane means its worker is free
             try:
                 if not worker.ready:
                     await loop.run_in_executor(None, worker.wait_ready)
             except BaseException:
-                self._retire(worker)
+                retire(worker)
                 raise
             fd = worker.recv_conn.fileno()
             readable = loop.create_future()
@@ -277,30 +371,75 @@ class QueryPool:
                     reply = worker.recv_conn.recv()
             except (EOFError, OSError):
                 how = worker.how_it_ended()
-                self._retire(worker)
+                retire(worker)
                 raise self._death(how) from None
             except BaseException:  # cancelled: the query must not go on
-                self._retire(worker)
+                retire(worker)
                 raise
+            if spare and reply is None:
+                retire(worker)
+                raise _SpareExpired
+            if spare:
+                return self._outcome(worker, job, reply, timeout, put_back=self._put_back_spare)
             return self._outcome(worker, job, reply, timeout)
+        finally:
+            lanes.release(lane)
 
-    def _slots(self) -> asyncio.Semaphore:
-        """One slot per worker, for the event loop running now (made on first use in it)."""
+    def _lanes(self) -> _Lanes:
+        """The regular and spare lanes, for the event loop running now (made on first use in it)."""
         loop = asyncio.get_running_loop()
-        if self._loop_slots is None or self._loop_slots[0] is not loop:
-            self._loop_slots = (loop, asyncio.Semaphore(self.size))
-        return self._loop_slots[1]
+        if self._loop_lanes is None or self._loop_lanes[0] is not loop:
+            self._loop_lanes = (loop, _Lanes(self.size, spare=self.spare))
+        return self._loop_lanes[1]
 
-    def _outcome(self, worker: _Worker, job: Job, reply: Any, timeout: float | None) -> Answer:
+    def _take_spare(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise WorkerFailure("the query was stopped: the query pool is closed")
+            worker = self._spare_worker
+            if worker is None:
+                worker = self._spare_worker = self._spawn()
+            return worker
+
+    def _put_back_spare(self, worker: _Worker) -> None:
+        """The spare stays where it is between queries (nothing to do)."""
+
+    def _retire_spare(self, worker: _Worker) -> None:
+        """Kill the spare and start its successor now, so it is ready for the next quick query."""
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+            if self._spare_worker is worker:
+                self._spare_worker = None
+            closed = self._closed
+        if not closed:
+            successor = self._spawn()
+            with self._lock:
+                if self._closed:
+                    successor.kill()
+                else:
+                    self._spare_worker = successor
+
+    def _outcome(
+        self,
+        worker: _Worker,
+        job: Job,
+        reply: Any,
+        timeout: float | None,
+        *,
+        put_back: Callable[[_Worker], None] | None = None,
+    ) -> Answer:
         """The answer in a worker's reply, or the error it stands for; the worker is put back or replaced."""
+        spare = put_back is not None
         if reply is None:
-            self._retire(worker)
+            (self._retire_spare if spare else self._retire)(worker)
             raise QueryTimeout(f"query took longer than the time limit of {timeout:g} s")
         kind = reply[0]
         if kind == "limit" and reply[1] == "memory":
-            self._retire(worker)  # after a MemoryError its heap may be fragmented: start afresh
+            # after a MemoryError its heap may be fragmented: start afresh
+            (self._retire_spare if spare else self._retire)(worker)
         else:
-            self._release(worker)
+            (put_back or self._release)(worker)
         if kind == "ok":
             answer: Answer = reply[1]
             return answer
@@ -333,6 +472,7 @@ class QueryPool:
             workers = list(self._all)
             self._all.clear()
             self._idle.clear()
+            self._spare_worker = None
             self._lock.notify_all()  # wakes every caller still waiting for a worker
         for worker in workers:
             worker.kill()

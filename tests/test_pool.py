@@ -6,6 +6,7 @@ go on answering light queries at once afterwards (the killed worker is replaced)
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -28,7 +29,7 @@ from shfz_graph.errors import (
 )
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term
-from shfz_graph.pool import QueryPool
+from shfz_graph.pool import QueryPool, _Lanes
 from shfz_graph.results import Result
 from shfz_graph.worker import Answer, Job
 
@@ -233,3 +234,109 @@ def _rows(result: Result) -> list[tuple[object, ...]]:
         return [(result.boolean,)]
     rows = [tuple(answer_term(t) if t is not None else None for t in row.values()) for row in result.rows]
     return sorted(rows, key=repr)
+
+
+# -- the spare worker: quick queries go on while long ones hold every regular worker ---------------------
+
+
+def test_lanes_are_first_come_first_served_and_the_spare_only_for_those_allowed() -> None:
+    async def scenario() -> list[str]:
+        lanes = _Lanes(1, spare=True)
+        order: list[str] = []
+        assert await lanes.acquire(spare_ok=True) == "regular"
+        assert await lanes.acquire(spare_ok=True) == "spare"  # every regular lane taken: the spare
+
+        async def waiter(name: str, spare_ok: bool) -> None:
+            lane = await lanes.acquire(spare_ok=spare_ok)
+            order.append(f"{name}:{lane}")
+
+        tasks = [asyncio.create_task(waiter("a", False)), asyncio.create_task(waiter("b", True))]
+        await asyncio.sleep(0)
+        lanes.release("spare")  # "a" may not use it: it goes to "b", who came later
+        await asyncio.sleep(0)
+        lanes.release("regular")
+        await asyncio.gather(*tasks)
+        lanes.release("regular")
+        lanes.release("spare")
+        assert (lanes.regular_free, lanes.spare_free, list(lanes.waiters)) == (1, True, [])
+        return order
+
+    assert asyncio.run(scenario()) == ["b:spare", "a:regular"]
+
+
+def test_a_cancelled_waiter_passes_its_lane_on() -> None:
+    async def scenario() -> str:
+        lanes = _Lanes(1, spare=False)
+        await lanes.acquire(spare_ok=False)
+        first = asyncio.create_task(lanes.acquire(spare_ok=False))
+        second = asyncio.create_task(lanes.acquire(spare_ok=False))
+        await asyncio.sleep(0)
+        lanes.release("regular")  # handed to `first` ...
+        first.cancel()  # ... who is cancelled before it runs: `second` must get it
+        lane = await asyncio.wait_for(second, 1)
+        assert first.cancelled()
+        return lane
+
+    assert asyncio.run(scenario()) == "regular"
+
+
+def test_a_quick_query_runs_on_the_spare_while_a_long_one_holds_every_worker(store_path: Path) -> None:
+    async def scenario(pool: QueryPool) -> float:
+        long_one = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=TIMEOUT))
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        answer = await pool.run_async(job(LIGHT), timeout=TIMEOUT)
+        quick = time.monotonic() - started
+        assert answer.body == b'{"head":{},"boolean":true}'
+        with pytest.raises(QueryTimeout):
+            await long_one
+        return quick
+
+    with QueryPool(store_path, size=1, max_memory=MEMORY, spare=True) as single:
+        single.warm_up()
+        assert asyncio.run(scenario(single)) < 1.0
+
+
+def test_a_long_query_on_the_spare_waits_for_a_regular_worker_with_the_rest_of_its_time(
+    store_path: Path,
+) -> None:
+    async def scenario(pool: QueryPool) -> tuple[type[BaseException], float, float]:
+        first = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=2.0))
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout) as info:
+            await pool.run_async(job(CARTESIAN), timeout=2.0)  # spare 0.5 s, then the regular worker
+        second = time.monotonic() - started
+        with pytest.raises(QueryTimeout):
+            await first
+        light_started = time.monotonic()
+        await pool.run_async(job(LIGHT), timeout=TIMEOUT)
+        return info.type, second, time.monotonic() - light_started
+
+    with QueryPool(store_path, size=1, max_memory=MEMORY, spare=True, spare_budget=0.5) as single:
+        single.warm_up()
+        spare_before = single._spare_worker
+        kind, second, light = asyncio.run(scenario(single))
+        assert single._spare_worker is not spare_before  # the spare was killed and replaced
+        assert len(single._all) == 2
+    assert kind is QueryTimeout
+    # 0.5 s on the spare, waiting ~1.2 s for the first to end, then its remaining 1.5 s on the regular one
+    assert 2.5 < second < 5.5
+    assert light < 1.0
+
+
+def test_a_pool_without_spare_queues_quick_queries_behind_long_ones(store_path: Path) -> None:
+    async def scenario(pool: QueryPool) -> float:
+        long_one = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=1.5))
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        await pool.run_async(job(LIGHT), timeout=TIMEOUT)
+        waited = time.monotonic() - started
+        with pytest.raises(QueryTimeout):
+            await long_one
+        return waited
+
+    with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
+        single.warm_up()
+        assert single._spare_worker is None
+        assert asyncio.run(scenario(single)) > 1.0

@@ -22,6 +22,7 @@ from shfz_graph.graph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, KnowledgeGraph
 from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY
 from shfz_graph.server import api, pages, protocol
 from shfz_graph.server.context import ServerContext
+from shfz_graph.server.fastpath import SparqlFastPath
 from shfz_graph.server.problems import HTTPProblem, status_of
 from shfz_graph.server.render import render
 from shfz_graph.vocab import BASE
@@ -254,4 +255,5 @@ def create_app(
         allow_headers=["Accept", "Content-Type"],
         max_age=600,
     )
+    app.add_middleware(SparqlFastPath, ctx=ctx, security_headers=SECURITY_HEADERS)  # in front of all
     return app

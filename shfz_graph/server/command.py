@@ -45,7 +45,7 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=positive_int,
         default=None,
-        help="query worker processes (default: one per core)",
+        help="query worker processes (default: one per core), plus one spare for quick queries",
     )
     add_limit_options(parser)
     add_reasoning_option(parser)

@@ -138,7 +138,7 @@ class ServerContext:
                 raise WorkerFailure("the server is shutting down")
             if self._pool is None:
                 path = querystore.ensure_store(self.kg)
-                self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory)
+                self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory, spare=True)
             return self._pool
 
     def reopen(self) -> None:

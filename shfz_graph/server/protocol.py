@@ -24,7 +24,16 @@ from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.void import count, service_description
 from shfz_graph.worker import GRAPH_FORMATS, Answer
 
-__all__ = ["QueryPage", "answer_query", "install", "prefers_html", "request_params", "result_response"]
+__all__ = [
+    "QueryPage",
+    "answer_query",
+    "check_params",
+    "format_params",
+    "install",
+    "prefers_html",
+    "request_params",
+    "result_response",
+]
 
 QueryPage = Callable[[Request, str | None], Awaitable[Response]]
 
@@ -116,7 +125,7 @@ async def request_params(request: Request) -> list[tuple[str, str]]:
     raise HTTPProblem(400, f"unsupported Content-Type {media_type!r} for a query: use {_POST_TYPES}")
 
 
-def _check_params(params: list[tuple[str, str]]) -> str | None:
+def check_params(params: list[tuple[str, str]]) -> str | None:
     """The query text, after refusing updates, repeated queries and dataset selection."""
     if any(name == "update" for name, _ in params):
         raise HTTPProblem(403, "SPARQL updates are not accepted: this endpoint is read-only")
@@ -137,7 +146,7 @@ def _check_params(params: list[tuple[str, str]]) -> str | None:
     return queries[0]
 
 
-def _format_values(params: list[tuple[str, str]]) -> list[str]:
+def format_params(params: list[tuple[str, str]]) -> list[str]:
     return [value for name, value in params if name in _FORMAT_PARAMS and value.strip()]
 
 
@@ -242,8 +251,8 @@ def install(app: FastAPI, ctx: ServerContext, query_page: QueryPage) -> None:
 
     async def answer(request: Request) -> Response:
         params = await request_params(request)
-        text = _check_params(params)
-        format_values = _format_values(params)
+        text = check_params(params)
+        format_values = format_params(params)
         accept = request.headers.get("accept")
         if text is None:
             if request.method == "POST":

@@ -1,0 +1,88 @@
+"""The short way through the server for the commonest request: a SPARQL query by GET from a data client.
+
+`GET /sparql?query=...` from a client that is not a browser and sends no `Origin` is answered here,
+before the framework's middleware stack and router, with the same code (`protocol.answer_query`), the same
+headers and the same error statuses and messages as the full path. Everything else (browsers, CORS
+requests, POST, HEAD, the service description) goes the full way. The saving is the per-request work of
+the framework, which was most of the server process's share of a query's cost.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qsl
+
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shfz_graph.errors import ShfzError
+from shfz_graph.server import protocol
+from shfz_graph.server.context import ServerContext
+from shfz_graph.server.problems import HTTPProblem, status_of
+
+__all__ = ["SparqlFastPath"]
+
+log = logging.getLogger("shfz_graph.server")
+
+
+class SparqlFastPath:
+    """ASGI middleware answering plain `GET /sparql?query=` itself; the rest goes to `app`."""
+
+    def __init__(
+        self, app: ASGIApp, ctx: ServerContext, security_headers: tuple[tuple[bytes, bytes], ...]
+    ) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.security_headers = security_headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        params = self._params(scope)
+        if params is None:
+            await self.app(scope, receive, send)
+            return
+        accept = _header(scope, b"accept")
+        format_values = protocol.format_params(params)
+        if not format_values and protocol.prefers_html(accept):
+            await self.app(scope, receive, send)  # a browser: the query page
+            return
+        try:
+            text = protocol.check_params(params)
+            if text is None:
+                await self.app(scope, receive, send)  # the service description
+                return
+            response = await protocol.answer_query(self.ctx, text, None, accept, format_values)
+        except ShfzError as exc:
+            response = self._problem(scope, exc)
+        except Exception as exc:  # the full path's last-resort handler answers the same
+            log.error("unexpected error while answering GET /sparql", exc_info=exc)
+            response = PlainTextResponse("internal server error\n", status_code=500)
+        response.raw_headers.extend(self.security_headers)
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _params(scope: Scope) -> list[tuple[str, str]] | None:
+        """The URL's parameters if this request may take the short way, else None."""
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
+            return None
+        if scope.get("root_path") or _header(scope, b"origin") is not None:
+            return None  # mounted under a prefix, or a cross-origin request (CORS headers due)
+        query_string = scope.get("query_string", b"")
+        if b"query=" not in query_string:
+            return None
+        return parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+
+    def _problem(self, scope: Scope, exc: ShfzError) -> Response:
+        """The plain-text error answer the full path gives a data client for this error."""
+        status = status_of(exc)
+        if status >= 500 and not isinstance(exc, HTTPProblem) and status != 503:
+            log.error("error while answering %s %s", scope["method"], scope["path"], exc_info=exc)
+            return PlainTextResponse("internal server error\n", status_code=500)
+        headers = exc.headers if isinstance(exc, HTTPProblem) else None
+        return PlainTextResponse(str(exc) + "\n", status_code=status, headers=headers)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
