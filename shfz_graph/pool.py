@@ -3,16 +3,19 @@
 Each worker (`shfz_graph.worker`) opens the on-disk query store read-only and answers one job at a time.
 The caller waits on the worker's answer pipe, whose end-of-file is also its death, so a worker that dies
 (past its memory limit) is noticed at once, not at the timeout. Past the time limit the worker is killed,
-not abandoned, and a fresh one takes its place; the other workers go on serving. Each worker is a fresh
-interpreter that imports only what a query needs.
+not abandoned, and a fresh one takes its place; the other workers go on serving. Workers are forked from
+a template process that has imported what a query needs, so they share those pages and start in
+milliseconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -44,41 +47,145 @@ def default_size() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class _Worker:
-    """One worker process (`python -m shfz_graph.worker`) and our ends of its two pipes.
+class _Template:
+    """The worker template process (`python -m shfz_graph.worker <socket fd>`) and our end of its socket.
 
     A fresh interpreter, not multiprocessing's spawn or fork server: those re-run the caller's main
-    module in the child, which breaks scripts without a `__main__` guard. The worker holds the only
-    write end of its answer pipe, so its death makes that pipe readable (EOF) at once.
+    module in the child, which breaks scripts without a `__main__` guard. It imports what a query needs
+    once and forks each worker from there, so workers share those pages and start in milliseconds. It
+    is started on first use and again if it has died; calls are serialized by a lock.
     """
 
-    def __init__(self, store_path: Path, max_memory: int | None) -> None:
-        self.max_memory = max_memory
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._sock: socket.socket | None = None
+        self._closed = False
+
+    def _start(self) -> socket.socket:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "shfz_graph.worker",
-                    str(to_child_r),
-                    str(from_child_w),
-                    str(store_path),
-                    str(max_memory or 0),
-                ],
-                pass_fds=(to_child_r, from_child_w),
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "shfz_graph.worker", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env={**os.environ, "MALLOC_ARENA_MAX": "2"},
             )
         except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        ours.settimeout(_START_TIMEOUT)
+        try:
+            greeting = json.loads(ours.recv(1 << 16) or b"null")
+        except (OSError, ValueError):
+            greeting = None
+        if not (isinstance(greeting, list) and greeting[:1] == ["ready"]):
+            ours.close()
+            self._kill_process()
+            raise WorkerFailure("the query worker template did not start")
+        ours.settimeout(None)
+        self._sock = ours
+        return ours
+
+    def _call(self, request: tuple[Any, ...], fds: tuple[int, ...] = ()) -> Any:
+        with self._lock:
+            for attempt in (1, 2):
+                if self._closed:
+                    raise WorkerFailure("the query pool is closed")
+                sock = self._sock if self._sock is not None else self._start()
+                try:
+                    socket.send_fds(sock, [json.dumps(request).encode()], list(fds))
+                    data = sock.recv(1 << 16)
+                    if data:
+                        return json.loads(data)[1]
+                except OSError:
+                    pass
+                self._drop()  # the template died: start another once
+                if attempt == 2:
+                    raise WorkerFailure("the query worker template died")
+            return None  # pragma: no cover - the loop returns or raises
+
+    def spawn(self, fds: tuple[int, int], store_path: Path, max_memory: int | None) -> int:
+        """Fork a worker with these pipe ends (its job pipe's read end, its answer pipe's write end)."""
+        pid: int = self._call(("spawn", str(store_path), max_memory), fds)
+        return pid
+
+    def status(self, pid: int, wait: float) -> int | None:
+        """A worker's exit status (-N: killed by signal N), waiting up to `wait` s; None if it still runs."""
+        status: int | None = self._call(("status", pid, wait))
+        return status
+
+    def _drop(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        self._kill_process()
+
+    def _kill_process(self) -> None:
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(5)
+            self._process = None
+
+    def close(self) -> None:
+        """Stop the template for good; its workers die with it (PR_SET_PDEATHSIG)."""
+        with self._lock:
+            self._closed = True
+            self._drop()
+
+
+class _Forked:
+    """A worker process forked by the template: the part of `subprocess.Popen` the pool uses."""
+
+    def __init__(self, pid: int, template: _Template) -> None:
+        self.pid = pid
+        self.template = template
+        self.returncode: int | None = None
+
+    def wait(self, timeout: float) -> int:
+        if self.returncode is None:
+            self.returncode = self.template.status(self.pid, timeout)
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired(f"query worker {self.pid}", timeout)
+        return self.returncode
+
+    def poll(self) -> int | None:
+        with contextlib.suppress(subprocess.TimeoutExpired, WorkerFailure):
+            return self.wait(0)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:  # never a process id the template has already reaped
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+class _Worker:
+    """One worker process, forked by the template, and our ends of its two pipes.
+
+    The worker holds the only write end of its answer pipe, so its death makes that pipe readable (EOF)
+    at once.
+    """
+
+    def __init__(self, template: _Template, store_path: Path, max_memory: int | None) -> None:
+        self.max_memory = max_memory
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            pid = template.spawn((to_child_r, from_child_w), store_path, max_memory)
+        except BaseException:
             for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
                 os.close(fd)
             raise
         os.close(to_child_r)
         os.close(from_child_w)
+        self.process = _Forked(pid, template)
         self.send_conn = Connection(to_child_w, readable=False)
         self.recv_conn = Connection(from_child_r, writable=False)
         self.ready = False
@@ -113,7 +220,7 @@ class _Worker:
     def how_it_ended(self) -> str:
         try:
             code = self.process.wait(0.5)
-        except subprocess.TimeoutExpired:
+        except (subprocess.TimeoutExpired, WorkerFailure):
             return "no answer"
         if code < 0:
             return f"killed by {signal.Signals(-code).name}"
@@ -123,7 +230,7 @@ class _Worker:
         """Stop the process now (SIGKILL), reap it and close the pipes."""
         if self.process.poll() is None:
             self.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
+        with contextlib.suppress(subprocess.TimeoutExpired, WorkerFailure):
             self.process.wait(5)
         self.send_conn.close()
         self.recv_conn.close()
@@ -200,9 +307,10 @@ class _Lanes:
             self.spare_free = True
 
 
-def _kill_all(workers: set[_Worker]) -> None:
+def _kill_all(workers: set[_Worker], template: _Template) -> None:
     for worker in list(workers):
         worker.kill()
+    template.close()
 
 
 class QueryPool:
@@ -238,14 +346,16 @@ class QueryPool:
         self.spare = spare
         self.spare_budget = spare_budget
         self._spare_worker: _Worker | None = None
-        weakref.finalize(self, _kill_all, self._all)  # a pool dropped without close() leaves no process
+        self._template = _Template()
+        # a pool dropped without close() leaves no process
+        weakref.finalize(self, _kill_all, self._all, self._template)
         for _ in range(self.size):
             self._release(self._spawn())
         if spare:
             self._spare_worker = self._spawn()
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_path, self.max_memory)
+        worker = _Worker(self._template, self.store_path, self.max_memory)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -476,6 +586,7 @@ class QueryPool:
             self._lock.notify_all()  # wakes every caller still waiting for a worker
         for worker in workers:
             worker.kill()
+        self._template.close()
 
     def __enter__(self) -> QueryPool:
         return self

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
+import json
 import os
 import re
 import resource
 import signal
+import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -308,16 +312,88 @@ def main(conn_in: Connection, conn_out: Connection, store_path: str, max_memory:
             conn_out.send(("limit", "memory"))
 
 
+def _forked_worker(sock: socket.socket, fds: list[int], store_path: str, max_memory: int | None) -> None:
+    """The body of a worker forked from the template: it never returns into the template's loop."""
+    code = 0
+    try:
+        sock.close()
+        main(Connection(fds[0], writable=False), Connection(fds[1], readable=False), store_path, max_memory)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _reap(statuses: dict[int, int]) -> None:
+    """Collect the exit statuses of workers that have ended (no zombies are left behind)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        statuses[pid] = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        while len(statuses) > 4096:  # the oldest first: nobody asks about a long-gone worker
+            del statuses[next(iter(statuses))]
+
+
+def _status(statuses: dict[int, int], pid: int, wait: float) -> int | None:
+    """The exit status of worker `pid` (as subprocess gives it: -N for signal N), waiting up to `wait` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        _reap(statuses)
+        if pid in statuses:  # kept: the pool may ask again (from another thread) after a first answer
+            return statuses[pid]
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.005)
+
+
+def template_main(sock_fd: int) -> None:
+    """The worker template: import what a worker needs once, then fork one worker per request.
+
+    Workers forked from it share those imported modules with it (copy-on-write), so each costs the memory
+    it dirties, not a whole interpreter, and starts in milliseconds. Requests come over a SOCK_SEQPACKET
+    socket as JSON arrays: ("spawn", store path, memory limit) with the worker's two pipe ends attached,
+    answered with ("pid", pid); ("status", pid, seconds), answered with ("status", exit status or None).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    sock = socket.socket(fileno=sock_fd)
+    import pyoxigraph  # noqa: F401
+
+    from shfz_graph import sparql  # noqa: F401
+
+    gc.freeze()  # keep the collector from touching (and so copying) the shared objects in every worker
+    sock.send(json.dumps(["ready", os.getpid()]).encode())
+    statuses: dict[int, int] = {}
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        except OSError:
+            return
+        if not data:
+            return  # the pool closed its end
+        request = json.loads(data)
+        if request[0] == "spawn":
+            pid = os.fork()
+            if pid == 0:
+                _forked_worker(sock, fds, request[1], request[2])
+            statuses.pop(pid, None)  # a process id used again: the old status is not this worker's
+            for fd in fds:
+                os.close(fd)
+            reply: tuple[Any, ...] = ("pid", pid)
+        else:
+            reply = ("status", _status(statuses, request[1], request[2]))
+        _reap(statuses)
+        sock.send(json.dumps(reply).encode())
+
+
 if __name__ == "__main__":
     import sys
 
     # Run the module's own copy, not this __main__ one, so that answers pickle as shfz_graph.worker.Answer
     from shfz_graph import worker
 
-    _in, _out, _path, _memory = sys.argv[1:5]
-    worker.main(
-        Connection(int(_in), writable=False),
-        Connection(int(_out), readable=False),
-        _path,
-        int(_memory) or None,
-    )
+    worker.template_main(int(sys.argv[1]))

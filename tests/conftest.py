@@ -469,6 +469,17 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
+def descendant_pids(pid: int) -> list[int]:
+    """Every process below `pid`: the query worker template and the workers forked from it."""
+    found: list[int] = []
+    todo = child_pids(pid)
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += child_pids(current)
+    return found
+
+
 #: The limits each hostile query may reach first: those that hold every solution (a sort, groups, a path's
 #: reachable pairs, one huge value) can run out of memory before time; a streamed count only out of time.
 HOSTILE_LIMITS = {

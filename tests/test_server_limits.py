@@ -17,7 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY, REPO, LiveServer, child_pids, free_port
+from conftest import (
+    HOSTILE_LIMITS,
+    HOSTILE_QUERIES,
+    LIGHT_QUERY,
+    REPO,
+    LiveServer,
+    child_pids,
+    descendant_pids,
+    free_port,
+)
 
 TIMEOUT = 3
 MEMORY_MIB = 512
@@ -193,8 +202,8 @@ def test_sigterm_stops_the_server_within_5_s_while_queries_run(tmp_path: Path) -
             thread.start()
         time.sleep(1.0)
         assert all(thread.is_alive() for thread in threads)
-        children = child_pids(server.process.pid)
-        assert len(children) == 3  # two workers and the spare
+        children = descendant_pids(server.process.pid)
+        assert len(children) == 4  # the worker template, two workers and the spare
         started = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         server.process.wait(timeout=10)
