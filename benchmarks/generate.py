@@ -1,6 +1,7 @@
 """Synthetic graphs in the shfz vocabulary, for benchmarks: users' own data to load next to ours.
 
-    python benchmarks/generate.py --triples 100000 --seed 1 -o /tmp/synthetic-100k.ttl   (or .nt)
+    python -m benchmarks generate --triples 100000 --seed 1 -o /tmp/synthetic-100k.ttl   (or .nt)
+    python benchmarks/generate.py --triples 100000 --seed 1 -o /tmp/synthetic-100k.ttl   (the same)
 
 Each programme of linked innovation zones comes with its municipality, the free trade zone it extends,
 its announcement (a person holding a post in a government body), two source documents, a measure count,
@@ -37,7 +38,7 @@ if __package__ in (None, "") and not any(Path(p, "shfz_graph").is_dir() for p in
 from shfz_graph.progress import progress
 from shfz_graph.vocab import GEO, ID, ORG, QUDT, SCHEMA, SHFZ, UNIT
 
-__all__ = ["PREFIXES", "generate", "main", "triples", "write"]
+__all__ = ["PREFIXES", "add_arguments", "generate", "main", "run", "triples", "write"]
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -625,19 +626,28 @@ def write(n_triples: int, seed: int, path: Path | str) -> int:
     return count
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: write a synthetic graph of about --triples triples to -o FILE.ttl|FILE.nt."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the command line (also `python -m benchmarks generate`)."""
     parser.add_argument("--triples", type=int, default=10_000, help="number of triples (default 10000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("-o", "--output", type=Path, required=True, help="output file, .ttl or .nt")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Write the graph the options ask for; a bad option is the parser's usage error."""
     try:
         count = write(args.triples, args.seed, args.output)
     except ValueError as exc:
         parser.error(str(exc))
     print(f"{count} triples -> {args.output}", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: write a synthetic graph of about --triples triples to -o FILE.ttl|FILE.nt."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv), parser)
 
 
 if __name__ == "__main__":
