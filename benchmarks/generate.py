@@ -26,6 +26,7 @@ import datetime as dt
 import random
 import sys
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -183,6 +184,35 @@ class _Names:
 _TRIPLES_PER_ZONE = 80
 
 
+@dataclass
+class _Programme:
+    """The names and IRIs of one programme and the things around it."""
+
+    slug: str
+    name: str
+    name_zh: str
+    province: int
+    city: URIRef
+    ftz: URIRef
+    prog: URIRef
+    body: URIRef
+    post: URIRef
+    person: URIRef
+    person_name: str
+    person_zh: str
+    day: dt.date
+    event: URIRef
+    news: URIRef
+    notice: URIRef
+    measures: URIRef
+    batch: URIRef
+    measure: URIRef
+
+    @property
+    def sources(self) -> tuple[URIRef, URIRef]:
+        return (self.news, self.notice)
+
+
 class _Generator:
     """Emits the triples of one synthetic graph; `count` is how many were emitted so far.
 
@@ -282,7 +312,31 @@ class _Generator:
         return picks
 
     def _programme(self) -> Iterator[Triple]:
-        e, rng = self._emit, self.rng
+        """One programme: its municipality, free trade zone, batch, announcement, people, sources, zones."""
+        rng, p = self.rng, self._new_programme()
+        yield from self._programme_places(p)
+        yield from self._programme_batch(p)
+        yield from self._programme_people(p)
+        yield from self._programme_sources(p)
+        prog, batch, city, province, ftz = p.prog, p.batch, p.city, p.province, p.ftz
+        sources = p.sources
+        n_zones = rng.randint(4, 8)
+        previous: URIRef | None = None
+        for index in range(n_zones):
+            if index > 0 and self.count >= self.target:
+                return
+            previous = yield from self._zone(
+                prog,
+                batch,
+                (city, province),
+                ftz,
+                sources,
+                bonded=index == n_zones - 1 and rng.random() < 0.4,
+                previous=previous,
+            )
+
+    def _new_programme(self) -> _Programme:
+        """The names, IRIs and date of the next programme."""
         self.programmes += 1
         # a made-up province-level code per programme (11..89, then round again), as GB/T 2260 writes them
         province = 11 + (self.programmes - 1) % 79
@@ -301,8 +355,35 @@ class _Generator:
         measures = ID[f"figure/{slug}-measures"]
         batch = ID[f"batch/{slug}-first"]
         measure = ID[f"measure/{slug}-simpler-procedures"]
-        sources = (news, notice)
+        return _Programme(
+            slug=slug,
+            name=name,
+            name_zh=name_zh,
+            province=province,
+            city=city,
+            ftz=ftz,
+            prog=prog,
+            body=body,
+            post=post,
+            person=person,
+            person_name=person_name,
+            person_zh=person_zh,
+            day=day,
+            event=event,
+            news=news,
+            notice=notice,
+            measures=measures,
+            batch=batch,
+            measure=measure,
+        )
 
+    def _programme_places(self, p: _Programme) -> Iterator[Triple]:
+        """The municipality, the free trade zone and the programme."""
+        e, rng = self._emit, self.rng
+        slug, name, name_zh, province, city = p.slug, p.name, p.name_zh, p.province, p.city
+        ftz, prog, day, event, news = p.ftz, p.prog, p.day, p.event, p.news
+        batch = p.batch
+        sources = p.sources
         yield e(city, RDF.type, SHFZ.Municipality)
         yield from self._labels(city, name, name_zh + "市")
         yield e(city, SHFZ.divisionCode, Literal(f"{province}0000"))
@@ -331,6 +412,11 @@ class _Generator:
         for source in sources:
             yield e(prog, DCTERMS.source, source)
 
+    def _programme_batch(self, p: _Programme) -> Iterator[Triple]:
+        """The first batch, its measure and the figure counting its measures."""
+        e, rng = self._emit, self.rng
+        name, prog, day, notice, measures = p.name, p.prog, p.day, p.notice, p.measures
+        batch, measure = p.batch, p.measure
         yield e(batch, RDF.type, SHFZ.Batch)
         yield from self._labels(batch, f"First batch of the {name} linked innovation zones", None)
         yield e(batch, SHFZ.batchOf, prog)
@@ -357,6 +443,12 @@ class _Generator:
         yield e(measures, PROV.wasDerivedFrom, notice)
         yield e(measures, DCTERMS.source, notice)
 
+    def _programme_people(self, p: _Programme) -> Iterator[Triple]:
+        """The announcement, the government body, the post and the person holding it."""
+        e = self._emit
+        name, name_zh, prog, body, post = p.name, p.name_zh, p.prog, p.body, p.post
+        person, person_name, person_zh, day, event = p.person, p.person_name, p.person_zh, p.day, p.event
+        news, notice = p.news, p.notice
         yield e(event, RDF.type, SHFZ.Announcement)
         yield from self._labels(event, f"Press briefing on the {name} linked innovation zones", None)
         yield e(event, SHFZ.occurredOn, _date(day))
@@ -385,6 +477,11 @@ class _Generator:
         yield e(person, SHFZ.presented, event)
         yield e(person, DCTERMS.source, news)
 
+    def _programme_sources(self, p: _Programme) -> Iterator[Triple]:
+        """The news article and the official notice."""
+        e, rng = self._emit, self.rng
+        slug, name, name_zh, body, day = p.slug, p.name, p.name_zh, p.body, p.day
+        event, news, notice = p.event, p.news, p.notice
         yield e(news, RDF.type, SHFZ.SourceDocument)
         yield from self._labels(news, f"{name} announces linked innovation zones", None)
         yield e(news, DCTERMS.issued, _date(day + dt.timedelta(days=1)))
@@ -401,21 +498,6 @@ class _Generator:
         yield e(notice, DCTERMS.type, Literal("official notice"))
         yield e(notice, SCHEMA.url, URIRef(f"https://gov.example.org/{slug}/notice-{day.year}"))
         yield e(notice, SHFZ.issuedBy, body)
-
-        n_zones = rng.randint(4, 8)
-        previous: URIRef | None = None
-        for index in range(n_zones):
-            if index > 0 and self.count >= self.target:
-                return
-            previous = yield from self._zone(
-                prog,
-                batch,
-                (city, province),
-                ftz,
-                sources,
-                bonded=index == n_zones - 1 and rng.random() < 0.4,
-                previous=previous,
-            )
 
     def _link(self, slug: str, city: URIRef, day: dt.date) -> Iterator[Triple]:
         """A (made-up) link of a municipality to GeoNames, asserted and recorded as a verified statement."""
@@ -448,7 +530,7 @@ class _Generator:
         """One zone of the programme's batch; returns its IRI. Some zones have no stated area (as several of
         Shanghai's second batch) and some share ground with the zone before them."""
         e, rng = self._emit, self.rng
-        city, province = place
+        city = place[0]
         self.zones += 1
         news = sources[0]
         slug, name, name_zh = self.names.place()
@@ -482,54 +564,89 @@ class _Generator:
             yield e(zone, DCTERMS.source, source)
 
         if bonded:
-            yield e(zone, SHFZ.locatedIn, city)
-            for _ in range(rng.randint(2, 3)):
-                b_slug, b_name, b_zh = self.names.place()
-                area_b = ID[f"bonded-area/{b_slug}"]
-                yield e(zone, SHFZ.inBondedArea, area_b)
-                yield e(area_b, RDF.type, SHFZ.ComprehensiveBondedArea)
-                yield from self._labels(area_b, f"{b_name} Comprehensive Bonded Area", f"{b_zh}综合保税区")
-                yield e(area_b, SHFZ.locatedIn, city)
-                yield e(area_b, SHFZ.partlyOutside, ftz)
-                yield e(area_b, SHFZ.hostsPartOf, zone)
-                yield e(area_b, DCTERMS.source, sources[1])
+            yield from self._bonded_areas(zone, city, ftz, sources)
         else:
-            district = ID[f"district/{slug}"]
-            yield e(zone, SHFZ.inDistrict, district)
-            yield e(district, RDF.type, SHFZ.District)
-            yield from self._labels(district, f"{name} District", f"{name_zh}区")
-            self.codes += 1
-            code = f"{province}{1 + (self.codes - 1) % 99:02d}{self.codes // 99 % 100:02d}"
-            yield e(district, SHFZ.divisionCode, Literal(code))
-            yield e(district, SHFZ.locatedIn, city)
-            if rng.random() < 0.3:
-                yield e(district, SHFZ.isSuburban, Literal(True))
-            for source in sources:
-                yield e(district, DCTERMS.source, source)
-            for _ in range(rng.randint(2, 4)):
-                s_slug, s_name, s_zh = self.names.place()
-                type_slug, type_en, type_zh = rng.choice(_SITE_TYPES)
-                site = ID[f"site/{s_slug}-{type_en.lower().replace(' ', '-')}"]
-                partly = rng.random() < 0.15
-                yield e(zone, SHFZ.partlyIncludes if partly else SHFZ.includesSite, site)
-                yield e(site, RDF.type, SHFZ.Site)
-                yield e(site, SHFZ.siteType, ID[f"site-type/{type_slug}"])
-                yield from self._labels(
-                    site, f"{s_name} {type_en}", s_zh + type_zh if rng.random() < 0.6 else None
-                )
-                yield e(site, SHFZ.partlyIn if partly else SHFZ.siteIn, zone)
-                yield e(site, DCTERMS.source, news)
-
+            yield from self._district(zone, (slug, name, name_zh), place, sources)
+            yield from self._sites(zone, news)
         if has_area:
-            yield e(area, RDF.type, SHFZ.Figure)
-            yield from self._labels(area, f"area of the {name} zone", None)
-            yield e(area, QUDT.numericValue, Literal(size))
-            yield e(area, QUDT.hasUnit, UNIT.KiloM2)
-            yield e(area, SHFZ.isApproximate, Literal(approximate))
-            yield e(area, SHFZ.areaOf, zone)
-            yield e(area, PROV.wasDerivedFrom, news)
-            yield e(area, DCTERMS.source, news)
+            yield from self._area(area, zone, name, size, approximate, news)
+        yield from self._initiatives(zone, slug, news)
+        return zone
 
+    def _bonded_areas(
+        self, zone: URIRef, city: URIRef, ftz: URIRef, sources: tuple[URIRef, URIRef]
+    ) -> Iterator[Triple]:
+        """Two or three comprehensive bonded areas a zone spreads over, partly outside the free trade zone."""
+        e, rng = self._emit, self.rng
+        yield e(zone, SHFZ.locatedIn, city)
+        for _ in range(rng.randint(2, 3)):
+            b_slug, b_name, b_zh = self.names.place()
+            area_b = ID[f"bonded-area/{b_slug}"]
+            yield e(zone, SHFZ.inBondedArea, area_b)
+            yield e(area_b, RDF.type, SHFZ.ComprehensiveBondedArea)
+            yield from self._labels(area_b, f"{b_name} Comprehensive Bonded Area", f"{b_zh}综合保税区")
+            yield e(area_b, SHFZ.locatedIn, city)
+            yield e(area_b, SHFZ.partlyOutside, ftz)
+            yield e(area_b, SHFZ.hostsPartOf, zone)
+            yield e(area_b, DCTERMS.source, sources[1])
+
+    def _district(
+        self,
+        zone: URIRef,
+        names: tuple[str, str, str],
+        place: tuple[URIRef, int],
+        sources: tuple[URIRef, URIRef],
+    ) -> Iterator[Triple]:
+        """The zone's district, with a division code under the programme's province."""
+        e, rng = self._emit, self.rng
+        (slug, name, name_zh), (city, province) = names, place
+        district = ID[f"district/{slug}"]
+        yield e(zone, SHFZ.inDistrict, district)
+        yield e(district, RDF.type, SHFZ.District)
+        yield from self._labels(district, f"{name} District", f"{name_zh}区")
+        self.codes += 1
+        code = f"{province}{1 + (self.codes - 1) % 99:02d}{self.codes // 99 % 100:02d}"
+        yield e(district, SHFZ.divisionCode, Literal(code))
+        yield e(district, SHFZ.locatedIn, city)
+        if rng.random() < 0.3:
+            yield e(district, SHFZ.isSuburban, Literal(True))
+        for source in sources:
+            yield e(district, DCTERMS.source, source)
+
+    def _sites(self, zone: URIRef, news: URIRef) -> Iterator[Triple]:
+        """Two to four sites of real site types in (or partly in) the zone."""
+        e, rng = self._emit, self.rng
+        for _ in range(rng.randint(2, 4)):
+            s_slug, s_name, s_zh = self.names.place()
+            type_slug, type_en, type_zh = rng.choice(_SITE_TYPES)
+            site = ID[f"site/{s_slug}-{type_en.lower().replace(' ', '-')}"]
+            partly = rng.random() < 0.15
+            yield e(zone, SHFZ.partlyIncludes if partly else SHFZ.includesSite, site)
+            yield e(site, RDF.type, SHFZ.Site)
+            yield e(site, SHFZ.siteType, ID[f"site-type/{type_slug}"])
+            yield from self._labels(
+                site, f"{s_name} {type_en}", s_zh + type_zh if rng.random() < 0.6 else None
+            )
+            yield e(site, SHFZ.partlyIn if partly else SHFZ.siteIn, zone)
+            yield e(site, DCTERMS.source, news)
+
+    def _area(
+        self, area: URIRef, zone: URIRef, name: str, size: Decimal, approximate: bool, news: URIRef
+    ) -> Iterator[Triple]:
+        """The zone's area figure, in km², some approximate."""
+        e = self._emit
+        yield e(area, RDF.type, SHFZ.Figure)
+        yield from self._labels(area, f"area of the {name} zone", None)
+        yield e(area, QUDT.numericValue, Literal(size))
+        yield e(area, QUDT.hasUnit, UNIT.KiloM2)
+        yield e(area, SHFZ.isApproximate, Literal(approximate))
+        yield e(area, SHFZ.areaOf, zone)
+        yield e(area, PROV.wasDerivedFrom, news)
+        yield e(area, DCTERMS.source, news)
+
+    def _initiatives(self, zone: URIRef, slug: str, news: URIRef) -> Iterator[Triple]:
+        """The zone's focus sectors and two or three initiatives serving them."""
+        e, rng = self._emit, self.rng
         focus = self._focus()
         for sector in focus:
             yield e(zone, SHFZ.hasFocusSector, sector)
@@ -546,7 +663,6 @@ class _Generator:
             yield e(initiative, SHFZ.initiativeOf, zone)
             yield e(initiative, SHFZ.servesSector, sector)
             yield e(initiative, DCTERMS.source, news)
-        return zone
 
 
 def triples(n_triples: int, seed: int) -> Iterator[Triple]:
