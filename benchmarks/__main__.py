@@ -1,21 +1,21 @@
-"""The command line: `python -m benchmarks COMMAND [OPTIONS]` (see benchmarks/README.md)."""
+"""The command line: `python -m benchmarks COMMAND [OPTIONS]` (see benchmarks/README.md).
+
+Each command is a module with `add_arguments(parser)` and `run(args, ...)`; its docstring is its help.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from types import ModuleType
 
 from benchmarks import generate, isolated, server, suite
 
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    "suite": ("every measurement against its baseline; writes RESULTS.md", suite.add_arguments),
-    "isolated": (
-        "the query workers against Oxigraph; writes its section of RESULTS.md",
-        isolated.add_arguments,
-    ),
-    "server": ("a loopback load test of `shfz-graph serve` on a named query", server.add_arguments),
-    "generate": ("write a synthetic graph (as `python benchmarks/generate.py`)", generate.add_arguments),
+COMMANDS: dict[str, tuple[ModuleType, str]] = {
+    "suite": (suite, "every measurement against its baseline; writes RESULTS.md"),
+    "isolated": (isolated, "the query workers against Oxigraph; writes its section of RESULTS.md"),
+    "server": (server, "a loopback load test of `shfz-graph serve` on a named query"),
+    "generate": (generate, "write a synthetic graph (as `python benchmarks/generate.py`)"),
 }
 
 
@@ -26,30 +26,29 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     )
     commands = main_parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     subs = {}
-    for name, (summary, add_arguments) in COMMANDS.items():
-        module = sys.modules[f"benchmarks.{name}"]
+    for name, (module, summary) in COMMANDS.items():
         sub = commands.add_parser(
             name,
             help=summary,
             description=module.__doc__,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        add_arguments(sub)
+        module.add_arguments(sub)
         subs[name] = sub
     return main_parser, subs
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a server that fails to start or answer is an error message and exit status 1."""
     argv = sys.argv[1:] if argv is None else argv
     main_parser, subs = parser()
     args = main_parser.parse_args(argv)
     if args.command == "generate":
         return generate.run(args, subs["generate"])
-    command = " ".join(["python -m benchmarks", *argv])
-    runner = {"suite": suite.run, "isolated": isolated.run, "server": server.run}[args.command]
+    module = COMMANDS[args.command][0]
     try:
-        return runner(args, command)
-    except RuntimeError as exc:  # a server that did not start or answer
+        return int(module.run(args, " ".join(["python -m benchmarks", *argv])))
+    except (RuntimeError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
