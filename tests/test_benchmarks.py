@@ -34,8 +34,8 @@ Oxigraph store that both servers open read-only
 | endpoint wrong answers (length differs from the first, or first differs from Oxigraph's) | 0 | | | 0 | met |
 | PSS of all of `serve`'s processes at most 3x `oxigraph serve-read-only` | 356 MiB | 58 MiB | 6.15x | ≤ 3 | \
 **missed** |
-| hostile load: growth of `serve`'s PSS at most the worker limit times the workers | 1039 MiB | \
-356 MiB idle | 1039 MiB | ≤ 2048 MiB | met |
+| hostile load: growth of `serve`'s PSS at most the worker limit times the workers (spare included) | \
+1039 MiB | 356 MiB idle | 1039 MiB | ≤ 3072 MiB | met |
 | hostile load: p99 of a light query | 6821 ms | | 6821 ms | ≤ 1000 ms | **missed** |
 
 Endpoint query: `zones-by-sector` with its default written in, JSON results; ours p50/p99 4550/6479 ms over \

@@ -55,7 +55,7 @@ def isolated_targets(
     errors = ours["failed"] - ours["length"] + ours["non2xx"]
     wrong = ours["length"] + (0 if load.same else 1)
     ours_pss, ox_pss = load.ours_pss, load.oxigraph_pss
-    limit_mib = 1024 * setup.workers
+    limit_mib = 1024 * (setup.workers + 1)  # the regular workers and the spare
     growth = (hostile.peak - hostile.idle) / 1024
     p99 = hostile.p99 * 1000
     return [
@@ -72,7 +72,8 @@ def isolated_targets(
         f"| PSS of all of `serve`'s processes at most 3x `oxigraph serve-read-only` | "
         f"{ours_pss / 1024:.0f} MiB | {ox_pss / 1024:.0f} MiB | {ours_pss / max(ox_pss, 1):.2f}x | ≤ 3 | "
         f"{_verdict(ours_pss <= 3 * ox_pss)} |",
-        f"| hostile load: growth of `serve`'s PSS at most the worker limit times the workers | "
+        "| hostile load: growth of `serve`'s PSS at most the worker limit times the workers "
+        f"(spare included) | "
         f"{growth:.0f} MiB | {hostile.idle / 1024:.0f} MiB idle | {growth:.0f} MiB | ≤ {limit_mib} MiB | "
         f"{_verdict(growth <= limit_mib)} |",
         f"| hostile load: p99 of a light query | {p99:.0f} ms | | {p99:.0f} ms | ≤ 1000 ms | "
