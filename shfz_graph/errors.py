@@ -1,7 +1,37 @@
-"""The errors shfz-graph raises: each says what is wrong and where, so the CLI can print one line."""
+"""The errors shfz-graph raises: each says what is wrong and where, so the CLI can print one line.
+
+Every exception the package raises on purpose is defined here (signals a module raises and catches itself,
+never seen by a caller, stay private to that module)::
+
+    Exception
+    +-- ShfzError
+    |   +-- InputError                      a source file cannot be read or parsed
+    |   +-- QuerySyntaxError                SPARQL that does not parse
+    |   +-- ParameterError                  a parameter unknown, missing or of the wrong kind
+    |   |   +-- LimitError (+ ValueError)   a limit out of range (max_rows, timeout, ...)
+    |   +-- UnknownQueryError               no named query of that name
+    |   +-- NetworkAccessDenied             SERVICE, LOAD or FROM without permission
+    |   |   +-- LoadDenied (+ UpdateDenied)
+    |   +-- UpdateDenied                    an update where only queries are allowed
+    |   +-- QueryTimeout                    a query past its time limit
+    |   |   +-- RemoteTimeout (+ RemoteError)
+    |   +-- QueryLimitExceeded              a query past its memory or answer-size limit
+    |   +-- WorkerFailure                   a query worker failed to start or was stopped
+    |   +-- ValidationFailed                data that does not conform to the SHACL shapes
+    |   +-- InconsistencyError              ontology and data contradict each other (OWL 2 RL)
+    |   +-- RemoteError                     a remote endpoint or store failed or refused
+    |   +-- ExportError (+ ValueError)      an unknown export format, or data it cannot express
+    |   +-- LabelError (+ LookupError)      no thing, or several, with a given label
+    |   +-- HTTPProblem                     a request the server refuses (a status and a message)
+    |   |   +-- BodyTooLarge                a request body over the server's limit (413)
+    |   +-- MissingExtraError (+ ImportError)  an optional dependency is not installed
+    FutureWarning
+    +-- DeprecatedParameterName          a parameter given by its old name (a warning)
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -36,6 +66,27 @@ class ParameterError(ShfzError):
     """A query parameter is unknown, missing, or not of its declared kind."""
 
 
+class LimitError(ParameterError, ValueError):
+    """A limit out of its range (a negative `max_rows`, a `timeout` not above zero): the same class and
+    message whichever path checks it (see `check_max_rows`, `check_timeout`)."""
+
+
+def check_max_rows(max_rows: int) -> int:
+    """`max_rows` itself if it is not negative, else a `LimitError`."""
+    if max_rows < 0:
+        raise LimitError(f"max_rows must not be negative (got {max_rows})")
+    return max_rows
+
+
+def check_timeout(timeout: float | None, *, optional: bool = True) -> float | None:
+    """`timeout` itself if it is positive (or None, where `optional`: no limit), else a `LimitError`."""
+    if timeout is None and optional:
+        return None
+    if timeout is None or timeout <= 0:
+        raise LimitError(f"timeout must be positive (got {timeout})")
+    return timeout
+
+
 class UnknownQueryError(ShfzError):
     """No named query has this name; carries the nearest names."""
 
@@ -52,6 +103,10 @@ class NetworkAccessDenied(ShfzError):
 
 class UpdateDenied(ShfzError):
     """A SPARQL update was sent where only queries are allowed."""
+
+
+class LoadDenied(UpdateDenied, NetworkAccessDenied):
+    """`LOAD` is both an update and a fetch: refused as either."""
 
 
 class QueryTimeout(ShfzError):
@@ -76,8 +131,52 @@ class ValidationFailed(ShfzError):
     """The data does not conform to the SHACL shapes."""
 
 
+class InconsistencyError(ShfzError):
+    """The ontology and data contradict each other under OWL 2 RL; `problems` lists each contradiction."""
+
+    def __init__(self, problems: Sequence[str], *, reasoner: str) -> None:
+        self.problems = list(problems)
+        self.reasoner = reasoner
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"inconsistent graph ({count} {noun}, {reasoner}): " + "; ".join(self.problems))
+
+
 class RemoteError(ShfzError):
     """A remote SPARQL endpoint or graph store failed, refused, timed out or answered nonsense."""
+
+
+class RemoteTimeout(RemoteError, QueryTimeout):
+    """A remote endpoint or store did not answer in time (both a `RemoteError` and a `QueryTimeout`)."""
+
+
+class ExportError(ShfzError, ValueError):
+    """An unknown export format, or data that the chosen format cannot express."""
+
+
+class LabelError(ShfzError, LookupError):
+    """No thing, or more than one, has the given label; carries suggestions to try instead."""
+
+    def __init__(self, message: str, suggestions: list[str]) -> None:
+        self.suggestions = suggestions
+        super().__init__(message)
+
+
+class HTTPProblem(ShfzError):
+    """A request the server refuses: the status code, a one-line message and extra headers."""
+
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+class BodyTooLarge(HTTPProblem):
+    """The request body is larger than the server accepts."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body too large (the limit is {limit} bytes)")
 
 
 class MissingExtraError(ShfzError, ImportError):

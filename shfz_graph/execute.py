@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from shfz_graph.errors import ParameterError, ShfzError
+from shfz_graph.errors import LimitError, ParameterError, ShfzError, check_max_rows, check_timeout
 from shfz_graph.pool import DEFAULT_MAX_BYTES, QueryPool
 from shfz_graph.results import TABLE_PREFIXES, Result
 from shfz_graph.worker import Answer, Job, term_spec
@@ -35,10 +35,9 @@ def make_job(
     graph_format: str | None = "nt",
 ) -> Job:
     """A job for a worker; bindings are checked here (IRIs and literals only) and travel as plain tuples."""
-    if max_rows < 0:
-        raise ShfzError(f"max_rows must not be negative (got {max_rows})")
+    check_max_rows(max_rows)
     if max_bytes < 1:
-        raise ShfzError(f"max_bytes must be positive (got {max_bytes})")
+        raise LimitError(f"max_bytes must be positive (got {max_bytes})")
     specs = {}
     for name, term in (bindings or {}).items():
         if not isinstance(term, (URIRef, Literal)):
@@ -62,8 +61,7 @@ def make_job(
 
 def run(pool: QueryPool, job: Job, *, timeout: float | None) -> Answer:
     """Run a job in the pool (QueryTimeout, QueryLimitExceeded or the query's own error on failure)."""
-    if timeout is not None and timeout <= 0:
-        raise ShfzError(f"timeout must be positive, or None for no limit (got {timeout})")
+    check_timeout(timeout)
     return pool.run(job, timeout=timeout)
 
 

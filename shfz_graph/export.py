@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, XSD, NamespaceManager
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
 
-from shfz_graph.errors import ShfzError
+from shfz_graph.errors import ExportError
 from shfz_graph.literals import canonical
 
 if TYPE_CHECKING:
@@ -37,10 +37,6 @@ __all__ = [
 
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
-
-
-class ExportError(ShfzError, ValueError):
-    """An unknown export format, or data that the chosen format cannot express."""
 
 
 @dataclass(frozen=True)

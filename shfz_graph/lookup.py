@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from shfz_graph.errors import ShfzError
+from shfz_graph.errors import LabelError
 
 __all__ = ["LABEL_PREDICATES", "LabelError", "Match", "find", "label_of", "resolve"]
 
@@ -20,14 +20,6 @@ LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
 
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:([^\s<>:]*)")
 _SPACES = re.compile(r"\s+")
-
-
-class LabelError(ShfzError, LookupError):
-    """No thing, or more than one, has the given label; carries suggestions to try instead."""
-
-    def __init__(self, message: str, suggestions: list[str]) -> None:
-        self.suggestions = suggestions
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

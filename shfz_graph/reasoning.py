@@ -15,13 +15,13 @@ import logging
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from shfz_graph.errors import MissingExtraError, ParameterError, ShfzError
+from shfz_graph.errors import InconsistencyError, MissingExtraError, ParameterError
 
 __all__ = [
     "REASONERS",
@@ -52,17 +52,6 @@ _REFLEXIVE_NOISE_PREDICATES = frozenset(
 # Terms of these vocabularies are the reasoner's own: triples about them (`xsd:string a rdfs:Datatype`,
 # `rdfs:label a owl:AnnotationProperty`, `owl:Thing a owl:Class`) are axioms, not knowledge about our data.
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
-
-
-class InconsistencyError(ShfzError):
-    """The ontology and data contradict each other under OWL 2 RL; `problems` lists each contradiction."""
-
-    def __init__(self, problems: Sequence[str], *, reasoner: str) -> None:
-        self.problems = list(problems)
-        self.reasoner = reasoner
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"inconsistent graph ({count} {noun}, {reasoner}): " + "; ".join(self.problems))
 
 
 def default_cache_dir() -> Path:

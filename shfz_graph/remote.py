@@ -50,7 +50,7 @@ from rdflib.term import Node
 
 from shfz_graph import __version__, _sparqltext
 from shfz_graph.binding import bind_values, check_iri, sparql_term
-from shfz_graph.errors import ParameterError, QueryTimeout, RemoteError
+from shfz_graph.errors import ParameterError, RemoteError, RemoteTimeout, check_max_rows, check_timeout
 from shfz_graph.literals import answer_term
 from shfz_graph.progress import progress
 from shfz_graph.results import Result
@@ -115,10 +115,6 @@ _RESULTS_ACCEPT = "application/sparql-results+json"
 
 T = TypeVar("T")
 _sleep = time.sleep  # between retries (tests replace it to see the waits)
-
-
-class RemoteTimeout(RemoteError, QueryTimeout):
-    """A remote endpoint or store did not answer in time (both a `RemoteError` and a `QueryTimeout`)."""
 
 
 # -- authentication -----------------------------------------------------------------------------------
@@ -422,10 +418,8 @@ def query(
     from shfz_graph import sparql
 
     _check_url(endpoint, "endpoint")
-    if timeout <= 0:
-        raise ParameterError("timeout must be positive")
-    if max_rows < 0:
-        raise ParameterError("max_rows must not be negative")
+    check_timeout(timeout, optional=False)
+    check_max_rows(max_rows)
     credentials = _resolve_auth(auth)
     if service_map:
         text = rewrite_services(text, service_map)

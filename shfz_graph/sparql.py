@@ -38,12 +38,14 @@ from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 from shfz_graph import _sparqltext, binding
 from shfz_graph.errors import (
+    LoadDenied,
     NetworkAccessDenied,
     ParameterError,
     QuerySyntaxError,
     QueryTimeout,
-    ShfzError,
     UpdateDenied,
+    check_max_rows,
+    check_timeout,
 )
 from shfz_graph.literals import answer_term
 from shfz_graph.results import Result
@@ -64,10 +66,6 @@ _UPDATE_NAMES = {
     "DeleteWhere": "DELETE WHERE",
     "Modify": "DELETE/INSERT",
 }
-
-
-class LoadDenied(UpdateDenied, NetworkAccessDenied):
-    """`LOAD` is both an update and a fetch: refused as either."""
 
 
 @dataclass(frozen=True)
@@ -476,10 +474,8 @@ def run(
     `bindings` maps variable names (without `?`) to rdflib terms; they are handed to the engine as
     initial bindings, never pasted into the text. `timeout=None` means no limit.
     """
-    if max_rows < 0:
-        raise ShfzError(f"max_rows must not be negative (got {max_rows})")
-    if timeout is not None and timeout <= 0:
-        raise ShfzError(f"timeout must be positive, or None for no limit (got {timeout})")
+    check_max_rows(max_rows)
+    check_timeout(timeout)
     prefixes = dict(dataset.namespaces())
     checked = check(text, allow_network=allow_network, prefixes=prefixes)
     terms = _term_bindings(bindings)

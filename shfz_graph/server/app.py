@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shfz_graph import __version__
-from shfz_graph.errors import ShfzError, UnknownQueryError
+from shfz_graph.errors import BodyTooLarge, ShfzError, UnknownQueryError
 from shfz_graph.graph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, KnowledgeGraph
 from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY
 from shfz_graph.server import api, pages, protocol
@@ -33,13 +33,6 @@ log = logging.getLogger("shfz_graph.server")
 
 DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: far more than any query needs
 STATIC = Path(__file__).resolve().parent / "static"
-
-
-class BodyTooLarge(HTTPProblem):
-    """The request body is larger than the server accepts."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body too large (the limit is {limit} bytes)")
 
 
 class BodyLimit:

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from shfz_graph import catalog as catalog_module
 from shfz_graph import execute, querystore
 from shfz_graph.catalog import NamedQuery
-from shfz_graph.errors import InputError, UnknownQueryError
+from shfz_graph.errors import InputError, LimitError, UnknownQueryError, check_timeout
 from shfz_graph.export import serialize_dataset
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term, canonical
@@ -50,16 +50,15 @@ class ServerContext:
         max_memory: int | None = DEFAULT_MAX_MEMORY,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
-        if timeout <= 0:
-            raise ValueError("timeout must be positive")
+        check_timeout(timeout, optional=False)
         if max_rows < 1:
-            raise ValueError("max_rows must be at least 1")
+            raise LimitError("max_rows must be at least 1")
         if max_body < 1:
-            raise ValueError("max_body must be at least 1")
+            raise LimitError("max_body must be at least 1")
         if workers is not None and workers < 1:
-            raise ValueError("workers must be at least 1")
+            raise LimitError("workers must be at least 1")
         if max_bytes < 1:
-            raise ValueError("max_bytes must be at least 1")
+            raise LimitError("max_bytes must be at least 1")
         self.kg = kg
         self.base = base
         self.timeout = timeout

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from shfz_graph.errors import (
+    HTTPProblem,
     NetworkAccessDenied,
     ParameterError,
     QueryLimitExceeded,
     QuerySyntaxError,
     QueryTimeout,
-    ShfzError,
     UnknownQueryError,
     UpdateDenied,
     WorkerFailure,
 )
 
 __all__ = ["HTTPProblem", "status_of"]
-
-
-class HTTPProblem(ShfzError):
-    """A request the server refuses: the status code, a one-line message and extra headers."""
-
-    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 def status_of(exc: BaseException) -> int:
