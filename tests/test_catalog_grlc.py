@@ -1,6 +1,6 @@
 """The queries/ folder served by a real grlc (PyPI, local-files mode), unchanged, against `shfz-graph serve`.
 
-grlc is the judge of the grlc/BASIL convention that catalog.py follows: it must list every query with its
+grlc is the judge of the grlc/BASIL convention that `catalog` follows: it must list every query with its
 summary, its parameters and their defaults, and each of its answers must be `shfz-graph query`'s answer.
 grlc 1.3 uses `#+ defaults` only to fill in its API page and refuses a call that leaves out a required
 parameter, so every parameter is given (its default, and other values for some).
