@@ -385,8 +385,8 @@ def load(
             if (
                 wanted is not None
                 and store == "oxigraph"
-                and _load_cached_closure_natively(
-                    dataset, reasoning.cache_file(source_hash, wanted, cache_dir)
+                and reasoning.cache.bulk_load_dataset(
+                    dataset, reasoning.cache_file(source_hash, wanted, cache_dir), str(GRAPH_INFERRED)
                 )
             ):
                 pass  # a warm start on Oxigraph: the cached closure went straight into the store
@@ -547,23 +547,6 @@ def _simple_literals(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of `graph` with literals spelled one way (see `shfz_graph.literals`), for pySHACL."""
     for s, p, o in graph:
         yield s, p, canonical(o)
-
-
-def _load_cached_closure_natively(dataset: Dataset, cache: Path) -> bool:
-    """Bulk-load a cached closure (N-Triples) into the Oxigraph store's inferred graph, making no rdflib
-    terms (at 10^6 triples they would cost gigabytes); False when there is no usable cache file."""
-    import pyoxigraph
-
-    if not cache.is_file():
-        return False
-    inner = dataset.store._inner  # type: ignore[attr-defined]
-    target = pyoxigraph.NamedNode(str(GRAPH_INFERRED))
-    try:
-        inner.bulk_load(path=str(cache), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=target)
-    except (SyntaxError, OSError):  # a damaged cache is a miss: reason again (closure() rewrites it)
-        inner.remove_graph(target)
-        return False
-    return True
 
 
 def _open_oxigraph(

@@ -91,15 +91,9 @@ def _fill(store: object, kg: KnowledgeGraph) -> None:
             _load_rdflib_graph(store, kg.graph(source.name), graph)
     if kg.reasoner is None:
         return
-    inferred = pyoxigraph.NamedNode(str(GRAPH_INFERRED))
     cache = reasoning.cache_file(kg.source_hash, kg.reasoner, kg.cache_dir)
-    if cache.is_file():
-        try:
-            store.bulk_load(path=str(cache), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
-            return
-        except (SyntaxError, OSError):
-            store.remove_graph(inferred)
-    _load_rdflib_graph(store, kg.graph("inferred"), inferred)
+    if not reasoning.cache.bulk_load(store, cache, str(GRAPH_INFERRED)):
+        _load_rdflib_graph(store, kg.graph("inferred"), pyoxigraph.NamedNode(str(GRAPH_INFERRED)))
 
 
 def _load_rdflib_graph(store: object, graph: object, target: object) -> None:

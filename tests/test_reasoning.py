@@ -12,7 +12,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 import shfz_graph
 from shfz_graph import reasoning
 from shfz_graph.errors import MissingExtraError, ParameterError
-from shfz_graph.reasoning import InconsistencyError, closure, consistency_problems, is_noise
+from shfz_graph.reasoning import InconsistencyError, closure, consistency_problems, engines, is_noise
 from shfz_graph.vocab import SHFZ
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -87,7 +87,7 @@ def test_owlrl_alone_would_add_the_noise_that_is_removed() -> None:
     union: set = set()
     for graph in mini_graphs():
         union |= set(graph)
-    raw, problems = reasoning._run_owlrl(union)
+    raw, problems = engines.run_owlrl(union)
     assert problems == []
     assert (ZONE, OWL.sameAs, ZONE) in raw
     assert (ZONE, RDF.type, OWL.Thing) in raw
@@ -386,9 +386,9 @@ def test_auto_prefers_reasonable_when_installed() -> None:
 
 
 def test_auto_falls_back_to_owlrl_and_an_explicit_reasonable_names_the_extra(monkeypatch) -> None:
-    real = reasoning.importlib.util.find_spec
+    real = engines.importlib.util.find_spec
     monkeypatch.setattr(
-        reasoning.importlib.util, "find_spec", lambda name: None if name == "reasonable" else real(name)
+        engines.importlib.util, "find_spec", lambda name: None if name == "reasonable" else real(name)
     )
     assert reasoning.resolve_reasoner("auto") == "owlrl"
     with pytest.raises(MissingExtraError) as caught:
@@ -442,8 +442,8 @@ def test_a_cached_closure_is_not_computed_again(name: str, tmp_path: Path, monke
     assert lines == sorted(lines)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
 
-    monkeypatch.setattr(reasoning, "_run_owlrl", fail)
-    monkeypatch.setattr(reasoning, "_run_reasonable", fail)
+    monkeypatch.setattr(engines, "run_owlrl", fail)
+    monkeypatch.setattr(engines, "run_reasonable", fail)
     second = closure(mini_graphs(), reasoner=name, source_hash="h1", cache_dir=tmp_path)
     assert set(second) == set(first) == MINI_CLOSURE
     with pytest.raises(AssertionError, match="the reasoner ran"):
