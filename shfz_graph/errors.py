@@ -25,6 +25,8 @@ never seen by a caller, stay private to that module)::
     |   +-- HTTPProblem                     a request the server refuses (a status and a message)
     |   |   +-- BodyTooLarge                a request body over the server's limit (413)
     |   +-- MissingExtraError (+ ImportError)  an optional dependency is not installed
+    +-- AttemptFailed                       (internal) one failed attempt at a remote call: retried, or
+    |                                       its RemoteError raised (see `httpclient.with_retries`)
     FutureWarning
     +-- DeprecatedParameterName          a parameter given by its old name (a warning)
 """
@@ -32,6 +34,7 @@ never seen by a caller, stay private to that module)::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -177,6 +180,16 @@ class BodyTooLarge(HTTPProblem):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"request body too large (the limit is {limit} bytes)")
+
+
+@dataclass
+class AttemptFailed(Exception):
+    """One failed attempt at a remote call: the error to report, and whether (and after how long) to try
+    again. Internal: `httpclient.with_retries` retries it or raises its `error`; no caller sees it."""
+
+    error: RemoteError
+    retry: bool = False
+    retry_after: float | None = None
 
 
 class MissingExtraError(ShfzError, ImportError):

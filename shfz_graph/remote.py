@@ -26,34 +26,46 @@ line. A refused connection, a timeout, an HTTP error or a malformed answer is a 
 
 from __future__ import annotations
 
-import ast
-import base64
-import email.utils
-import http.client
 import io
 import json
-import os
-import re
-import socket
-import ssl
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from shfz_graph import __version__, _sparqltext
 from shfz_graph.binding import bind_values, check_iri, sparql_term
-from shfz_graph.errors import ParameterError, RemoteError, RemoteTimeout, check_max_rows, check_timeout
+from shfz_graph.errors import (
+    AttemptFailed,
+    ParameterError,
+    RemoteError,
+    RemoteTimeout,
+    check_max_rows,
+    check_timeout,
+)
+from shfz_graph.httpclient import (
+    AUTH_ENV,
+    USER_AGENT,
+    Auth,
+    as_failure,
+    auth_from_env,
+    check_url,
+    detail,
+    parse_auth,
+    request,
+    resolve_auth,
+    with_retries,
+)
 from shfz_graph.literals import answer_term
+from shfz_graph.ntriples import batches, ntriples
 from shfz_graph.progress import progress
 from shfz_graph.results import Result
+from shfz_graph.services import rewrite_services
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -78,26 +90,11 @@ __all__ = [
 ]
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-AUTH_ENV = "SHFZ_GRAPH_AUTH"
-USER_AGENT = f"shfz-graph/{__version__} (+https://w3id.org/shfz/) SPARQLWrapper"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_BATCH = 5_000
-#: The longest `Retry-After` we wait for; a server asking for more is reported instead.
-MAX_RETRY_AFTER = 60.0
-_BACKOFF_BASE = 0.5
-_BACKOFF_CAP = 8.0
-_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _GET_LIMIT = 2000  # longer queries are POSTed (URL-encoded form)
-_DETAIL_CHARS = 200
-
-_SERVICE_BEFORE = re.compile(r"\bSERVICE(?:\s+SILENT)?\s*$", re.IGNORECASE)
-_SERVICE_PNAME = re.compile(
-    r"\bSERVICE(?:\s+SILENT)?\s+(?P<pname>(?P<prefix>[A-Za-z][\w.\-]*)?:(?P<local>[\w\-.%]*[\w\-%])?)",
-    re.IGNORECASE,
-)
-_PREFIX_BEFORE = re.compile(r"\bPREFIX\s+(?P<prefix>[A-Za-z][\w.\-]*)?:\s*$", re.IGNORECASE)
 
 # rdflib media types of RDF answers to CONSTRUCT / DESCRIBE (JSON-LD is left out: rdflib's parser fetches
 # remote contexts).
@@ -112,284 +109,6 @@ _RDF_PARSERS = {
 # N-Triples first: every term spelled out (Virtuoso 7's Turtle writes xsd:decimal 50 as `50`, an integer).
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _RESULTS_ACCEPT = "application/sparql-results+json"
-
-T = TypeVar("T")
-_sleep = time.sleep  # between retries (tests replace it to see the waits)
-
-
-# -- authentication -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Auth:
-    """HTTP credentials: `basic` (user and password) or `bearer` (a token). The secret is never shown."""
-
-    scheme: str
-    secret: str = field(repr=False)
-    user: str = ""
-
-    def header(self) -> str:
-        """The value of the `Authorization` header."""
-        if self.scheme == "basic":
-            token = base64.b64encode(f"{self.user}:{self.secret}".encode()).decode("ascii")
-            return f"Basic {token}"
-        return f"Bearer {self.secret}"
-
-
-def parse_auth(spec: str, *, source: str = AUTH_ENV) -> Auth:
-    """Credentials from `basic:USER:PASSWORD` or `bearer:TOKEN`; errors name `source`, never the secret."""
-    scheme, sep, rest = spec.strip().partition(":")
-    scheme = scheme.lower()
-    if scheme == "basic" and sep:
-        user, colon, password = rest.partition(":")
-        if user and colon and password:
-            return Auth("basic", password, user)
-    elif scheme == "bearer" and sep and rest:
-        return Auth("bearer", rest)
-    raise ParameterError(f"{source} must be 'basic:USER:PASSWORD' or 'bearer:TOKEN' (its value is not shown)")
-
-
-def auth_from_env(environ: Mapping[str, str] | None = None) -> Auth | None:
-    """Credentials from `$SHFZ_GRAPH_AUTH`, or None when it is unset or empty."""
-    value = (os.environ if environ is None else environ).get(AUTH_ENV, "")
-    return parse_auth(value) if value.strip() else None
-
-
-def _resolve_auth(auth: Auth | str | None) -> Auth | None:
-    if isinstance(auth, Auth):
-        return auth
-    if isinstance(auth, str):
-        return parse_auth(auth, source="auth")
-    return auth_from_env()
-
-
-# -- terms, bindings and SERVICE rewriting -------------------------------------------------------------
-
-
-def _prefixes(text: str) -> dict[str, str]:
-    """The PREFIX declarations of a query text: prefix -> namespace IRI."""
-    found: dict[str, str] = {}
-    before = ""
-    for token in _sparqltext.tokens(text):
-        if token.kind == "iri":
-            m = _PREFIX_BEFORE.search(before)
-            if m:
-                found[m.group("prefix") or ""] = token.text[1:-1]
-            before = ""
-        elif token.kind == "code":
-            before += token.text
-        elif token.kind != "comment":
-            before = ""
-    return found
-
-
-def rewrite_services(
-    text: str, service_map: Mapping[str, str], *, prefixes: Mapping[str, str] | None = None
-) -> str:
-    """The query with each `SERVICE <a>` (or `SERVICE prefix:name` naming a) whose IRI is a key of
-    `service_map` pointing at the mapped IRI instead; other text is left exactly as it was.
-
-    The result is parsed (`prefixes`: namespaces the query may use undeclared, as for a local query), and
-    every mapped service must be gone from its algebra (ParameterError if one is written in a way this
-    cannot rewrite).
-    """
-    if not service_map:
-        return text
-    mapping = {check_iri(k, "service"): check_iri(v, "service") for k, v in service_map.items()}
-    from shfz_graph import sparql
-
-    declared = {**{k: str(v) for k, v in (prefixes or {}).items()}, **_prefixes(text)}
-    pieces: list[str] = []
-    before = ""  # code since the last string/IRI, to see whether an IRI follows SERVICE
-    for token in _sparqltext.tokens(text):
-        piece = token.text
-        if token.kind == "iri":
-            target = mapping.get(piece[1:-1])
-            if target is not None and _SERVICE_BEFORE.search(before):
-                piece = f"<{target}>"
-            before = ""
-        elif token.kind == "code":
-            piece = _rewrite_pnames(piece, declared, mapping)
-            before += token.text
-        elif token.kind != "comment":
-            before = ""
-        pieces.append(piece)
-    rewritten = "".join(pieces)
-    checked = sparql.check(rewritten, allow_network=True, prefixes=prefixes)
-    remaining = sparql.network_features(checked.query.algebra)
-    left = [k for k in mapping if f"SERVICE {URIRef(k).n3()}" in remaining]
-    if left:
-        raise ParameterError(f"cannot rewrite SERVICE <{left[0]}> in this query (write it as an IRI)")
-    return rewritten
-
-
-def _rewrite_pnames(code: str, prefixes: Mapping[str, str], mapping: Mapping[str, str]) -> str:
-    def replace(m: re.Match[str]) -> str:
-        namespace = prefixes.get(m.group("prefix") or "")
-        if namespace is None:
-            return m.group(0)
-        target = mapping.get(namespace + (m.group("local") or ""))
-        if target is None:
-            return m.group(0)
-        return m.group(0)[: m.start("pname") - m.start()] + f"<{target}>"
-
-    return _SERVICE_PNAME.sub(replace, code)
-
-
-# -- HTTP -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Failure(Exception):
-    """One failed attempt: the error to report, and whether (and after how long) to try again."""
-
-    error: RemoteError
-    retry: bool = False
-    retry_after: float | None = None
-
-
-def _check_url(url: str, what: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ParameterError(f"{what} must be an http:// or https:// URL, not {url!r}")
-    return url
-
-
-def _retry_after(headers: Any) -> float | None:
-    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date), or None."""
-    value = headers.get("Retry-After") if headers is not None else None
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _detail(body: bytes | str | None) -> str:
-    """The first meaningful line of an error body, shortened."""
-    if not body:
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    text = re.sub(r"<[^>]+>", " ", text) if "<html" in text[:500].lower() else text
-    line = " ".join(text.split())
-    return line[:_DETAIL_CHARS] + ("..." if len(line) > _DETAIL_CHARS else "")
-
-
-def _http_failure(code: int, reason: str, body: bytes | None, headers: Any, what: str, url: str) -> _Failure:
-    detail = _detail(body)
-    message = f"{what}: {url} answered HTTP {code}" + (f" {reason}" if reason else "")
-    if detail:
-        message += f": {detail}"
-    retry = code in _RETRY_STATUSES
-    return _Failure(RemoteError(message), retry=retry, retry_after=_retry_after(headers) if retry else None)
-
-
-def _sparqlwrapper_failure(exc: Exception, what: str, url: str) -> _Failure | None:
-    """SPARQLWrapper turns some HTTP errors into its own exceptions (the body only in their message)."""
-    from SPARQLWrapper import SPARQLExceptions as swe
-
-    codes: dict[type[Exception], tuple[int, str]] = {
-        swe.QueryBadFormed: (400, "Bad Request"),
-        swe.Unauthorized: (401, "Unauthorized"),
-        swe.EndPointNotFound: (404, "Not Found"),
-        swe.URITooLong: (414, "URI Too Long"),
-        swe.EndPointInternalError: (500, "Internal Server Error"),
-    }
-    for cls, (code, reason) in codes.items():
-        if isinstance(exc, cls):
-            body: bytes | None = None
-            _, sep, raw = str(exc).partition("Response:\n")
-            if sep:
-                try:
-                    value = ast.literal_eval(raw.strip())
-                    body = value if isinstance(value, bytes) else None
-                except (ValueError, SyntaxError):
-                    body = None
-            return _http_failure(code, reason, body, None, what, url)
-    return None
-
-
-def _failure(exc: BaseException, what: str, url: str, timeout: float) -> _Failure:
-    """The one-line error for an exception raised while talking to `url`."""
-    if isinstance(exc, urllib.error.HTTPError):
-        try:
-            body = exc.read()
-        except (OSError, http.client.HTTPException):
-            body = None
-        return _http_failure(exc.code, str(exc.reason or ""), body, exc.headers, what, url)
-    if isinstance(exc, Exception):
-        failure = _sparqlwrapper_failure(exc, what, url)
-        if failure is not None:
-            return failure
-    reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(reason):
-        return _Failure(RemoteTimeout(f"{what}: {url} did not answer within {timeout:g} s"))
-    if isinstance(reason, ConnectionRefusedError):
-        return _Failure(RemoteError(f"{what}: cannot connect to {url}: connection refused"))
-    if isinstance(reason, socket.gaierror):
-        return _Failure(RemoteError(f"{what}: cannot find the host of {url}"))
-    if isinstance(reason, ssl.SSLError):
-        return _Failure(RemoteError(f"{what}: TLS failure with {url}: {reason.reason or reason}"))
-    if isinstance(reason, (ConnectionError, http.client.HTTPException)):
-        text = str(reason) or type(reason).__name__
-        return _Failure(RemoteError(f"{what}: the connection to {url} failed: {text}"))
-    if isinstance(reason, OSError):
-        return _Failure(RemoteError(f"{what}: cannot reach {url}: {reason.strerror or reason}"))
-    return _Failure(RemoteError(f"{what}: {url} failed: {type(exc).__name__}: {_detail(str(exc))}"))
-
-
-def _with_retries(attempt: Callable[[], T], *, what: str, url: str, timeout: float, retries: int) -> T:
-    """Run `attempt`, retrying retryable failures with backoff (or as long as `Retry-After` says)."""
-    for n in range(retries + 1):
-        try:
-            return attempt()
-        except _Failure as failure:
-            if not failure.retry or n == retries:
-                if failure.retry and retries:
-                    raise RemoteError(f"{failure.error} (gave up after {retries + 1} attempts)") from None
-                raise failure.error from None
-            wait = failure.retry_after
-            if wait is None:
-                wait = min(_BACKOFF_BASE * 2**n, _BACKOFF_CAP)
-            elif wait > MAX_RETRY_AFTER:
-                raise RemoteError(f"{failure.error} (it asks to retry after {wait:g} s)") from None
-            _sleep(wait)
-        except (RemoteError, ParameterError):
-            raise
-        except Exception as exc:
-            raise _failure(exc, what, url, timeout).error from None
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _request(
-    method: str,
-    url: str,
-    *,
-    data: bytes | None,
-    headers: Mapping[str, str],
-    auth: Auth | None,
-    what: str,
-    timeout: float,
-    shown: str | None = None,
-) -> tuple[int, bytes]:
-    """One HTTP request with urllib (status, body); every failure is a `_Failure` naming `shown` (or
-    `url`) as the address."""
-    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (checked http(s) URL)
-    request.add_header("User-Agent", USER_AGENT)
-    for name, value in headers.items():
-        request.add_header(name, value)
-    if auth is not None:
-        request.add_header("Authorization", auth.header())
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.read()
-    except Exception as exc:
-        raise _failure(exc, what, shown or url, timeout) from None
 
 
 # -- queries --------------------------------------------------------------------------------------------
@@ -417,10 +136,10 @@ def query(
     """
     from shfz_graph import sparql
 
-    _check_url(endpoint, "endpoint")
+    check_url(endpoint, "endpoint")
     check_timeout(timeout, optional=False)
     check_max_rows(max_rows)
-    credentials = _resolve_auth(auth)
+    credentials = resolve_auth(auth)
     if service_map:
         text = rewrite_services(text, service_map)
     text = bind_values(text, bindings)
@@ -435,10 +154,10 @@ def query(
             body = response.read()
             content_type = response.headers.get("Content-Type", "") or ""
         except Exception as exc:
-            raise _failure(exc, what, endpoint, timeout) from None
+            raise as_failure(exc, what, endpoint, timeout) from None
         return body, content_type
 
-    body, content_type = _with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
+    body, content_type = with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
     if kind in ("CONSTRUCT", "DESCRIBE"):
         parsed = _parse_graph(body, content_type, endpoint)
         graph = Graph()
@@ -476,7 +195,7 @@ def _parse_results(body: bytes, kind: str, endpoint: str, max_rows: int) -> Resu
     try:
         doc = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise _malformed(endpoint, f"not SPARQL results JSON ({_detail(str(exc))})") from None
+        raise _malformed(endpoint, f"not SPARQL results JSON ({detail(str(exc))})") from None
     if not isinstance(doc, dict):
         raise _malformed(endpoint, "the JSON is not an object")
     if kind == "ASK":
@@ -508,7 +227,7 @@ def _parse_results(body: bytes, kind: str, endpoint: str, max_rows: int) -> Resu
 def _term(value: object, endpoint: str) -> Node:
     """One RDF term of SPARQL results JSON."""
     if not isinstance(value, dict) or not isinstance(value.get("value"), str):
-        raise _malformed(endpoint, f"a binding is not a term: {_detail(json.dumps(value))}")
+        raise _malformed(endpoint, f"a binding is not a term: {detail(json.dumps(value))}")
     kind, lexical = value.get("type"), value["value"]
     if kind == "uri":
         return URIRef(lexical)
@@ -533,7 +252,7 @@ def _parse_graph(body: bytes, content_type: str, endpoint: str) -> Graph:
     try:
         graph.parse(data=body, format=fmt)
     except Exception as exc:  # rdflib's parsers raise many kinds
-        raise _malformed(endpoint, f"the {fmt} does not parse ({_detail(str(exc))})") from None
+        raise _malformed(endpoint, f"the {fmt} does not parse ({detail(str(exc))})") from None
     return graph
 
 
@@ -596,16 +315,16 @@ def push(
     at `query_endpoint`; a difference is a RemoteError naming the graph and both counts.
     `progress_stream`: where to draw a progress bar over the graphs (only if it is a terminal).
     """
-    _check_url(query_endpoint, "query endpoint")
+    check_url(query_endpoint, "query endpoint")
     if graph_store is not None:
-        _check_url(graph_store, "graph store")
+        check_url(graph_store, "graph store")
     elif update_endpoint is not None:
-        _check_url(update_endpoint, "update endpoint")
+        check_url(update_endpoint, "update endpoint")
     else:
         raise ParameterError("push needs a graph store URL or an update endpoint URL")
     if batch_size <= 0:
         raise ParameterError("batch_size must be positive")
-    credentials = _resolve_auth(auth)
+    credentials = resolve_auth(auth)
     graphs = [(name, kg.graph(name)) for name in kg.names if inferred or name != "inferred"]
     for _, graph in graphs:
         check_iri(str(graph.identifier), "graph")
@@ -659,12 +378,12 @@ def _graph_url(store: str, iri: str) -> str:
 
 def _put_graph(store: str, iri: str, graph: Graph, auth: Auth | None, timeout: float, retries: int) -> None:
     """Graph Store Protocol PUT: N-Triples (which is also Turtle) sent as text/turtle, understood by all."""
-    data = _ntriples(graph).encode("utf-8")
+    data = ntriples(graph).encode("utf-8")
     url = _graph_url(store, iri)
     what = f"push of <{iri}>"
 
     def attempt() -> None:
-        status, _ = _request(
+        status, _ = request(
             "PUT",
             url,
             data=data,
@@ -675,9 +394,9 @@ def _put_graph(store: str, iri: str, graph: Graph, auth: Auth | None, timeout: f
             shown=store,
         )
         if status not in (200, 201, 204):
-            raise _Failure(RemoteError(f"{what}: {store} answered HTTP {status}"))
+            raise AttemptFailed(RemoteError(f"{what}: {store} answered HTTP {status}"))
 
-    _with_retries(attempt, what=what, url=store, timeout=timeout, retries=retries)
+    with_retries(attempt, what=what, url=store, timeout=timeout, retries=retries)
 
 
 def _update(endpoint: str, text: str, what: str, auth: Auth | None, timeout: float, retries: int) -> None:
@@ -685,7 +404,7 @@ def _update(endpoint: str, text: str, what: str, auth: Auth | None, timeout: flo
     data = urllib.parse.urlencode({"update": text}).encode("ascii")
 
     def attempt() -> None:
-        _request(
+        request(
             "POST",
             endpoint,
             data=data,
@@ -695,7 +414,7 @@ def _update(endpoint: str, text: str, what: str, auth: Auth | None, timeout: flo
             timeout=timeout,
         )
 
-    _with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
+    with_retries(attempt, what=what, url=endpoint, timeout=timeout, retries=retries)
 
 
 #: Temporary graphs of a push by SPARQL Update are named `urn:shfz-graph:push:<random hex>`.
@@ -725,7 +444,7 @@ class _Loader:
         temporary = TEMPORARY_GRAPH_PREFIX + uuid.uuid4().hex
         temp = sparql_term(URIRef(temporary))
         try:
-            for batch in _batches(graph, self.batch_size):
+            for batch in batches(graph, self.batch_size):
                 lines = "\n".join(line for line, _ in batch)
                 if any(blank for _, blank in batch):
                     text = f"INSERT {{ GRAPH {temp} {{\n{lines}\n}} }} WHERE {{}}"
@@ -751,48 +470,3 @@ class _Loader:
         except RemoteError:
             return f" (and the temporary graph <{temporary}> could not be dropped: drop it by hand)"
         return f" (the temporary graph <{temporary}> was dropped)"
-
-
-def _nt_line(s: Node, p: Node, o: Node) -> str:
-    return " ".join(t.n3() if isinstance(t, BNode) else sparql_term(t) for t in (s, p, o)) + " ."
-
-
-def _ntriples(graph: Graph) -> str:
-    """The graph as N-Triples, one checked statement per line."""
-    return "".join(_nt_line(s, p, o) + "\n" for s, p, o in graph)
-
-
-def _batches(graph: Graph, size: int) -> Iterator[list[tuple[str, bool]]]:
-    """N-Triples lines (each with whether it holds a blank node) in batches of about `size`; triples linked
-    by blank nodes stay in one batch.
-
-    (Blank node labels are scoped to one update request: splitting a blank node over two would make two.)
-    """
-    parent: dict[Node, Node] = {}
-
-    def find(node: Node) -> Node:
-        while parent.get(node, node) != node:
-            node = parent[node]
-        return node
-
-    triples = list(graph)
-    for s, _, o in triples:
-        if isinstance(s, BNode) and isinstance(o, BNode):
-            a, b = find(s), find(o)
-            if a != b:
-                parent[a] = b
-    groups: dict[Node | None, list[tuple[str, bool]]] = {}
-    for s, p, o in triples:
-        anchor = s if isinstance(s, BNode) else o if isinstance(o, BNode) else None
-        key = find(anchor) if anchor is not None else None
-        groups.setdefault(key, []).append((_nt_line(s, p, o), anchor is not None))
-    plain = groups.pop(None, [])
-    units: Iterable[list[tuple[str, bool]]] = [[line] for line in plain] + list(groups.values())
-    batch: list[tuple[str, bool]] = []
-    for unit in units:
-        if batch and len(batch) + len(unit) > size:
-            yield batch
-            batch = []
-        batch.extend(unit)
-    if batch:
-        yield batch

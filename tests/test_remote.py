@@ -29,7 +29,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from shfz_graph import __version__, catalog, remote
+from shfz_graph import __version__, catalog, httpclient, ntriples, remote
 from shfz_graph.errors import (
     NetworkAccessDenied,
     ParameterError,
@@ -258,7 +258,7 @@ def test_503_retried_with_backoff_then_given_up(
     stub: Callable[..., Stub], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    monkeypatch.setattr(remote, "_sleep", waits.append)
+    monkeypatch.setattr(httpclient, "_sleep", waits.append)
     server = stub([Reply(503, b"<html><body><h1>Service Unavailable</h1></body></html>", {})])
     with pytest.raises(RemoteError) as err:
         remote.query(server.url, QUERY, retries=2)
@@ -705,7 +705,7 @@ def test_a_push_by_update_that_fails_midway_leaves_the_graph_whole(
     names = [n for n in kg.names if n != "inferred"]
     first, second = (str(kg.graph(n).identifier) for n in names[:2])
     # fail the second INSERT batch of the second graph (its first batch is already in the temporary graph)
-    fail_at = len(list(remote._batches(kg.graph(names[0]), 50))) + 1 + 2  # + the MOVE of the first graph
+    fail_at = len(list(ntriples.batches(kg.graph(names[0]), 50))) + 1 + 2  # + the MOVE of the first graph
     proxy = FailingProxy(
         server.url, lambda method, body, n: None if n == fail_at and b"INSERT" in body else body
     )
