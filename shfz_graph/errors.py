@@ -26,9 +26,9 @@ never seen by a caller, stay private to that module)::
     |   |   +-- BodyTooLarge                a request body over the server's limit (413)
     |   +-- MissingExtraError (+ ImportError)  an optional dependency is not installed
     +-- AttemptFailed                       (internal) one failed attempt at a remote call: retried, or
-    |                                       its RemoteError raised (see `httpclient.with_retries`)
+                                            its RemoteError raised (see `httpclient.with_retries`)
     FutureWarning
-    +-- DeprecatedParameterName          a parameter given by its old name (a warning)
+    +-- DeprecatedParameterName             a parameter given by its old name (a warning)
 """
 
 from __future__ import annotations

@@ -382,25 +382,10 @@ def load(
     try:
         if wanted != current:
             dataset.remove_graph(GRAPH_INFERRED)
-            if (
-                wanted is not None
-                and store == "oxigraph"
-                and reasoning.cache.bulk_load_dataset(
-                    dataset, reasoning.cache_file(source_hash, wanted, cache_dir), str(GRAPH_INFERRED)
+            if wanted is not None:
+                _add_closure(
+                    dataset, sources, source_hash, wanted, cache_dir, progress_stream, store == "oxigraph"
                 )
-            ):
-                pass  # a warm start on Oxigraph: the cached closure went straight into the store
-            elif wanted is not None:
-                with _steps(1, f"reason ({wanted})", progress_stream) as bar:
-                    inferred = reasoning.closure(
-                        [dataset.graph(source.graph) for source in sources],
-                        reasoner=wanted,
-                        source_hash=source_hash,
-                        cache_dir=cache_dir,
-                    )
-                    bar.update()
-                target = dataset.graph(GRAPH_INFERRED)
-                target += inferred
             if store_path is not None:
                 _write_meta(Path(store_path), sources, source_hash, wanted)
     except BaseException:
@@ -416,6 +401,33 @@ def load(
         execution=execution,
         max_memory=max_memory,
     )
+
+
+def _add_closure(
+    dataset: Dataset,
+    sources: Sequence[Source],
+    source_hash: str,
+    reasoner: str,
+    cache_dir: Path | str | None,
+    progress_stream: TextIO | None,
+    on_oxigraph: bool,
+) -> None:
+    """Fill the inferred graph: an Oxigraph store bulk-loads a cached closure as it is; otherwise the
+    closure is computed, or read from the cache, by `reasoning.closure`."""
+    if on_oxigraph:
+        cache = reasoning.cache_file(source_hash, reasoner, cache_dir)
+        if reasoning.cache.bulk_load_dataset(dataset, cache, str(GRAPH_INFERRED)):
+            return  # a warm start on Oxigraph: the cached closure went straight into the store
+    with _steps(1, f"reason ({reasoner})", progress_stream) as bar:
+        inferred = reasoning.closure(
+            [dataset.graph(source.graph) for source in sources],
+            reasoner=reasoner,
+            source_hash=source_hash,
+            cache_dir=cache_dir,
+        )
+        bar.update()
+    target = dataset.graph(GRAPH_INFERRED)
+    target += inferred
 
 
 def open_for_queries(

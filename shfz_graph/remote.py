@@ -346,13 +346,20 @@ def push(
             timed_out = isinstance(exc, RemoteTimeout)
             raise type(exc)(_partial_push(iri, str(exc), list(counts), rest, timed_out)) from None
         counts[iri] = len(graph)
+    _check_counts(query_endpoint, counts, timeout=timeout, retries=retries, auth=credentials)
+    return PushReport("graph-store" if graph_store is not None else "update", counts)
+
+
+def _check_counts(
+    query_endpoint: str, counts: Mapping[str, int], *, timeout: float, retries: int, auth: Auth | None
+) -> None:
+    """After a push: each graph holds as many triples at the endpoint as here (a RemoteError if not)."""
     for iri, local in counts.items():
-        remote = count_triples(query_endpoint, iri, timeout=timeout, retries=retries, auth=credentials)
+        remote = count_triples(query_endpoint, iri, timeout=timeout, retries=retries, auth=auth)
         if remote != local:
             raise RemoteError(
                 f"push: graph <{iri}> holds {remote} triples at {query_endpoint} but {local} here"
             )
-    return PushReport("graph-store" if graph_store is not None else "update", counts)
 
 
 def _partial_push(iri: str, cause: str, done: list[str], rest: list[str], timed_out: bool) -> str:
