@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 import shfz_graph
 from shfz_graph import reasoning
 from shfz_graph.errors import MissingExtraError, ParameterError
-from shfz_graph.reasoning import InconsistencyError, closure, consistency_problems, engines, is_noise
+from shfz_graph.reasoning import InconsistencyError, cache, closure, consistency_problems, engines, is_noise
 from shfz_graph.vocab import SHFZ
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -470,6 +471,38 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
     blocker.write_text("")
     inferred = closure(mini_graphs(), reasoner="reasonable", source_hash="h", cache_dir=blocker / "cache")
     assert set(inferred) == MINI_CLOSURE
+
+
+def test_the_cache_writes_sorted_ntriples_and_reads_them_back(tmp_path: Path) -> None:
+    closed = Graph()
+    for triple in MINI_CLOSURE:
+        closed.add(triple)
+    path = tmp_path / "deeper" / "closure.nt"
+    cache.write(path, closed)
+    lines = path.read_bytes().splitlines()
+    assert (len(lines), lines == sorted(lines)) == (len(MINI_CLOSURE), True)
+    back = cache.read(path)
+    assert back is not None and isomorphic(back, closed)
+    assert cache.read(tmp_path / "missing.nt") is None
+
+
+def test_the_cache_bulk_loads_into_an_oxigraph_store_and_refuses_a_damaged_file(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    closed = Graph()
+    for triple in MINI_CLOSURE:
+        closed.add(triple)
+    path = tmp_path / "closure.nt"
+    cache.write(path, closed)
+    store = pyoxigraph.Store()
+    inferred = "https://w3id.org/shfz/graph/inferred"
+    assert cache.bulk_load(store, path, inferred) is True
+    assert len(store) == len(MINI_CLOSURE)
+    store.clear()
+    path.write_text(path.read_text(encoding="utf-8") + "<broken\n", encoding="utf-8")
+    assert cache.bulk_load(store, path, inferred) is False
+    assert len(store) == 0  # whatever was loaded before the damaged line is removed again
+    assert cache.bulk_load(store, tmp_path / "missing.nt", inferred) is False
 
 
 def test_an_inconsistent_input_is_not_cached(tmp_path: Path) -> None:
