@@ -33,7 +33,7 @@ WHY = {
         " (cause 1) on row-heavy answers, and by small selective queries on which rdflib is fast too."
     ),
     "reason": (
-        "`reasoning._run_reasonable` fills reasonable's gaps in Python (`_instance_rules`,"
+        "`reasoning.engines.run_reasonable` fills reasonable's gaps in Python (`rules.instance_rules`,"
         " `consistency_problems` over an index of the whole closure), converts every triple (`_plain`) and"
         " loops until nothing new comes; `_union` copies the input into a Python set. Running the gap rules"
         " on integer ids, only for predicates that need them, would close it."
@@ -41,7 +41,7 @@ WHY = {
     "cli": (
         "the process imports rdflib, the CLI, the catalogue and the graph module, parses our Turtle files"
         " with rdflib (memory store) and reads the cached closure with rdflib's N-Triples parser"
-        " (`reasoning._read_cache`), then parses the query with pyparsing: see `python -X importtime -m"
+        " (`reasoning.cache.read`), then parses the query with pyparsing: see `python -X importtime -m"
         " shfz_graph`. An Oxigraph store kept on disk (`--store-path`) skips parsing; importing rdflib's "
         "SPARQL"
         " parser lazily and caching parsed queries closes the rest."
@@ -71,10 +71,10 @@ WHY = {
         "`serve` keeps the whole graph in an in-memory Oxigraph store (`graph._open_oxigraph` without"
         " `store_path`), and on the way reads the cached closure with rdflib's N-Triples parser into an"
         " rdflib"
-        " Graph (`reasoning._read_cache`, about 1.3 million triples at 10^6) before copying it into the store"
-        " (`target += inferred` in `graph.load`); `oxigraph serve` keeps its data in RocksDB on disk and maps"
-        " in what queries touch. Serving from an on-disk store (`--store-path`, see its row: the second start"
-        " reuses the store and reads no closure) closes most of it; loading the closure file with"
-        " `Store.load(format=N_TRIPLES, to_graph=...)` instead of rdflib would close the rest."
+        " Graph (`reasoning.cache.read`, about 1.3 million triples at 10^6) before copying it into the store"
+        " (`target += inferred` in `graph._add_closure`); `oxigraph serve` keeps its data in RocksDB on disk"
+        " and maps in what queries touch. Serving from an on-disk store (`--store-path`, see its row: the"
+        " second start reuses the store and reads no closure) closes most of it; loading the closure file"
+        " with `Store.load(format=N_TRIPLES, to_graph=...)` instead of rdflib would close the rest."
     ),
 }
