@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 ISOLATED = """\
 <!-- isolated:start -->
-## Query workers (issue 9)
+## Query workers
 
 - Date: 2026-11-30 14:07 UTC; command: `python -m benchmarks isolated --triples 1000000 --no-reasoning`
 - Machine: 2 CPUs, x86_64, Python 3.11.7; load generator: ApacheBench (16 keep-alive clients)
@@ -83,7 +83,7 @@ SUITE = """\
 - Sizes: 10^5, 10^6 synthetic triples (seed 1, `benchmarks/generate.py`), always loaded next to our ontology \
 and data; total run 22.4 min
 
-## Targets (issue 6)
+## Targets
 
 | target | measured | baseline | ratio / value | limit | verdict |
 |---|---|---|---:|---:|---|

@@ -662,7 +662,7 @@ def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> No
     assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
 
 
-# -- xlsx and -o for query results (issue 14) ------------------------------------------------------------
+# -- xlsx and -o for query results ------------------------------------------------------------
 
 
 def sheet_values(data: bytes, name: str) -> list[list[object]]:

@@ -257,8 +257,8 @@ def test_missing_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def number_text(value: object) -> object:
-    """A number inside a text column by its value: until `literals.canonical` spells numbers alike (issue
-    #9), rdflib prints the file's `14.0` where Oxigraph prints `14`."""
+    """A number inside a text column by its value, so that a file's `14.0` and Oxigraph's `14` compare
+    equal whichever engine answered."""
     try:
         return str(Decimal(str(value)).normalize()) if isinstance(value, str) else value
     except ArithmeticError:

@@ -1176,7 +1176,7 @@ def test_external_links_with_provenance(kg: KnowledgeGraph) -> None:
     assert all(row["note"] is not None for row in result.rows)
 
 
-# -- batches, dates, gaps, districts and codes (issue 10) --------------------------------------------------
+# -- batches, dates, gaps, districts and codes --------------------------------------------------
 
 FIRST_BATCH = FIRST_ZONES
 SECOND_BATCH = SECOND_ZONES

@@ -30,7 +30,7 @@ class IsolatedSetup:
 def isolated_header(setup: IsolatedSetup) -> list[str]:
     return [
         START,
-        "## Query workers (issue 9)",
+        "## Query workers",
         "",
         f"- Date: {setup.date}; command: `{setup.command}`",
         f"- Machine: {setup.machine}; load generator: ApacheBench ({setup.clients} keep-alive clients)",

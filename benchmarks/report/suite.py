@@ -43,7 +43,7 @@ def suite_document(
             "- **Quick run**: one size, one repeat; the targets are stated for larger sizes, so read the "
             "verdicts below as indications only."
         )
-    lines += ["", "## Targets (issue 6)", ""]
+    lines += ["", "## Targets", ""]
     lines += targets_lines(suite.targets)
     lines += ["", *suite.sections]
     return "\n".join(lines) + "\n"
@@ -112,7 +112,7 @@ REASON_TEXT = (
     "README)."
     " Raw owlrl: `DeductiveClosure(OWLRL_Semantics).expand(graph)`. **owlrl runs only at 10^4**: at "
     "10^5 it takes"
-    " about 66 s (DESIGN.md) and would dominate the run."
+    " about 66 s and would dominate the run."
 )
 REASON_HEADER = [
     "synthetic",
@@ -382,7 +382,7 @@ def endpoints_section(e: dict[str, Any]) -> Section:
         "",
         f"The same query text ({ENDPOINT_QUERY}, parameter bound by VALUES) over the SPARQL protocol (GET) to"
         " each server holding the same quads (asserted + inferred, union default graph), for"
-        f" {e['seconds']:g} s after a warm-up; client loop from benchmarks/client.py (helper 6),"
+        f" {e['seconds']:g} s after a warm-up; client loop from benchmarks/client.py,"
         " keep-alive connections, JSON results. Client threads and server share the 2 cores.",
         "",
     ]
