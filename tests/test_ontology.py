@@ -135,7 +135,7 @@ def test_ontology_version_matches_the_package(ontology: Graph) -> None:
 
 
 def test_declared_terms(ontology: Graph) -> None:
-    """The vocabulary (docs/architecture.md): exactly these classes; properties are typed as one kind only."""
+    """The vocabulary of ontology/shfz.ttl: exactly these classes; properties are typed as one kind only."""
     subclasses = ["FreeTradeZone", "LinkedInnovationZone", "ComprehensiveBondedArea", "SpecialArea"]
     subclasses += ["Country", "Municipality", "District", "Township"]
     assert [local(c) for c in terms(ontology, OWL.Class)] == sorted(
