@@ -14,8 +14,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from shfz_graph.defaults import MAX_BYTES as DEFAULT_MAX_BYTES
 from shfz_graph.errors import LimitError, ParameterError, ShfzError, check_max_rows, check_timeout
-from shfz_graph.pool import DEFAULT_MAX_BYTES, QueryPool
+from shfz_graph.pool import QueryPool
 from shfz_graph.results import TABLE_PREFIXES, Result
 from shfz_graph.worker import Answer, Job, term_spec
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from shfz_graph import defaults
 from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, ShfzError, WorkerFailure
 from shfz_graph.lanes import Lanes
 from shfz_graph.worker import Answer, Job
@@ -26,17 +27,10 @@ from shfz_graph.workers import WorkerHandle, WorkerTemplate, rebuild_error
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_MEMORY", "QueryPool", "default_size"]
 
-DEFAULT_MAX_MEMORY = 1 << 30  # address space of one worker
-DEFAULT_MAX_BYTES = 64 << 20  # one answer
+DEFAULT_MAX_MEMORY = defaults.MAX_MEMORY
+DEFAULT_MAX_BYTES = defaults.MAX_BYTES
 DEFAULT_SPARE_BUDGET = 0.5  # seconds a query may run on the spare worker before it must wait its turn
-
-
-def default_size() -> int:
-    """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+default_size = defaults.workers
 
 
 def _set_once(future: asyncio.Future[None]) -> None:

@@ -36,7 +36,7 @@ from rdflib.query import ResultRow
 from rdflib.store import Store
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
-from shfz_graph import _sparqltext, binding
+from shfz_graph import _sparqltext, binding, defaults
 from shfz_graph.errors import (
     LoadDenied,
     NetworkAccessDenied,
@@ -50,8 +50,8 @@ from shfz_graph.errors import (
 from shfz_graph.literals import answer_term
 from shfz_graph.results import Result
 
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10000
+DEFAULT_TIMEOUT = defaults.TIMEOUT
+DEFAULT_MAX_ROWS = defaults.MAX_ROWS
 
 _UPDATE_NAMES = {
     "Load": "LOAD",

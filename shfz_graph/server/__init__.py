@@ -13,6 +13,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
+from shfz_graph.defaults import HOST, PORT
 from shfz_graph.errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def serve(kg: KnowledgeGraph, *, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+def serve(kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, **options: Any) -> None:
     """Serve the graph with uvicorn until SIGTERM or SIGINT; `options` go to `create_app`.
 
     On the signal the query workers are killed at once (queries still running answer 503), so the

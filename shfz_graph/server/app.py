@@ -16,10 +16,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shfz_graph import __version__
+from shfz_graph import __version__, defaults
 from shfz_graph.errors import BodyTooLarge, ShfzError, UnknownQueryError
-from shfz_graph.graph import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, KnowledgeGraph
-from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY
+from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import api, pages, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.fastpath import SparqlFastPath
@@ -31,7 +30,7 @@ __all__ = ["DEFAULT_MAX_BODY", "BodyLimit", "HeadAsGet", "SecurityHeaders", "cre
 
 log = logging.getLogger("shfz_graph.server")
 
-DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: far more than any query needs
+DEFAULT_MAX_BODY = defaults.MAX_BODY
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -152,13 +151,13 @@ def create_app(
     kg: KnowledgeGraph,
     *,
     base_url: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_rows: int = DEFAULT_MAX_ROWS,
-    max_body: int = DEFAULT_MAX_BODY,
+    timeout: float = defaults.TIMEOUT,
+    max_rows: int = defaults.MAX_ROWS,
+    max_body: int = defaults.MAX_BODY,
     queries_dir: Path | str | None = None,
     workers: int | None = None,
-    max_memory: int | None = DEFAULT_MAX_MEMORY,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_memory: int | None = defaults.MAX_MEMORY,
+    max_bytes: int = defaults.MAX_BYTES,
 ) -> FastAPI:
     """The ASGI app for a loaded graph (read only; the app never changes it).
 
