@@ -27,10 +27,10 @@ from urllib.parse import quote
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from shfz_graph import reasoning, resources
+from shfz_graph import defaults, formats, reasoning, resources
 from shfz_graph.errors import InputError, MissingExtraError, ParameterError
 from shfz_graph.literals import canonical
-from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, QUDT, SHFZ, UNIT, VANN
+from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, prefixes
 
 if TYPE_CHECKING:
     from shfz_graph.pool import QueryPool
@@ -50,28 +50,19 @@ __all__ = [
 
 STORES = ("memory", "oxigraph")
 EXECUTIONS = ("isolated", "in-process")
-DEFAULT_TIMEOUT = 10.0  # the same as shfz_graph.sparql's, which is not imported until a query runs
-DEFAULT_MAX_ROWS = 10_000
+DEFAULT_TIMEOUT = defaults.TIMEOUT
+DEFAULT_MAX_ROWS = defaults.MAX_ROWS
 
-# File suffix -> rdflib parser; the Oxigraph store uses oxrdflib's fast parser for the same syntax.
-# JSON-LD goes through shfz_graph.jsonld, which refuses remote contexts (rdflib's parser fetches them).
-_FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".n3": "n3",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".jsonld": "json-ld",
-}
-_FAST_FORMATS = {"turtle": "ox-turtle", "nt": "ox-nt", "n3": "ox-n3", "xml": "ox-xml"}
-_FORMAT_LABELS = {"turtle": "Turtle", "nt": "N-Triples", "n3": "N3", "xml": "RDF/XML", "json-ld": "JSON-LD"}
+# The source formats: those that hold triples (each file becomes one named graph), by rdflib parser name.
+# The Oxigraph store uses oxrdflib's fast parser for the same syntax (`ox-<name>`). JSON-LD goes through
+# shfz_graph.jsonld, which refuses remote contexts (rdflib's parser fetches them).
+_SOURCE_FORMATS = {f.rdflib: f for f in formats.formats(formats.RDF, quads=False) if f.rdflib}
 _RESERVED_NAMES = frozenset({"ontology", "inferred"})
 _META_FORMAT = 1
 _QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _LINE = re.compile(r"\bline (\d+)")
 _OX_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
-_PREFIXES = {"shfz": SHFZ, "qudt": QUDT, "unit": UNIT, "vann": VANN}
+_PREFIXES = prefixes("shfz", "qudt", "unit", "vann")
 
 
 @dataclass(frozen=True)
@@ -476,11 +467,11 @@ def _new_dataset(store: Any = "default") -> Dataset:
 
 def _format_of(path: Path) -> str:
     """The rdflib parser name for a file, from its suffix."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_FORMATS))
+    fmt = formats.by_suffix(formats.RDF, path.suffix)
+    if fmt is None or fmt.rdflib not in _SOURCE_FORMATS:
+        known = ", ".join(sorted(s for f in _SOURCE_FORMATS.values() for s in f.suffixes))
         raise InputError(f"unsupported RDF file type {path.suffix!r} (supported: {known})", path=path)
-    return fmt
+    return fmt.rdflib
 
 
 def _sources(extra_sources: Iterable[Path | str]) -> list[Source]:
@@ -523,7 +514,7 @@ def _parse(graph: Graph, path: Path, fmt: str) -> None:
         return
     fast = type(graph.store).__name__ == "OxigraphStore"
     try:
-        graph.parse(path, format=_FAST_FORMATS[fmt] if fast else fmt)
+        graph.parse(path, format=f"ox-{fmt}" if fast else fmt)
     except Exception as exc:
         raise _input_error(path, fmt, exc) from exc
 
@@ -549,7 +540,7 @@ def _input_error(path: Path, fmt: str, exc: Exception) -> InputError:
         line = exc.lineno if line is None else line
     else:
         why = text.splitlines()[0] if text else type(exc).__name__
-    return InputError(f"{_FORMAT_LABELS[fmt]} syntax error: {why}", path=path, line=line)
+    return InputError(f"{_SOURCE_FORMATS[fmt].label} syntax error: {why}", path=path, line=line)
 
 
 # --- Oxigraph store (the `oxigraph` extra) ---

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from shfz_graph.binding import bind_values, check_iri, sparql_term
+from shfz_graph import defaults, formats
+from shfz_graph.binding import bind_values, sparql_term
 from shfz_graph.errors import (
     AttemptFailed,
     ParameterError,
@@ -61,6 +62,7 @@ from shfz_graph.httpclient import (
     resolve_auth,
     with_retries,
 )
+from shfz_graph.iris import check_iri
 from shfz_graph.literals import answer_term
 from shfz_graph.ntriples import batches, ntriples
 from shfz_graph.progress import progress
@@ -90,25 +92,19 @@ __all__ = [
 ]
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_RETRIES = 3
-DEFAULT_MAX_ROWS = 10_000
+DEFAULT_TIMEOUT = defaults.REMOTE_TIMEOUT
+DEFAULT_RETRIES = defaults.REMOTE_RETRIES
+DEFAULT_MAX_ROWS = defaults.MAX_ROWS
 DEFAULT_BATCH = 5_000
 _GET_LIMIT = 2000  # longer queries are POSTed (URL-encoded form)
 
-# rdflib media types of RDF answers to CONSTRUCT / DESCRIBE (JSON-LD is left out: rdflib's parser fetches
-# remote contexts).
-_RDF_PARSERS = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/rdf+xml": "xml",
-}
+# The formats of RDF answers to CONSTRUCT / DESCRIBE that we parse (JSON-LD is left out: rdflib's parser
+# fetches remote contexts; N3 is more than any store sends).
+_RDF_ANSWER_FORMATS = ("turtle", "nt", "xml")
 # N-Triples first: every term spelled out (Virtuoso 7's Turtle writes xsd:decimal 50 as `50`, an integer).
-_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_RESULTS_ACCEPT = "application/sparql-results+json"
+_NT, _TURTLE, _RDF_XML = (formats.get(formats.RDF, name) for name in ("nt", "turtle", "xml"))
+_RDF_ACCEPT = f"{_NT.media_type}, {_TURTLE.media_type};q=0.9, {_RDF_XML.media_type};q=0.5"
+_RESULTS_ACCEPT = formats.get(formats.RESULTS, "json").media_type
 
 
 # -- queries --------------------------------------------------------------------------------------------
@@ -245,9 +241,10 @@ def _term(value: object, endpoint: str) -> Node:
 def _parse_graph(body: bytes, content_type: str, endpoint: str) -> Graph:
     """An RDF answer (Turtle, N-Triples or RDF/XML) -> Graph."""
     media = content_type.split(";")[0].strip().lower()
-    fmt = _RDF_PARSERS.get(media, "turtle" if not media else None)
-    if fmt is None:
+    found = formats.by_media_type(formats.RDF, media) if media else _TURTLE
+    if found is None or found.name not in _RDF_ANSWER_FORMATS or found.rdflib is None:
         raise _malformed(endpoint, f"unexpected media type {media!r} for a graph")
+    fmt = found.rdflib
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)
@@ -394,7 +391,7 @@ def _put_graph(store: str, iri: str, graph: Graph, auth: Auth | None, timeout: f
             "PUT",
             url,
             data=data,
-            headers={"Content-Type": "text/turtle; charset=utf-8"},
+            headers={"Content-Type": _TURTLE.content_type},
             auth=auth,
             what=what,
             timeout=timeout,

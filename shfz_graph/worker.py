@@ -26,14 +26,16 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from shfz_graph import defaults, formats
+
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Answer", "Job", "main"]
 
-_RESULT_ATTRS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
-_GRAPH_ATTRS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML"}
 #: Result formats a worker writes natively (Oxigraph's serializers), by our name.
-RESULT_FORMATS = tuple(_RESULT_ATTRS)
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 #: Graph formats a worker writes natively, by our name (JSON-LD, compacted with our context, is not one).
-GRAPH_FORMATS = tuple(_GRAPH_ATTRS)
+GRAPH_FORMATS = ("nt", "turtle", "xml")
+_RESULT_ATTRS = {name: str(formats.get(formats.RESULTS, name).oxigraph) for name in RESULT_FORMATS}
+_GRAPH_ATTRS = {name: str(formats.get(formats.RDF, name).oxigraph) for name in GRAPH_FORMATS}
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
 
 
@@ -51,8 +53,8 @@ class Job:
     ask_format: str | None = "json"
     graph_format: str | None = "nt"  # CONSTRUCT and DESCRIBE
     allow_network: bool = False
-    max_rows: int = 10_000
-    max_bytes: int = 64 << 20
+    max_rows: int = defaults.MAX_ROWS
+    max_bytes: int = defaults.MAX_BYTES
     prefixes: Mapping[str, str] = field(default_factory=dict)  # usable undeclared in the query
     output_prefixes: Mapping[str, str] = field(default_factory=dict)  # for Turtle answers
 

@@ -1,9 +1,14 @@
-"""The answer formats of the server: media types, their aliases, `?format=` names and file suffixes."""
+"""Which formats the server answers with, and how a request chooses one (`?format=` or `Accept`).
+
+The facts about each format (names, aliases, media types, suffixes) live in `shfz_graph.formats`; this
+module holds only the server's policy: which of them it offers, in which order of preference.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from shfz_graph import formats as table
 from shfz_graph.server.negotiation import choose
 
 __all__ = [
@@ -18,64 +23,52 @@ __all__ = [
 
 HTML = "html"
 
+#: The formats the server writes, in its order of preference.
+SERVED_RESULTS = ("json", "xml", "csv", "tsv")
+SERVED_GRAPHS = ("turtle", "json-ld", "nt", "xml")
+#: A client asking for N3 gets Turtle, which is valid N3.
+_ANSWERED_AS = {"n3": "turtle"}
+#: `format=json` on a CONSTRUCT/DESCRIBE query asks for JSON-LD (SPARQLWrapper's JSON return format).
+_GRAPH_NAME_EXTRAS = {"json": "json-ld"}
+
+
+def _offers(kind: str, served: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(media type, our key) pairs: each served format's own media type, HTML, then every other media
+    type that names a served format (or one answered with a served format), in table order."""
+    primary = [(table.get(kind, name).media_type, name) for name in served]
+    others = [
+        (media, _ANSWERED_AS.get(f.name, f.name))
+        for f in table.formats(kind)
+        if _ANSWERED_AS.get(f.name, f.name) in served
+        for media in f.media_types
+        if (media, f.name) not in primary
+    ]
+    return (*primary, ("text/html", HTML), *others)
+
+
+def _request_names(kind: str, served: Sequence[str]) -> dict[str, str]:
+    """Words a `?format=` may use for each served format: names, aliases and file suffixes."""
+    out: dict[str, str] = {}
+    for f in table.formats(kind):
+        key = _ANSWERED_AS.get(f.name, f.name)
+        if key in served:
+            for word in (*f.keys, *(suffix[1:] for suffix in f.suffixes)):
+                out.setdefault(word, key)
+    return out
+
+
 #: SELECT/ASK answers: (media type a client may ask for, our format key). Order = our preference.
-RESULT_OFFERS: tuple[tuple[str, str], ...] = (
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-    ("text/html", HTML),
-    ("application/json", "json"),
-    ("application/xml", "xml"),
-    ("text/xml", "xml"),
-)
+RESULT_OFFERS: tuple[tuple[str, str], ...] = _offers(table.RESULTS, SERVED_RESULTS)
+#: CONSTRUCT/DESCRIBE answers and RDF documents: (media type, format key of `shfz_graph.formats`).
+GRAPH_OFFERS: tuple[tuple[str, str], ...] = _offers(table.RDF, SERVED_GRAPHS)
 
-#: CONSTRUCT/DESCRIBE answers and RDF documents: (media type, format key of `shfz_graph.export`).
-GRAPH_OFFERS: tuple[tuple[str, str], ...] = (
-    ("text/turtle", "turtle"),
-    ("application/ld+json", "json-ld"),
-    ("application/n-triples", "nt"),
-    ("application/rdf+xml", "xml"),
-    ("text/html", HTML),
-    ("application/turtle", "turtle"),
-    ("application/x-turtle", "turtle"),
-    ("text/n3", "turtle"),
-    ("text/rdf+n3", "turtle"),
-    ("application/n3", "turtle"),
-    ("application/x-json+ld", "json-ld"),
-)
-
-RESULT_CONTENT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-RDF_CONTENT_TYPES = {
-    "turtle": "text/turtle; charset=utf-8",
-    "json-ld": "application/ld+json",
-    "nt": "application/n-triples",
-    "xml": "application/rdf+xml",
-}
+RESULT_CONTENT_TYPES = {name: table.get(table.RESULTS, name).content_type for name in SERVED_RESULTS}
+RDF_CONTENT_TYPES = {name: table.get(table.RDF, name).content_type for name in SERVED_GRAPHS}
 #: File suffixes that select an RDF format on a dereferenceable IRI (`/id/zone/huangpu.ttl`).
-RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
+RDF_SUFFIXES = {table.get(table.RDF, name).suffix: name for name in SERVED_GRAPHS}
 
-_RESULT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"}
-_RDF_NAMES = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "json-ld": "json-ld",
-    "jsonld": "json-ld",
-    "json": "json-ld",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "xml": "xml",
-    "rdf": "xml",
-    "rdf+xml": "xml",
-    "rdfxml": "xml",
-}
+_RESULT_NAMES = _request_names(table.RESULTS, SERVED_RESULTS)
+_RDF_NAMES = {**_request_names(table.RDF, SERVED_GRAPHS), **_GRAPH_NAME_EXTRAS}
 
 
 def from_format_params(values: Iterable[str], *, graph: bool) -> str | None:

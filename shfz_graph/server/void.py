@@ -20,7 +20,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
+from shfz_graph import formats as table
 from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.server import formats as served
 
 __all__ = ["SD", "Counts", "Stats", "count", "linksets", "service_description", "stats", "void_description"]
 
@@ -36,8 +38,9 @@ TARGETS = {
     "http://dbpedia.org/resource/": "http://dbpedia.org/",
     "https://dbpedia.org/resource/": "http://dbpedia.org/",
 }
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV")
-RDF_FORMATS = ("Turtle", "JSON-LD", "N-Triples", "RDF_XML")
+#: The formats the endpoint answers with, by their names in the W3C list of formats.
+RESULT_FORMATS = tuple(str(table.get(table.RESULTS, name).w3c) for name in served.SERVED_RESULTS)
+RDF_FORMATS = tuple(str(table.get(table.RDF, name).w3c) for name in served.SERVED_GRAPHS)
 
 Triple = tuple[Node, Node, Node]
 
