@@ -18,21 +18,12 @@ from rdflib.term import Node
 
 from shfz_graph import _sparqltext
 from shfz_graph.errors import ParameterError
+from shfz_graph.iris import check_iri
 
-_IRI_FORBIDDEN = frozenset('<>"{}|^`\\')
 _VARNAME = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
 _LANGTAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
-
-
-def check_iri(value: str, what: str) -> str:
-    for c in value:
-        if c in _IRI_FORBIDDEN or ord(c) <= 0x20:
-            raise ParameterError(f"{what} {value!r} is not a valid IRI: it contains {c!r}")
-    if not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", value):
-        raise ParameterError(f"{what} {value!r} is not an absolute IRI")
-    return value
 
 
 def sparql_term(term: Node) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from rdflib import URIRef
 
 from shfz_graph import _sparqltext
-from shfz_graph.binding import check_iri
 from shfz_graph.errors import ParameterError
+from shfz_graph.iris import check_iri
 
 __all__ = ["rewrite_services"]
 

@@ -445,7 +445,10 @@ def test_terms_are_checked_before_they_reach_the_text() -> None:
             URIRef("http://x> } DROP ALL { <y"),
             "IRI 'http://x> } DROP ALL { <y' is not a valid IRI: it contains '>'",
         ),
-        (URIRef("relative/iri"), "IRI 'relative/iri' is not an absolute IRI"),
+        (
+            URIRef("relative/iri"),
+            "IRI 'relative/iri' is not a valid IRI: it is not absolute (it needs a scheme such as https:)",
+        ),
         (
             Literal("1", datatype=URIRef("http://x> .")),
             "datatype 'http://x> .' is not a valid IRI: it contains '>'",

@@ -12,7 +12,7 @@ from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import _sparqltext
-from shfz_graph.catalog.xsd import XSD_TYPES, iri_problem, value_problem
+from shfz_graph.catalog.xsd import IRI_SCHEMES, XSD_TYPES, iri_problem, value_problem
 from shfz_graph.errors import InputError, ParameterError
 
 __all__ = ["ParamValue", "Parameter", "parameters_in", "parse_var"]
@@ -73,7 +73,7 @@ class Parameter:
         if self.kind == "iri":
             if isinstance(value, Literal) or not isinstance(value, str):
                 raise self._fail(f"{_shown(value)} is not an IRI")
-            problem = iri_problem(str(value))
+            problem = iri_problem(str(value), schemes=IRI_SCHEMES)
             if problem:
                 raise self._fail(f"{str(value)!r} is not a valid IRI: {problem}")
             return URIRef(str(value))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from shfz_graph.iris import iri_problem
+
 __all__ = ["IRI_SCHEMES", "XSD_TYPES", "iri_problem", "value_problem"]
 
 #: XSD datatypes a parameter may name (lower-case suffix -> canonical local name).
@@ -64,28 +66,8 @@ _INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
     "unsignedByte": (0, 255),
 }
 
+#: The schemes a query parameter's IRI may have (checked by `shfz_graph.iris.iri_problem`).
 IRI_SCHEMES = ("http", "https", "urn")
-_IRI_BAD = set('<>"{}|^`\\')
-
-
-def iri_problem(value: str) -> str | None:
-    """Why `value` is not an acceptable absolute IRI (http, https or urn), or None if it is."""
-    if not value:
-        return "it is empty"
-    for c in value:
-        if c in _IRI_BAD or ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F or c.isspace():
-            return f"it contains {c!r}"
-    m = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", value)
-    if not m:
-        return "it is not absolute (it needs a scheme such as https:)"
-    scheme = m.group(1).lower()
-    if scheme not in IRI_SCHEMES:
-        return f"its scheme {scheme!r} is not one of: {', '.join(IRI_SCHEMES)}"
-    if scheme in ("http", "https") and not re.match(r"[A-Za-z]+://[^/?#]+", value):
-        return "it has no host"
-    if scheme == "urn" and not re.fullmatch(r"urn:[A-Za-z0-9][A-Za-z0-9\-]{0,31}:.+", value, re.IGNORECASE):
-        return "it is not of the form urn:NID:NSS"
-    return None
 
 
 def value_problem(local: str, lexical: str) -> str | None:

@@ -12,8 +12,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from shfz_graph.catalog import iri_problem
 from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.iris import iri_problem
 from shfz_graph.results import shorten
 from shfz_graph.vocab import BASE, GRAPH_INFERRED, SHFZ
 
