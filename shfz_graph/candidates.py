@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from shfz_graph import remote
 from shfz_graph.errors import ParameterError, RemoteError
-from shfz_graph.vocab import SHFZ
+from shfz_graph.vocab import PREFIXES, SHFZ, sparql_prologue
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -30,8 +30,8 @@ __all__ = [
     "propose_links",
 ]
 
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WD = Namespace(PREFIXES["wd"])
+WDT = Namespace(PREFIXES["wdt"])
 
 #: Shanghai in Wikidata (a verified link, see data/links.ttl): candidates must lie in it.
 WD_SHANGHAI = WD["Q8686"]
@@ -127,11 +127,8 @@ def candidate_query(target: LinkTarget, labels: Sequence[Literal], *, within: UR
     values = " ".join(remote.sparql_term(label) for label in labels)
     types = " ".join(f"wd:{qid}" for qid in target.types)
     return (
-        "PREFIX wd: <http://www.wikidata.org/entity/>\n"
-        "PREFIX wdt: <http://www.wikidata.org/prop/direct/>\n"
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT DISTINCT ?label ?item ?via ?inPlace ?typed WHERE {\n"
+        sparql_prologue("wd", "wdt", "rdfs", "skos")
+        + "SELECT DISTINCT ?label ?item ?via ?inPlace ?typed WHERE {\n"
         f"  VALUES ?label {{ {values} }}\n"
         '  { ?item rdfs:label ?label . BIND("label" AS ?via) }\n'
         "  UNION\n"

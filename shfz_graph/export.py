@@ -5,11 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -19,7 +17,11 @@ from rdflib.namespace import RDF, XSD, NamespaceManager
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
 
+from shfz_graph import formats
 from shfz_graph.errors import ExportError
+from shfz_graph.files import write_atomic
+from shfz_graph.formats import Format
+from shfz_graph.iris import check_iri
 from shfz_graph.literals import canonical
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ __all__ = [
     "Format",
     "export",
     "get_format",
+    "readable_turtle",
     "serialize_dataset",
     "write_atomic",
 ]
@@ -39,38 +42,17 @@ Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
 
 
-@dataclass(frozen=True)
-class Format:
-    """One RDF serialisation: name, aliases, media type, file extension, and whether it keeps graphs."""
-
-    name: str
-    aliases: tuple[str, ...]
-    media_type: str
-    extension: str
-    quads: bool
-
-
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("turtle", ("ttl",), "text/turtle", "ttl", quads=False),
-        Format("json-ld", ("jsonld",), "application/ld+json", "jsonld", quads=False),
-        Format("nt", ("ntriples", "n-triples"), "application/n-triples", "nt", quads=False),
-        Format("nquads", ("nq", "n-quads"), "application/n-quads", "nq", quads=True),
-        Format("trig", (), "application/trig", "trig", quads=True),
-        Format("xml", ("rdfxml", "rdf/xml", "rdf"), "application/rdf+xml", "rdf", quads=False),
-    )
-}
-_BY_ALIAS = {alias: f for f in FORMATS.values() for alias in (f.name, *f.aliases)}
+#: The RDF formats this module writes, by name (their facts live in `shfz_graph.formats`).
+FORMATS: dict[str, Format] = {f.name: f for f in formats.formats(formats.RDF, writable=True)}
 
 
 def get_format(name: str) -> Format:
     """Return the format called ``name`` (or one of its aliases, any case); raise :class:`ExportError`."""
-    try:
-        return _BY_ALIAS[name.strip().lower()]
-    except KeyError:
-        known = ", ".join(sorted(_BY_ALIAS))
-        raise ExportError(f"unknown RDF format {name!r} (known: {known})") from None
+    found = formats.find(formats.RDF, name)
+    if found is None or found.name not in FORMATS:
+        known = ", ".join(sorted(formats.names(formats.RDF, writable=True, aliases=True)))
+        raise ExportError(f"unknown RDF format {name!r} (known: {known})")
+    return found
 
 
 def export(kg: KnowledgeGraph, format: str, *, inferred: bool = False) -> bytes:
@@ -114,33 +96,6 @@ def serialize_dataset(
     if fmt.quads:
         return _serialize_quads(quads, fmt, prefixes)
     return _serialize_triples({q[:3] for q in quads}, fmt, prefixes, context)
-
-
-def write_atomic(path: Path | str, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: a temp file in the same folder, then ``os.replace``.
-
-    On any error the temp file is removed and a file already at ``path`` is left untouched. A new
-    file gets the usual permissions (0666 minus umask); a replaced one keeps its mode.
-    """
-    path = Path(path)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.chmod(mode)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _graphs_of(source: Graph | Iterable[Graph]) -> list[Graph]:
@@ -219,7 +174,7 @@ def _serialize_triples(
     if fmt.name == "json-ld":
         return _jsonld(graph, context)
     # rdflib's "pretty-xml" orders namespaces and leftover blank nodes by set iteration; "xml" is stable.
-    return _rdflib_serialize(graph, fmt.name)
+    return _rdflib_serialize(graph, fmt.rdflib or fmt.name)
 
 
 def _serialize_quads(quads: set[Quad], fmt: Format, prefixes: list[tuple[str, URIRef]]) -> bytes:
@@ -337,3 +292,89 @@ def _native_is_lossless(literal: Literal) -> bool:
     if literal.datatype == XSD.integer:
         return str(literal) == str(literal.toPython())
     return literal.datatype not in (XSD.double,)
+
+
+# -- readable Turtle: a hand-edited file's generated block -------------------------------------------
+
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?")
+
+
+def readable_turtle(graph: Graph, prefixes: Mapping[str, str], order: Sequence[Node] = ()) -> str:
+    """`graph` as Turtle laid out for people, in a fixed order: the `prefixes` (all, in their order); each
+    reified statement's own triple just before the `rdf:Statement` (its predicates ranked by `order`);
+    then every other subject, types first. Prefixed names where they read well, `\"\"\"` for long text.
+    Used for a generated block inside a hand-written file (`shfz_graph.linking`)."""
+    out = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in prefixes.items()]
+    done: set[Triple] = set()
+
+    def name(term: Node) -> str:
+        return _turtle_term(term, prefixes)
+
+    def describe(subject: Node, ranking: Sequence[Node]) -> None:
+        triples = sorted(graph.predicate_objects(subject), key=lambda po: (po[0].n3(), po[1].n3()))
+        by_predicate: dict[Node, list[Node]] = defaultdict(list)
+        for p, o in triples:
+            if (subject, p, o) not in done:
+                by_predicate[p].append(o)
+                done.add((subject, p, o))
+        if not by_predicate:
+            return
+        ranked = sorted(
+            by_predicate, key=lambda p: (ranking.index(p) if p in ranking else len(ranking), p.n3())
+        )
+        parts = []
+        for p in ranked:
+            objects = " , ".join(name(o) for o in by_predicate[p])
+            parts.append(f"    {'a' if p == RDF.type else name(p)} {objects}")
+        out.append("")
+        out.append(name(subject))
+        out.append(" ;\n".join(parts) + " .")
+
+    statements = sorted(set(graph.subjects(RDF.type, RDF.Statement)), key=lambda n: n.n3())
+    for statement in statements:
+        s, p, o = (graph.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if s is not None and p is not None and o is not None and (s, p, o) in graph and (s, p, o) not in done:
+            out.append("")
+            out.append(f"{name(s)} {name(p)} {name(o)} .")
+            done.add((s, p, o))
+        describe(statement, order)
+    for subject in sorted(set(graph.subjects()), key=lambda n: n.n3()):
+        describe(subject, [RDF.type])
+    return "\n".join(out) + "\n"
+
+
+def _turtle_term(term: Node, prefixes: Mapping[str, str]) -> str:
+    """A term in Turtle: a prefixed name where one reads well, else the N-Triples form (IRIs checked)."""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
+            local = text[len(namespace) :]
+            if text.startswith(namespace) and _PN_LOCAL.fullmatch(local):
+                return f"{prefix}:{local}"
+        check_iri(text, "IRI")
+        return term.n3()
+    if isinstance(term, Literal):
+        value = str(term)
+        body = f'"""{_long_string(value)}"""' if "\n" in value else Literal(value).n3()
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{body}^^{_turtle_term(term.datatype, prefixes)}"
+        return body
+    raise ExportError(f"cannot write {term!r} in readable Turtle (only IRIs and literals)")
+
+
+def _long_string(value: str) -> str:
+    """The inside of a Turtle `\"\"\"` string: backslashes and CRs escaped, and a quote only where it would
+    close the string (before another quote, or last)."""
+    out = []
+    for i, c in enumerate(value):
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == '"' and (i == len(value) - 1 or value[i + 1] == '"'):
+            out.append('\\"')
+        else:
+            out.append(c)
+    return "".join(out)

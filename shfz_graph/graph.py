@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -29,6 +27,7 @@ from rdflib.term import Node
 
 from shfz_graph import defaults, formats, reasoning, resources
 from shfz_graph.errors import InputError, MissingExtraError, ParameterError
+from shfz_graph.files import write_atomic
 from shfz_graph.literals import canonical
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, prefixes
 
@@ -622,13 +621,4 @@ def _write_meta(store_path: Path, sources: Sequence[Source], source_hash: str, r
         "graphs": [source.name for source in sources],
         "reasoner": reasoner,
     }
-    target = _meta_path(store_path)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(meta, handle, indent=2)
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(_meta_path(store_path), json.dumps(meta, indent=2).encode("utf-8"))

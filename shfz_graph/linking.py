@@ -35,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRe
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from shfz_graph import __version__, remote
+from shfz_graph import __version__
 from shfz_graph.candidates import (
     DEFAULT_TARGETS,
     WD,
@@ -56,7 +55,7 @@ from shfz_graph.candidates import (
     propose_links,
 )
 from shfz_graph.errors import InputError, ParameterError
-from shfz_graph.vocab import ID, SCHEMA, SHFZ
+from shfz_graph.vocab import ID, PREFIXES, SCHEMA, SHFZ, prefixes
 
 __all__ = [
     "DEFAULT_TARGETS",
@@ -71,12 +70,12 @@ __all__ = [
     "write_links",
 ]
 
-SSSOM = Namespace("https://w3id.org/sssom/")
-SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
-LINK = Namespace(str(ID) + "link/")
-LINK_ACTIVITY = Namespace(str(ID) + "link-activity/")
-LINK_QUERY = Namespace(str(ID) + "link-query/")
-SOURCE_WIKIDATA = URIRef(str(ID) + "source/wikidata")
+SSSOM = Namespace(PREFIXES["sssom"])
+SEMAPV = Namespace(PREFIXES["semapv"])
+LINK = Namespace(PREFIXES["link"])
+LINK_ACTIVITY = Namespace(PREFIXES["linkactivity"])
+LINK_QUERY = Namespace(PREFIXES["linkquery"])
+SOURCE_WIKIDATA = URIRef(PREFIXES["source"] + "wikidata")
 _WIKIDATA_DESCRIPTION = (
     "The open knowledge graph whose items, with their labels, places (P131) and types (P31/P279), "
     "proposed links rest on."
@@ -89,23 +88,10 @@ DEFAULT_THRESHOLD = 0.8
 BEGIN = "# >>> shfz-graph link: proposed links (generated; review them, then mark them verified) >>>"
 END = "# <<< shfz-graph link <<<"
 
-_PREFIXES: dict[str, str] = {
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "shfz": str(SHFZ),
-    "link": str(LINK),
-    "linkactivity": str(LINK_ACTIVITY),
-    "linkquery": str(LINK_QUERY),
-    "wd": str(WD),
-    "sssom": str(SSSOM),
-    "semapv": str(SEMAPV),
-    "source": str(ID) + "source/",
-    "schema": str(SCHEMA),
-}
+_PREFIXES = prefixes(
+    *("rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "shfz", "link", "linkactivity", "linkquery"),
+    *("wd", "sssom", "semapv", "source", "schema"),
+)
 _STATEMENT_ORDER = [
     RDF.type,
     RDF.subject,
@@ -120,7 +106,6 @@ _STATEMENT_ORDER = [
     DCTERMS.source,
     DCTERMS.created,
 ]
-_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?")
 
 
 @dataclass(frozen=True)
@@ -219,78 +204,6 @@ def _parse_turtle(text: str, path: Path) -> Graph:
     return graph
 
 
-def _name(term: Node) -> str:
-    """A term in Turtle: a prefixed name where one reads well, else the N-Triples form."""
-    if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, namespace in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            local = text[len(namespace) :]
-            if text.startswith(namespace) and _PN_LOCAL.fullmatch(local):
-                return f"{prefix}:{local}"
-        return remote.sparql_term(term)
-    if isinstance(term, Literal):
-        value = str(term)
-        body = f'"""{_long_string(value)}"""' if "\n" in value else Literal(value).n3()
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{body}^^{_name(term.datatype)}"
-        return body
-    raise InputError(f"cannot write {term!r} in the block of proposed links")
-
-
-def _long_string(value: str) -> str:
-    """The inside of a Turtle `\"\"\"` string: backslashes and CRs escaped, and a quote only where it would
-    close the string (before another quote, or last)."""
-    out = []
-    for i, c in enumerate(value):
-        if c == "\\":
-            out.append("\\\\")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == '"' and (i == len(value) - 1 or value[i + 1] == '"'):
-            out.append('\\"')
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def _render(graph: Graph) -> str:
-    """The block's graph as Turtle, in a fixed order: each link before its statement, then the rest."""
-    out = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in _PREFIXES.items()]
-    done: set[tuple[Node, Node, Node]] = set()
-
-    def describe(subject: Node, order: Sequence[Node]) -> None:
-        triples = sorted(graph.predicate_objects(subject), key=lambda po: (po[0].n3(), po[1].n3()))
-        by_predicate: dict[Node, list[Node]] = defaultdict(list)
-        for p, o in triples:
-            if (subject, p, o) not in done:
-                by_predicate[p].append(o)
-                done.add((subject, p, o))
-        if not by_predicate:
-            return
-        ranked = sorted(by_predicate, key=lambda p: (order.index(p) if p in order else len(order), p.n3()))
-        parts = []
-        for p in ranked:
-            objects = " , ".join(_name(o) for o in by_predicate[p])
-            parts.append(f"    {'a' if p == RDF.type else _name(p)} {objects}")
-        out.append("")
-        out.append(_name(subject))
-        out.append(" ;\n".join(parts) + " .")
-
-    statements = sorted(set(graph.subjects(RDF.type, RDF.Statement)), key=lambda n: n.n3())
-    for statement in statements:
-        s, p, o = (graph.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
-        if s is not None and p is not None and o is not None and (s, p, o) in graph and (s, p, o) not in done:
-            out.append("")
-            out.append(f"{_name(s)} {_name(p)} {_name(o)} .")
-            done.add((s, p, o))
-        describe(statement, _STATEMENT_ORDER)
-    for subject in sorted(set(graph.subjects()), key=lambda n: n.n3()):
-        describe(subject, [RDF.type])
-    return "\n".join(out) + "\n"
-
-
 def _hand_curated(before: Graph, block: Graph) -> set[Node]:
     """Things with a Wikidata link outside the generated block, or a verified one anywhere."""
     found = linked_subjects([before, block])
@@ -355,7 +268,8 @@ def write_links(
     See the module docstring for the format. `out` may not exist yet. Nothing is written when nothing
     changes; a file that is written is replaced atomically.
     """
-    from shfz_graph.export import write_atomic
+    from shfz_graph.export import readable_turtle
+    from shfz_graph.files import write_atomic
 
     if not 0.0 <= threshold <= 1.0:
         raise ParameterError(f"threshold must be between 0 and 1, not {threshold}")
@@ -387,7 +301,7 @@ def write_links(
 
     text = original
     if len(block):
-        rendered = f"{BEGIN}\n{_render(block)}{END}\n"
+        rendered = f"{BEGIN}\n{readable_turtle(block, _PREFIXES, _STATEMENT_ORDER)}{END}\n"
         if BEGIN in original:
             text = before + rendered + after
         else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 
 from shfz_graph.errors import ParameterError
-from shfz_graph.vocab import UNIT
+from shfz_graph.vocab import UNIT, sparql_prologue
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -153,9 +153,10 @@ def with_labels(data: MapData, labels: Result) -> MapData:
 
 
 #: English labels of the free trade zones (for the legend).
-LABELS_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX shfz: <https://w3id.org/shfz/ontology#>
-SELECT ?thing ?label WHERE {
+LABELS_QUERY = (
+    sparql_prologue("rdfs", "shfz")
+    + """SELECT ?thing ?label WHERE {
   ?thing a shfz:FreeTradeZone ; rdfs:label ?label .
   FILTER(lang(?label) = "en")
 }"""
+)

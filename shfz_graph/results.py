@@ -13,11 +13,13 @@ from typing import Literal as Literal_
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from shfz_graph import formats
 from shfz_graph.errors import ShfzError
-from shfz_graph.vocab import GEO, ID, ORG, QUDT, SCHEMA, SHFZ, UNIT, VANN
+from shfz_graph.iris import FORBIDDEN
+from shfz_graph.vocab import WELL_KNOWN, prefixes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,26 +29,9 @@ GRAPH_KINDS = ("CONSTRUCT", "DESCRIBE")
 TRIPLE_VARS = ("subject", "predicate", "object")
 
 #: Prefixes used to shorten IRIs in tables (longest namespace wins).
-TABLE_PREFIXES: dict[str, str] = {
-    "shfz": str(SHFZ),
-    "id": str(ID),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "qudt": str(QUDT),
-    "unit": str(UNIT),
-    "geo": str(GEO),
-    "schema": str(SCHEMA),
-    "org": str(ORG),
-    "vann": str(VANN),
-    "wd": "http://www.wikidata.org/entity/",
-}
+TABLE_PREFIXES: dict[str, str] = prefixes(*WELL_KNOWN)
 
-#: Names accepted by `Result.serialize`, mapped to the method that writes them.
+#: The result formats `Result.serialize` writes (see `shfz_graph.formats`), by name: the method for each.
 RESULT_FORMATS = {
     "json": "to_json",
     "xml": "to_xml",
@@ -54,20 +39,6 @@ RESULT_FORMATS = {
     "tsv": "to_tsv",
     "table": "to_table",
     "md": "to_markdown",
-    "markdown": "to_markdown",
-}
-
-#: Names accepted by `Result.to_rdf`, mapped to rdflib serializer names.
-RDF_FORMATS = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "nt": "nt",
-    "ntriples": "nt",
-    "json-ld": "json-ld",
-    "jsonld": "json-ld",
-    "xml": "xml",
-    "rdfxml": "xml",
-    "rdf-xml": "xml",
 }
 
 _NUMERIC_TYPES = frozenset(
@@ -80,6 +51,7 @@ _NUMERIC_TYPES = frozenset(
 )
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+_RDF_PREFIXES = [(prefix, URIRef(ns)) for prefix, ns in TABLE_PREFIXES.items()]
 
 Row = dict[str, Node | None]
 
@@ -232,27 +204,30 @@ class Result:
 
     def serialize(self, fmt: str) -> str:
         """Write the result in one of: json, xml, csv, tsv, table, md (markdown)."""
-        method = RESULT_FORMATS.get(fmt.lower())
+        found = formats.find(formats.RESULTS, fmt)
+        method = RESULT_FORMATS.get(found.name) if found is not None else None
         if method is None:
-            raise ShfzError(f"unknown result format {fmt!r} (choose from: {', '.join(RESULT_FORMATS)})")
+            known = [
+                key for f in formats.formats(formats.RESULTS) if f.name in RESULT_FORMATS for key in f.keys
+            ]
+            raise ShfzError(f"unknown result format {fmt!r} (choose from: {', '.join(known)})")
         text: str = getattr(self, method)()
         return text
 
     def to_rdf(self, fmt: str = "turtle") -> str:
-        """Serialise a CONSTRUCT/DESCRIBE graph: turtle, nt, json-ld or xml (RDF/XML)."""
+        """Serialise a CONSTRUCT/DESCRIBE graph in an RDF format (turtle, json-ld, nt, xml, ...) with the
+        project's prefixes, through `shfz_graph.export` (the one RDF writer): sorted, stable output."""
+        from shfz_graph.export import serialize_dataset
+        from shfz_graph.literals import answer_term
+
         if self.graph is None or self.kind not in GRAPH_KINDS:
             raise ShfzError(f"a {self.kind} result is not a graph; use serialize() instead of to_rdf()")
-        name = RDF_FORMATS.get(fmt.lower())
-        if name is None:
-            raise ShfzError(f"unknown RDF format {fmt!r} (choose from: {', '.join(RDF_FORMATS)})")
-        graph = Graph(bind_namespaces="core")
-        for prefix, ns in TABLE_PREFIXES.items():
-            graph.bind(prefix, ns)
-        graph += self.graph
-        if name == "nt":
-            lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
-            return "".join(line + "\n" for line in lines)
-        return graph.serialize(format=name)
+        found = formats.find(formats.RDF, fmt)
+        if found is None or not found.writable:
+            known = ", ".join(formats.names(formats.RDF, writable=True, aliases=True))
+            raise ShfzError(f"unknown RDF format {fmt!r} (choose from: {known})")
+        data = serialize_dataset(self.graph, found.name, namespaces=_RDF_PREFIXES, spelling=answer_term)
+        return data.decode("utf-8")
 
     # -- pandas and notebooks (shfz_graph.dataframe, shfz_graph.display) ---------------------------
 
@@ -339,11 +314,10 @@ def _term_csv(term: Node | None) -> str:
 
 
 _NT_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_IRI_FORBIDDEN = set('<>"{}|^`\\')
 
 
 def _nt_iri(iri: str) -> str:
-    chars = (f"\\u{ord(c):04X}" if c in _IRI_FORBIDDEN or ord(c) <= 0x20 else c for c in iri)
+    chars = (f"\\u{ord(c):04X}" if c in FORBIDDEN or ord(c) <= 0x20 else c for c in iri)
     return "<" + "".join(chars) + ">"
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, SKOS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import shfz_graph.jsonld
 from shfz_graph.errors import ShfzError
-from shfz_graph.export import FORMATS, ExportError, export, get_format, serialize_dataset, write_atomic
+from shfz_graph.export import FORMATS, ExportError, export, get_format, readable_turtle, serialize_dataset
 from shfz_graph.jsonld import load_context, parse_jsonld
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES
 
@@ -232,31 +231,47 @@ def test_unrepresentable_rdf_xml_is_an_export_error() -> None:
         serialize_dataset(graph, "xml")
 
 
-def test_write_atomic_creates_and_replaces(tmp_path: Path) -> None:
-    target = tmp_path / "out.ttl"
-    write_atomic(target, b"one\n")
-    assert target.read_bytes() == b"one\n"
-    target.chmod(0o640)
-    write_atomic(target, b"two\n")
-    assert target.read_bytes() == b"two\n"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
-
-
-def test_write_atomic_failure_leaves_the_old_file_untouched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "out.ttl"
-    target.write_bytes(b"precious\n")
-
-    def boom(self: Path, other: Path) -> None:
-        raise OSError("disk on fire")
-
-    monkeypatch.setattr(Path, "replace", boom)
-    with pytest.raises(OSError, match="disk on fire"):
-        write_atomic(target, b"new\n")
-    assert target.read_bytes() == b"precious\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+def test_readable_turtle_lays_out_a_reified_link_for_people() -> None:
+    ex = "http://example.org/"
+    a, item, link = URIRef(ex + "a"), URIRef("http://www.wikidata.org/entity/Q1"), URIRef(ex + "link/a")
+    graph = Graph()
+    graph.add((a, SKOS.exactMatch, item))
+    for p, o in [
+        (RDF.type, RDF.Statement),
+        (RDF.subject, a),
+        (RDF.predicate, SKOS.exactMatch),
+        (RDF.object, item),
+        (SKOS.note, Literal('two\nlines "quoted"', lang="en")),
+        (URIRef(ex + "created"), Literal("2026-11-27", datatype=XSD.date)),
+    ]:
+        graph.add((link, p, o))
+    graph.add((URIRef(ex + "x/y"), RDF.type, URIRef(ex + "Thing")))
+    prefixes = {"rdf": str(RDF), "skos": str(SKOS), "xsd": str(XSD), "ex": ex}
+    order = [RDF.type, RDF.subject, RDF.predicate, RDF.object, SKOS.note]
+    text = readable_turtle(graph, prefixes, order)
+    assert text == (
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        "\n"
+        "ex:a skos:exactMatch <http://www.wikidata.org/entity/Q1> .\n"
+        "\n"
+        "<http://example.org/link/a>\n"
+        "    a rdf:Statement ;\n"
+        "    rdf:subject ex:a ;\n"
+        "    rdf:predicate skos:exactMatch ;\n"
+        "    rdf:object <http://www.wikidata.org/entity/Q1> ;\n"
+        '    skos:note """two\nlines "quoted\\""""@en ;\n'
+        '    ex:created "2026-11-27"^^xsd:date .\n'
+        "\n"
+        "<http://example.org/x/y>\n"
+        "    a ex:Thing .\n"
+    )
+    assert isomorphic(Graph().parse(data=text, format="turtle"), graph)
+    graph.add((BNode("b"), RDF.type, URIRef(ex + "Thing")))
+    with pytest.raises(ExportError, match=r"cannot write .* in readable Turtle"):
+        readable_turtle(graph, prefixes)
 
 
 # -- the real graph and the real context -----------------------------------------------------------------

@@ -392,7 +392,7 @@ def test_to_rdf_needs_a_graph(small: Result, graph: Graph) -> None:
     assert str(err.value) == "a SELECT result is not a graph; use serialize() instead of to_rdf()"
     with pytest.raises(ShfzError) as err:
         Result.from_graph("CONSTRUCT", graph).to_rdf("n3")
-    assert str(err.value).startswith("unknown RDF format 'n3' (choose from: turtle, ttl, nt")
+    assert str(err.value).startswith("unknown RDF format 'n3' (choose from: turtle, ttl, json-ld, jsonld, nt")
 
 
 def test_graph_result_as_sparql_json(graph: Graph) -> None:

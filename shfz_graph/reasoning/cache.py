@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph
 
+from shfz_graph.files import write_atomic
 from shfz_graph.reasoning.engines import package_version, resolve_reasoner
 
 __all__ = ["FORMAT", "bulk_load", "bulk_load_dataset", "cache_file", "default_cache_dir", "read", "write"]
@@ -61,15 +61,7 @@ def write(path: Path, graph: Graph) -> None:
     data = b"".join(line + b"\n" for line in lines)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            tmp.replace(path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_atomic(path, data)
     except OSError as exc:
         logger.warning("cannot write closure cache %s: %s", path, exc)
 

@@ -16,13 +16,13 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from shfz_graph import catalog as catalog_module
-from shfz_graph import execute, querystore
+from shfz_graph import defaults, execute, querystore
 from shfz_graph.catalog import NamedQuery
 from shfz_graph.errors import InputError, LimitError, UnknownQueryError, check_timeout
 from shfz_graph.export import serialize_dataset
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term, canonical
-from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY, QueryPool, default_size
+from shfz_graph.pool import QueryPool
 from shfz_graph.results import Result
 from shfz_graph.server.render import make_environment
 from shfz_graph.server.site import Site
@@ -47,8 +47,8 @@ class ServerContext:
         max_body: int,
         queries_dir: Path | str | None = None,
         workers: int | None = None,
-        max_memory: int | None = DEFAULT_MAX_MEMORY,
-        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_memory: int | None = defaults.MAX_MEMORY,
+        max_bytes: int = defaults.MAX_BYTES,
     ) -> None:
         check_timeout(timeout, optional=False)
         if max_rows < 1:
@@ -68,7 +68,7 @@ class ServerContext:
         self.prefixes = {str(p): str(ns) for p, ns in kg.dataset.namespaces()}
         self.env = make_environment()
         self.queries: dict[str, NamedQuery] = {q.name: q for q in catalog_module.catalog(queries_dir)}
-        self.workers = workers if workers is not None else default_size()
+        self.workers = workers if workers is not None else defaults.workers()
         self.max_memory = max_memory
         self.max_bytes = max_bytes
         self._pool: QueryPool | None = None
@@ -119,12 +119,9 @@ class ServerContext:
         return serialize_dataset(graph, fmt, context=context, namespaces=namespaces, spelling=spelling)
 
     def plain_rdf_bytes(self, graph: Graph, fmt: str) -> bytes:
-        """A small generated graph (VoID, service description) in one RDF format, without canonicalisation."""
-        if fmt == "nt":
-            lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
-            return "".join(lines).encode("utf-8")
-        data = graph.serialize(format=fmt, encoding="utf-8")
-        return data if isinstance(data, bytes) else str(data).encode("utf-8")
+        """A small generated graph (VoID, service description) in one RDF format, with its own prefixes
+        (JSON-LD not compacted)."""
+        return serialize_dataset(graph, fmt, namespaces=graph.namespaces())
 
     # -- running work off the event loop -----------------------------------------------------------
 

@@ -33,13 +33,13 @@ from shfz_graph.server.render import render
 from shfz_graph.server.site import TermView
 from shfz_graph.server.thing import build_thing
 from shfz_graph.server.void import Counts, count, void_description
-from shfz_graph.vocab import SHFZ
+from shfz_graph.vocab import SHFZ, sparql_prologue
 
 __all__ = ["DEFAULT_QUERY", "DUMP_STEMS", "install", "install_things", "query_page"]
 
-DEFAULT_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX shfz: <https://w3id.org/shfz/ontology#>
-
+DEFAULT_QUERY = (
+    sparql_prologue("rdfs", "shfz")
+    + """
 SELECT ?zone ?label WHERE {
   ?zone a shfz:LinkedInnovationZone ;
         rdfs:label ?label .
@@ -47,6 +47,7 @@ SELECT ?zone ?label WHERE {
 }
 ORDER BY ?label
 """
+)
 #: What the area chart and the zones tables show for a zone whose area no source gives (never zero).
 NO_FIGURE = "no figure given"
 #: Dump file stems: the asserted graphs, and the same with the inferred graph (what the endpoint serves).
