@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shfz_graph import reasoning
+from shfz_graph import formats, reasoning
 from shfz_graph.errors import InputError, MissingExtraError
 from shfz_graph.vocab import GRAPH_INFERRED
 
@@ -24,7 +24,11 @@ __all__ = ["STORE_FORMAT", "ensure_store", "is_ready", "store_dir"]
 
 STORE_FORMAT = 1
 _READY = "shfz-ready"  # written last, inside the folder, before the rename
-_OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "n3": "N3", "xml": "RDF_XML"}
+#: Source formats Oxigraph loads itself, by rdflib parser name (JSON-LD goes through our own parser,
+#: which refuses remote contexts).
+_OX_FORMATS = {
+    str(f.rdflib): str(f.oxigraph) for f in formats.formats(formats.RDF, quads=False) if f.name != "json-ld"
+}
 
 
 def store_dir(kg: KnowledgeGraph) -> Path:

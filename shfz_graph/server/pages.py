@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from shfz_graph import export, mapping
+from shfz_graph import formats as format_table
 from shfz_graph.catalog import NamedQuery
 from shfz_graph.errors import (
     NetworkAccessDenied,
@@ -54,16 +55,6 @@ NO_FIGURE = "no figure given"
 DUMP_STEMS = {"shfz": False, "shfz-with-inferences": True}
 _DOWNLOAD_FORMATS = {"SELECT": ("csv", "tsv", "json", "xml"), "ASK": ("json", "xml")}
 _GRAPH_DOWNLOADS = ("turtle", "nt", "json-ld")
-_SUFFIX_OF = {
-    "csv": "csv",
-    "tsv": "tsv",
-    "json": "srj",
-    "xml": "srx",
-    "turtle": "ttl",
-    "nt": "nt",
-    "json-ld": "jsonld",
-}
-_DOWNLOAD_LABELS = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD"}
 _SHOWN_ROWS = 1000
 _QUERY_ERRORS = (
     QuerySyntaxError,
@@ -77,10 +68,10 @@ _QUERY_ERRORS = (
 
 def _alternates(path: str) -> list[tuple[str, str, str]]:
     """(href, media type, name) of the RDF versions of a page (`path.ttl`, ...)."""
-    names = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML"}
     out = []
     for suffix, key in formats.RDF_SUFFIXES.items():
-        out.append((path + suffix, formats.RDF_CONTENT_TYPES[key].split(";")[0], names[key]))
+        fmt = format_table.get(format_table.RDF, key)
+        out.append((path + suffix, fmt.media_type, fmt.label))
     return out
 
 
@@ -111,7 +102,8 @@ def _download(result: Result, fmt: str) -> Response:
     if key is None or (result.kind == "ASK" and key in ("csv", "tsv")):
         raise HTTPProblem(400, f"format {fmt!r} is not available for a {result.kind} result")
     response = result_response(result, key)
-    response.headers["Content-Disposition"] = f'attachment; filename="results.{_SUFFIX_OF.get(key, key)}"'
+    suffix = format_table.get(format_table.RDF if graph else format_table.RESULTS, key).extension
+    response.headers["Content-Disposition"] = f'attachment; filename="results.{suffix}"'
     return response
 
 
@@ -154,7 +146,8 @@ async def query_page(
     if result is not None:
         table = [[_cell(ctx, row.get(v)) for v in result.vars] for row in result.rows[:_SHOWN_ROWS]]
         choices = _GRAPH_DOWNLOADS if result.kind in GRAPH_KINDS else _DOWNLOAD_FORMATS[result.kind]
-        downloads = [(_DOWNLOAD_LABELS.get(f, f.upper()), _with_format(request, f)) for f in choices]
+        labels = {f: format_table.get(format_table.RDF, f).label for f in _GRAPH_DOWNLOADS}
+        downloads = [(labels.get(f, f.upper()), _with_format(request, f)) for f in choices]
     # federated queries (refused here) last
     examples = sorted(ctx.queries.values(), key=lambda q: (q.network, q.tags[:1], q.name))
     return render(
