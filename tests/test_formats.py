@@ -127,6 +127,8 @@ def test_the_server_offers_what_it_always_offered() -> None:
     assert served.RDF_SUFFIXES == {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
     assert served.RDF_CONTENT_TYPES["turtle"] == "text/turtle; charset=utf-8"
     assert served.RESULT_CONTENT_TYPES["tsv"] == "text/tab-separated-values; charset=utf-8"
+    primaries = served.RESULT_OFFERS[:4] + served.GRAPH_OFFERS[:4]
+    assert [media for media, _ in primaries] == list(served.SERVED_MEDIA_TYPES)
 
 
 @pytest.mark.parametrize(

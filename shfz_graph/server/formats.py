@@ -17,6 +17,7 @@ __all__ = [
     "RDF_SUFFIXES",
     "RESULT_CONTENT_TYPES",
     "RESULT_OFFERS",
+    "SERVED_MEDIA_TYPES",
     "from_format_params",
     "negotiate",
 ]
@@ -67,6 +68,12 @@ RDF_CONTENT_TYPES = {name: table.get(table.RDF, name).content_type for name in S
 #: File suffixes that select an RDF format on a dereferenceable IRI (`/id/zone/huangpu.ttl`).
 RDF_SUFFIXES = {table.get(table.RDF, name).suffix: name for name in SERVED_GRAPHS}
 
+#: The media types of the served formats (SPARQL results, then RDF), for API documentation.
+SERVED_MEDIA_TYPES = tuple(
+    table.get(kind, name).media_type
+    for kind, names in ((table.RESULTS, SERVED_RESULTS), (table.RDF, SERVED_GRAPHS))
+    for name in names
+)
 _RESULT_NAMES = _request_names(table.RESULTS, SERVED_RESULTS)
 _RDF_NAMES = {**_request_names(table.RDF, SERVED_GRAPHS), **_GRAPH_NAME_EXTRAS}
 

@@ -50,23 +50,14 @@ _PARAMETERS = [
         "name": "format",
         "in": "query",
         "schema": {"type": "string"},
-        "description": "json, xml, csv, tsv (SELECT/ASK); turtle, json-ld, nt, xml (CONSTRUCT/DESCRIBE); "
-        "overrides Accept",
+        "description": f"{', '.join(formats.SERVED_RESULTS)} (SELECT/ASK); "
+        f"{', '.join(formats.SERVED_GRAPHS)} (CONSTRUCT/DESCRIBE); overrides Accept",
     },
 ]
 _RESPONSES = {
     "200": {
         "description": "Query results (or the Service Description when no query is given)",
-        "content": {
-            "application/sparql-results+json": {},
-            "application/sparql-results+xml": {},
-            "text/csv": {},
-            "text/tab-separated-values": {},
-            "text/turtle": {},
-            "application/ld+json": {},
-            "application/n-triples": {},
-            "application/rdf+xml": {},
-        },
+        "content": {media: {} for media in formats.SERVED_MEDIA_TYPES},
     },
     "400": {"description": "Malformed query or request"},
     "403": {"description": "Update, SERVICE, LOAD, FROM or dataset selection refused"},
