@@ -40,6 +40,9 @@ PREFIXES: dict[str, str] = {
     "source": str(ID) + "source/",
     "sssom": "https://w3id.org/sssom/",
     "semapv": "https://w3id.org/semapv/vocab/",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "formats": "http://www.w3.org/ns/formats/",
 }
 
 QUDT = Namespace(PREFIXES["qudt"])

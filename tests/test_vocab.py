@@ -33,6 +33,7 @@ def test_no_namespace_has_two_prefixes() -> None:
         ("schema", str(vocab.SCHEMA)),
         ("org", str(vocab.ORG)),
         ("vann", str(vocab.VANN)),
+        ("void", str(ns.VOID)),
     ],
 )
 def test_the_map_agrees_with_the_namespaces(prefix: str, namespace: str) -> None:

@@ -23,11 +23,12 @@ from rdflib.term import Node
 from shfz_graph import formats as table
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import formats as served
+from shfz_graph.vocab import PREFIXES, prefixes
 
 __all__ = ["SD", "Counts", "Stats", "count", "linksets", "service_description", "stats", "void_description"]
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+SD = Namespace(PREFIXES["sd"])
+FORMATS = Namespace(PREFIXES["formats"])
 
 _LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, RDFS.seeAlso)
 #: External datasets we may link to: namespace of their IRIs -> the dataset's own IRI.
@@ -136,10 +137,8 @@ def _add_counts(graph: Graph, node: Node, numbers: Stats) -> None:
 
 def _new_graph() -> Graph:
     graph = Graph()
-    graph.bind("void", VOID)
-    graph.bind("sd", SD)
-    graph.bind("dcterms", DCTERMS)
-    graph.bind("formats", FORMATS)
+    for prefix, namespace in prefixes("void", "sd", "dcterms", "formats").items():
+        graph.bind(prefix, namespace)
     return graph
 
 
