@@ -9,27 +9,24 @@ sources opens it without parsing or reasoning again.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import quote
 
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from shfz_graph import defaults, formats, reasoning, resources
-from shfz_graph.errors import InputError, MissingExtraError, ParameterError
-from shfz_graph.files import write_atomic
+from shfz_graph import defaults, reasoning, resources, stores
+from shfz_graph import sources as sources_module
+from shfz_graph.errors import ParameterError
 from shfz_graph.literals import canonical
-from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, prefixes
+from shfz_graph.sources import Source
+from shfz_graph.vocab import GRAPH_INFERRED
 
 if TYPE_CHECKING:
     from shfz_graph.pool import QueryPool
@@ -52,26 +49,7 @@ EXECUTIONS = ("isolated", "in-process")
 DEFAULT_TIMEOUT = defaults.TIMEOUT
 DEFAULT_MAX_ROWS = defaults.MAX_ROWS
 
-# The source formats: those that hold triples (each file becomes one named graph), by rdflib parser name.
-# The Oxigraph store uses oxrdflib's fast parser for the same syntax (`ox-<name>`). JSON-LD goes through
-# shfz_graph.jsonld, which refuses remote contexts (rdflib's parser fetches them).
-_SOURCE_FORMATS = {f.rdflib: f for f in formats.formats(formats.RDF, quads=False) if f.rdflib}
-_RESERVED_NAMES = frozenset({"ontology", "inferred"})
-_META_FORMAT = 1
 _QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_LINE = re.compile(r"\bline (\d+)")
-_OX_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
-_PREFIXES = prefixes("shfz", "qudt", "unit", "vann")
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source file and the named graph it is loaded into (`name` is "ontology", "zones", "extra/x", ...)."""
-
-    name: str
-    path: Path
-    graph: URIRef
-    format: str
 
 
 class KnowledgeGraph:
@@ -277,7 +255,7 @@ class KnowledgeGraph:
 
         shapes_path = Path(shapes) if shapes is not None else resources.shapes_path()
         shapes_graph = Graph()
-        _parse(shapes_graph, shapes_path, _format_of(shapes_path))
+        sources_module.parse_into(shapes_graph, shapes_path, sources_module.format_of(shapes_path))
         data = Graph()
         ontology = Graph()
         for name, iri in self._graphs.items():
@@ -359,16 +337,16 @@ def load(
     if reasoner not in reasoning.REASONERS:
         reasoning.resolve_reasoner(reasoner)  # raises ParameterError naming the choices
     wanted = reasoning.resolve_reasoner(reasoner) if reason else None
-    sources = _sources(extra_sources)
-    source_hash = _hash_sources(sources)
+    sources = sources_module.list_sources(extra_sources)
+    source_hash = sources_module.hash_sources(sources)
 
     if store == "memory":
-        dataset = _new_dataset()
+        dataset = stores.new_dataset()
         for source in _steps(sources, "parse", progress_stream):
-            _parse(dataset.graph(source.graph), source.path, source.format)
+            sources_module.parse_into(dataset.graph(source.graph), source.path, source.format)
         current: str | None = None
     else:
-        dataset, current = _open_oxigraph(store_path, sources, source_hash)
+        dataset, current = stores.open_oxigraph(store_path, sources, source_hash)
     try:
         if wanted != current:
             dataset.remove_graph(GRAPH_INFERRED)
@@ -377,7 +355,7 @@ def load(
                     dataset, sources, source_hash, wanted, cache_dir, progress_stream, store == "oxigraph"
                 )
             if store_path is not None:
-                _write_meta(Path(store_path), sources, source_hash, wanted)
+                stores.write_meta(Path(store_path), sources, source_hash, wanted)
     except BaseException:
         dataset.close()
         raise
@@ -434,11 +412,11 @@ def open_for_queries(
     from shfz_graph import querystore
 
     wanted = reasoning.resolve_reasoner(reasoner) if reason else None
-    sources = _sources(extra_sources)
+    sources = sources_module.list_sources(extra_sources)
     kg = KnowledgeGraph(
-        _new_dataset(),
+        stores.new_dataset(),
         sources=sources,
-        source_hash=_hash_sources(sources),
+        source_hash=sources_module.hash_sources(sources),
         reasoner=wanted,
         cache_dir=cache_dir,
         max_memory=max_memory,
@@ -456,92 +434,6 @@ def _steps(what: Any, label: str, stream: TextIO | None) -> Any:
     return progress(what, label, stream=stream if stream is not None else io.StringIO())
 
 
-def _new_dataset(store: Any = "default") -> Dataset:
-    """An empty Dataset whose default graph is the union of its named graphs, with our prefixes bound."""
-    dataset = Dataset(store=store, default_union=True)
-    for prefix, namespace in _PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    return dataset
-
-
-def _format_of(path: Path) -> str:
-    """The rdflib parser name for a file, from its suffix."""
-    fmt = formats.by_suffix(formats.RDF, path.suffix)
-    if fmt is None or fmt.rdflib not in _SOURCE_FORMATS:
-        known = ", ".join(sorted(s for f in _SOURCE_FORMATS.values() for s in f.suffixes))
-        raise InputError(f"unsupported RDF file type {path.suffix!r} (supported: {known})", path=path)
-    return fmt.rdflib
-
-
-def _sources(extra_sources: Iterable[Path | str]) -> list[Source]:
-    """The ontology, the data files and the extra sources, each with its named graph."""
-    sources = [Source("ontology", resources.ontology_path(), GRAPH_ONTOLOGY, "turtle")]
-    for path in resources.data_paths():
-        if path.stem in _RESERVED_NAMES:
-            raise InputError(f"data file name clashes with the reserved graph {path.stem!r}", path=path)
-        sources.append(Source(path.stem, path, GRAPH[quote(path.stem)], "turtle"))
-    seen: set[str] = set()
-    for extra in extra_sources:
-        path = Path(extra)
-        name = f"extra/{path.stem}"
-        if name in seen:
-            raise InputError(f"another extra source is also named {path.stem!r}", path=path)
-        seen.add(name)
-        sources.append(Source(name, path, GRAPH["extra/" + quote(path.stem)], _format_of(path)))
-    return sources
-
-
-def _hash_sources(sources: Sequence[Source]) -> str:
-    """sha256 over each source's graph name, size and bytes, in load order."""
-    digest = hashlib.sha256()
-    for source in sources:
-        try:
-            data = source.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=source.path) from exc
-        digest.update(f"{source.name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def _parse(graph: Graph, path: Path, fmt: str) -> None:
-    """Parse a file into `graph` (oxrdflib's parser into an Oxigraph store); errors name file and line."""
-    if fmt == "json-ld":
-        from shfz_graph.jsonld import parse_jsonld
-
-        graph += parse_jsonld(path)  # raises InputError naming the file (and line) itself
-        return
-    fast = type(graph.store).__name__ == "OxigraphStore"
-    try:
-        graph.parse(path, format=f"ox-{fmt}" if fast else fmt)
-    except Exception as exc:
-        raise _input_error(path, fmt, exc) from exc
-
-
-def _input_error(path: Path, fmt: str, exc: Exception) -> InputError:
-    """An InputError naming the file and, when the parser says, the line."""
-    if isinstance(exc, OSError):
-        return InputError(f"cannot read: {exc.strerror or exc}", path=path)
-    if isinstance(exc, UnicodeDecodeError):
-        return InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path)
-    text = str(exc)
-    match = _LINE.search(text)
-    line = int(match.group(1)) if match else None
-    get_line = getattr(exc, "getLineNumber", None)  # RDF/XML (SAX) errors
-    if line is None and callable(get_line):
-        line = get_line()
-    from rdflib.plugins.parsers.notation3 import BadSyntax
-
-    if isinstance(exc, BadSyntax) and len(exc.args) == 5:  # rdflib's Turtle / N3 parser: (.., why)
-        why = str(exc.args[4])
-    elif isinstance(exc, SyntaxError) and exc.msg:  # pyoxigraph's parsers
-        why = _OX_POSITION.sub("", exc.msg)
-        line = exc.lineno if line is None else line
-    else:
-        why = text.splitlines()[0] if text else type(exc).__name__
-    return InputError(f"{_SOURCE_FORMATS[fmt].label} syntax error: {why}", path=path, line=line)
-
-
 # --- Oxigraph store (the `oxigraph` extra) ---
 
 
@@ -549,76 +441,3 @@ def _simple_literals(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of `graph` with literals spelled one way (see `shfz_graph.literals`), for pySHACL."""
     for s, p, o in graph:
         yield s, p, canonical(o)
-
-
-def _open_oxigraph(
-    store_path: Path | str | None, sources: Sequence[Source], source_hash: str
-) -> tuple[Dataset, str | None]:
-    """An Oxigraph-backed dataset holding the sources, and the reasoner of the inferences it already holds.
-
-    In memory, the sources are parsed. On disk, the store is reused as it is when its sidecar metadata
-    (`<store_path>.meta.json`) records the same source hash; otherwise it is emptied and filled again.
-    """
-    try:
-        import pyoxigraph
-        from oxrdflib.store import OxigraphStore
-    except ImportError as exc:
-        raise MissingExtraError("oxigraph", (exc.name or "pyoxigraph").split(".")[0]) from exc
-
-    if store_path is None:
-        dataset = _new_dataset("Oxigraph")
-        for source in sources:
-            _parse(dataset.graph(source.graph), source.path, source.format)
-        return dataset, None
-
-    path = Path(store_path)
-    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / "CURRENT").is_file())):
-        raise InputError("exists and is not an Oxigraph store directory", path=path)
-    try:
-        inner = pyoxigraph.Store(str(path))
-    except OSError as exc:
-        raise InputError(f"cannot open the Oxigraph store: {exc}", path=path) from exc
-    dataset = _new_dataset(OxigraphStore(store=inner))
-    meta = _read_meta(path)
-    try:
-        if (
-            meta.get("format") == _META_FORMAT
-            and meta.get("source_hash") == source_hash
-            and meta.get("graphs") == [source.name for source in sources]
-        ):
-            reasoner = meta.get("reasoner")
-            return dataset, reasoner if isinstance(reasoner, str) else None
-        _meta_path(path).unlink(missing_ok=True)
-        inner.clear()
-        for source in sources:
-            _parse(dataset.graph(source.graph), source.path, source.format)
-        _write_meta(path, sources, source_hash, None)
-    except BaseException:
-        dataset.close()
-        raise
-    return dataset, None
-
-
-def _meta_path(store_path: Path) -> Path:
-    """The sidecar file recording what an on-disk store holds (beside the store, not inside it)."""
-    return store_path.with_name(store_path.name + ".meta.json")
-
-
-def _read_meta(store_path: Path) -> dict[str, Any]:
-    """The sidecar metadata of a store, or {} when missing or unreadable."""
-    try:
-        meta = json.loads(_meta_path(store_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
-def _write_meta(store_path: Path, sources: Sequence[Source], source_hash: str, reasoner: str | None) -> None:
-    """Record, atomically, which sources and which reasoner's closure an on-disk store holds."""
-    meta = {
-        "format": _META_FORMAT,
-        "source_hash": source_hash,
-        "graphs": [source.name for source in sources],
-        "reasoner": reasoner,
-    }
-    write_atomic(_meta_path(store_path), json.dumps(meta, indent=2).encode("utf-8"))

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from shfz_graph import graph as graph_module
-from shfz_graph import reasoning, resources
+from shfz_graph import reasoning, resources, sources
 from shfz_graph.errors import InputError, MissingExtraError, ParameterError
 from shfz_graph.graph import KnowledgeGraph, load
 from shfz_graph.reasoning import InconsistencyError, engines
@@ -348,7 +347,7 @@ def test_an_on_disk_store_is_reused_while_the_sources_are_unchanged(
     }
 
     with monkeypatch.context() as patch:
-        patch.setattr(graph_module, "_parse", fail)
+        patch.setattr(sources, "parse_into", fail)
         patch.setattr(reasoning, "closure", fail)
         with load(store="oxigraph", store_path=db, reasoner="reasonable") as kg:
             assert kg.counts() == MINI_COUNTS
@@ -356,7 +355,7 @@ def test_an_on_disk_store_is_reused_while_the_sources_are_unchanged(
 
     # without reasoning, the inferences are dropped from the store (and come back from the cache)
     with monkeypatch.context() as patch:
-        patch.setattr(graph_module, "_parse", fail)
+        patch.setattr(sources, "parse_into", fail)
         with load(store="oxigraph", store_path=db, reason=False) as kg:
             assert kg.counts() == {"ontology": 28, "links": 1, "zones": 13}
             assert len(kg.dataset.graph(GRAPH_INFERRED)) == 0

@@ -3,7 +3,7 @@
 WHY = {
     "load": (
         "`load()` parses through oxrdflib into the same pyoxigraph Store, so the gap is what it does besides:"
-        " sha256 of every source (`graph._hash_sources`), parsing our ontology and data, one transaction per"
+        " sha256 of every source (`sources.hash_sources`), parsing our ontology and data, one transaction per"
         " file. Bulk loading (`Store.bulk_load`, oxrdflib's `transactional=False`) would close it."
     ),
     "query_raw": (
@@ -68,7 +68,7 @@ WHY = {
         "100 MiB before any data)."
     ),
     "rss": (
-        "`serve` keeps the whole graph in an in-memory Oxigraph store (`graph._open_oxigraph` without"
+        "`serve` keeps the whole graph in an in-memory Oxigraph store (`stores.open_oxigraph` without"
         " `store_path`), and on the way reads the cached closure with rdflib's N-Triples parser into an"
         " rdflib"
         " Graph (`reasoning.cache.read`, about 1.3 million triples at 10^6) before copying it into the store"
