@@ -328,14 +328,7 @@ def load(
     starts, but a hostile query can take this process's memory, and a native (Oxigraph) query past its
     time limit is abandoned rather than stopped.
     """
-    if store not in STORES:
-        raise ParameterError(f"unknown store {store!r}; choose one of {', '.join(STORES)}")
-    if execution not in EXECUTIONS:
-        raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
-    if store_path is not None and store != "oxigraph":
-        raise ParameterError("store_path needs store='oxigraph'")
-    if reasoner not in reasoning.REASONERS:
-        reasoning.resolve_reasoner(reasoner)  # raises ParameterError naming the choices
+    _check_load_options(store, store_path, execution, reasoner)
     wanted = reasoning.resolve_reasoner(reasoner) if reason else None
     sources = sources_module.list_sources(extra_sources)
     source_hash = sources_module.hash_sources(sources)
@@ -369,6 +362,18 @@ def load(
         execution=execution,
         max_memory=max_memory,
     )
+
+
+def _check_load_options(store: str, store_path: object, execution: str, reasoner: str) -> None:
+    """ParameterError for a store, execution or reasoner `load` does not know, or a path without a store."""
+    if store not in STORES:
+        raise ParameterError(f"unknown store {store!r}; choose one of {', '.join(STORES)}")
+    if execution not in EXECUTIONS:
+        raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
+    if store_path is not None and store != "oxigraph":
+        raise ParameterError("store_path needs store='oxigraph'")
+    if reasoner not in reasoning.REASONERS:
+        reasoning.resolve_reasoner(reasoner)  # raises ParameterError naming the choices
 
 
 def _add_closure(

@@ -255,6 +255,44 @@ def _review_tsv(candidates: Sequence[Candidate]) -> str:
     return "\n".join([*header, "\t".join(columns), *rows]) + "\n"
 
 
+def _sort_candidates(
+    candidates: Iterable[Candidate],
+    block: Graph,
+    curated_subjects: set[Node],
+    threshold: float,
+    today: dt.date,
+) -> tuple[list[Candidate], list[Candidate], list[Candidate], list[Candidate]]:
+    """Added (now recorded in `block`), already present, hand-curated, and to review (under `threshold`)."""
+    added: list[Candidate] = []
+    present: list[Candidate] = []
+    curated: list[Candidate] = []
+    to_review: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.subject in curated_subjects:
+            curated.append(candidate)
+        elif candidate.score < threshold:
+            to_review.append(candidate)
+        elif (_statement(candidate), RDF.type, RDF.Statement) in block:
+            present.append(candidate)
+        else:
+            _record(block, candidate, today)
+            added.append(candidate)
+    return added, present, curated, to_review
+
+
+def _write_keeping_statements(path: Path, original: str, text: str) -> None:
+    """Write `text` over `path` atomically, unless a statement of the original (blank nodes aside) is lost."""
+    from shfz_graph.files import write_atomic
+
+    kept = set(_parse_turtle(text, path))
+    lost = [
+        t for t in _parse_turtle(original, path) if t not in kept and not any(isinstance(x, BNode) for x in t)
+    ]
+    if lost:
+        raise InputError(f"refusing to write: {len(lost)} statements would be lost", path=path)
+    write_atomic(path, text.encode("utf-8"))
+
+
 def write_links(
     candidates: Iterable[Candidate],
     out: Path | str,
@@ -284,21 +322,9 @@ def write_links(
     block = _parse_turtle(block_text, path)
     curated_subjects = _hand_curated(before_graph, block)
 
-    added: list[Candidate] = []
-    present: list[Candidate] = []
-    curated: list[Candidate] = []
-    to_review: list[Candidate] = []
-    for candidate in candidates:
-        if candidate.subject in curated_subjects:
-            curated.append(candidate)
-        elif candidate.score < threshold:
-            to_review.append(candidate)
-        elif (_statement(candidate), RDF.type, RDF.Statement) in block:
-            present.append(candidate)
-        else:
-            _record(block, candidate, today)
-            added.append(candidate)
-
+    added, present, curated, to_review = _sort_candidates(
+        candidates, block, curated_subjects, threshold, today
+    )
     text = original
     if len(block):
         rendered = f"{BEGIN}\n{readable_turtle(block, _PREFIXES, _STATEMENT_ORDER)}{END}\n"
@@ -309,15 +335,7 @@ def write_links(
             text = before + gap + rendered
     changed = text != original
     if changed:
-        kept = set(_parse_turtle(text, path))
-        lost = [
-            t
-            for t in _parse_turtle(original, path)
-            if t not in kept and not any(isinstance(x, BNode) for x in t)
-        ]
-        if lost:
-            raise InputError(f"refusing to write: {len(lost)} statements would be lost", path=path)
-        write_atomic(path, text.encode("utf-8"))
+        _write_keeping_statements(path, original, text)
     if review is not None:
         review_path = Path(review)
         data = _review_tsv(to_review).encode("utf-8")
