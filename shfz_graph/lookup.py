@@ -8,12 +8,23 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from shfz_graph.errors import LabelError
+from shfz_graph.results import columns, shorten
 
-__all__ = ["LABEL_PREDICATES", "LabelError", "Match", "find", "label_of", "resolve"]
+__all__ = [
+    "LABEL_PREDICATES",
+    "LabelError",
+    "Match",
+    "describe_table",
+    "find",
+    "label_of",
+    "resolve",
+    "term_text",
+]
 
 #: Predicates whose values name a thing, in order of preference.
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
@@ -114,3 +125,42 @@ def _short(graph: Graph, iri: URIRef) -> str:
         return graph.namespace_manager.normalizeUri(iri)
     except Exception:  # rdflib raises various errors for IRIs it cannot split
         return f"<{iri}>"
+
+
+def describe_table(dataset: Graph, iri: Node, description: Graph) -> str:
+    """A description as a property/value table: types and labels first, then A-Z, then (marked ``←``)
+    the statements of other things that point here; `dataset` gives the labels of the values."""
+    first: list[Node] = [RDF.type, *LABEL_PREDICATES]
+
+    def rank(p: Node) -> tuple[int, str]:
+        return (first.index(p), "") if p in first else (len(first), shorten(str(p)))
+
+    rows: list[tuple[tuple[int, str], str, str]] = []
+    for p, o in description.predicate_objects(iri):
+        rows.append((rank(p), shorten(str(p)), term_text(description, dataset, o)))
+    for s, p in description.subject_predicates(iri):
+        if s != iri:
+            inverse = f"← {shorten(str(p))}"
+            rows.append(((len(first) + 1, inverse), inverse, term_text(description, dataset, s)))
+    rows.sort()
+    label = label_of(dataset, URIRef(str(iri)))
+    head = f"{iri}" + (f"  ({label})" if label else "")
+    return head + "\n\n" + columns([(p, v) for _, p, v in rows], header=("property", "value"))
+
+
+def term_text(description: Graph, dataset: Graph, term: Node, depth: int = 0) -> str:
+    """A value as people read it: a short IRI with its English label, a literal with its language, a
+    blank node of `description` as its statements in brackets (three levels deep at most)."""
+    if isinstance(term, URIRef):
+        label = label_of(dataset, term)
+        return shorten(str(term)) + (f" ({label})" if label else "")
+    if isinstance(term, Literal):
+        text = " ".join(str(term).split())
+        return f"{text} @{term.language}" if term.language else text
+    if isinstance(term, BNode) and depth < 3:
+        parts = [
+            f"{shorten(str(p))} {term_text(description, dataset, o, depth + 1)}"
+            for p, o in sorted(description.predicate_objects(term))
+        ]
+        return "[" + "; ".join(parts) + "]"
+    return "[…]"

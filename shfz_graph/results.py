@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from typing import Literal as Literal_
@@ -378,6 +378,24 @@ def _width(text: str) -> int:
 def _pad(text: str, width: int, right: bool) -> str:
     fill = " " * (width - _width(text))
     return fill + text if right else text + fill
+
+
+def columns(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None) -> str:
+    """Rows as left-aligned plain-text columns (wide East Asian characters count twice); with a
+    `header`, a line of dashes under it."""
+    table = [list(header)] if header else []
+    table += [list(r) for r in rows]
+    if not table:
+        return ""
+    widths = [max(_width(r[i]) for r in table) for i in range(len(table[0]))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(_pad(cell, w, False) for cell, w in zip(row, widths, strict=True)).rstrip()
+
+    lines = [line(r) for r in table]
+    if header:
+        lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:

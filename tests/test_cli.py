@@ -21,6 +21,7 @@ from rdflib.compare import isomorphic
 
 import shfz_graph
 from shfz_graph import cli
+from shfz_graph.cli import answer, options, output
 from shfz_graph.graph import load
 from shfz_graph.literals import answer_term
 from shfz_graph.results import shorten
@@ -96,7 +97,7 @@ def test_a_new_command_is_one_row_in_the_table(capsys: pytest.CaptureFixture[str
         parser.add_argument("--port", type=int, default=8000)
 
     def serve(args: argparse.Namespace) -> int:
-        cli.out(f"would serve on {args.port}")
+        output.out(f"would serve on {args.port}")
         return 0
 
     parser = cli.build_parser(
@@ -242,7 +243,7 @@ def test_keyboard_interrupt_exits_130_quietly(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "load_graph", interrupted)
+    monkeypatch.setattr(options, "load_graph", interrupted)
     assert run(capsys, "info") == (130, "", "")
 
 
@@ -255,7 +256,7 @@ def test_broken_pipe_exits_quietly(
 
     monkeypatch.setattr(sys, "stdout", ClosedPipe(io.BytesIO()))
     code = cli.main(["info", "--no-reasoning"])
-    assert code == cli.EXIT_BROKEN_PIPE
+    assert code == options.EXIT_BROKEN_PIPE
     assert capsys.readouterr().err == ""
 
 
@@ -265,7 +266,7 @@ def test_an_unexpected_error_is_one_line_without_traceback(
     def bug(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(cli, "load_graph", bug)
+    monkeypatch.setattr(options, "load_graph", bug)
     code, out, err = run(capsys, "info")
     assert (code, out) == (2, "")
     assert err == (
@@ -801,5 +802,22 @@ def test_map_without_the_extra_exits_2_with_the_install_command(
 def test_the_formats_printed_as_workers_write_them_are_the_workers_own() -> None:
     from shfz_graph import worker
 
-    assert set(cli.NATIVE_RESULT_FORMATS) == set(worker.RESULT_FORMATS)
-    assert set(cli.NATIVE_GRAPH_FORMATS) <= set(worker.GRAPH_FORMATS)
+    assert set(answer.NATIVE_RESULT_FORMATS) == set(worker.RESULT_FORMATS)
+    assert set(answer.NATIVE_GRAPH_FORMATS) <= set(worker.GRAPH_FORMATS)
+
+
+def test_nothing_outside_the_cli_package_imports_it() -> None:
+    import ast
+
+    package = REPO / "shfz_graph"
+    importers = []
+    for path in package.rglob("*.py"):
+        if (package / "cli") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if any(n == "shfz_graph.cli" or n.startswith("shfz_graph.cli.") for n in names):
+                importers.append(path.relative_to(REPO).as_posix())
+    assert importers == ["shfz_graph/__main__.py"]

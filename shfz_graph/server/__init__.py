@@ -1,9 +1,9 @@
 """The web server (the `server` extra): SPARQL 1.1 endpoint, dereferenceable IRIs, pages, named-query API.
 
-`create_app(kg)` gives the FastAPI app; `serve(kg, host=..., port=...)` runs it with uvicorn;
-`app_factory()` loads the graph and builds the app, for `uvicorn --factory shfz_graph.server:app_factory`.
-Importing this package is cheap and needs no extra; using it without the `server` extra raises
-`MissingExtraError` naming it.
+`create_app(kg)` gives the FastAPI app; `run(kg, host=..., port=...)` runs it with uvicorn (`serve` is
+the same function); `app_factory()` loads the graph and builds the app, for
+`uvicorn --factory shfz_graph.server:app_factory`. Importing this package is cheap and needs no extra;
+using it without the `server` extra raises `MissingExtraError` naming it (`require()` checks that first).
 """
 
 from __future__ import annotations
@@ -22,18 +22,23 @@ if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
     from shfz_graph.server.app import DEFAULT_MAX_BODY, create_app
 
-__all__ = ["DEFAULT_MAX_BODY", "app_factory", "create_app", "serve"]
+__all__ = ["DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"]
 
 _EXTRA_MODULES = ("fastapi", "starlette", "jinja2", "anyio")
 
 
-def _app_module() -> Any:
-    """`shfz_graph.server.app`, or MissingExtraError if a dependency of the `server` extra is missing."""
+def require() -> None:
+    """Raise MissingExtraError naming the `server` extra if one of its dependencies is missing."""
     for name in _EXTRA_MODULES:
         try:
             importlib.import_module(name)
         except ImportError as exc:
             raise MissingExtraError("server", name) from exc
+
+
+def _app_module() -> Any:
+    """`shfz_graph.server.app`, or MissingExtraError if a dependency of the `server` extra is missing."""
+    require()
     return importlib.import_module("shfz_graph.server.app")
 
 
@@ -43,7 +48,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def serve(kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, **options: Any) -> None:
+def run(kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, **options: Any) -> None:
     """Serve the graph with uvicorn until SIGTERM or SIGINT; `options` go to `create_app`.
 
     On the signal the query workers are killed at once (queries still running answer 503), so the
@@ -71,6 +76,9 @@ def serve(kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, **options: 
             threading.Thread(target=app.state.ctx.close, name="shfz-graph-shutdown", daemon=True).start()
 
     Server(config).run()
+
+
+serve = run
 
 
 def app_factory() -> FastAPI:

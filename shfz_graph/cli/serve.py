@@ -1,44 +1,50 @@
-"""The `shfz-graph serve` subcommand: its arguments and what it runs (registered in `shfz_graph.cli`)."""
+"""`serve`: the SPARQL endpoint, the IRIs and the pages over HTTP, through `shfz_graph.server.run`.
+
+Nothing of the server is imported until the command runs: building the parser must not pay for FastAPI.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from shfz_graph.cli import options
+from shfz_graph.cli.options import (
+    EXIT_OK,
+    add_limit_options,
+    add_reasoning_option,
+    port,
+    positive_float,
+    positive_int,
+    reasoning_wanted,
+)
+
 __all__ = ["configure_serve", "run_serve"]
 
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 < value < 65536:
-        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535: {text!r}")
-    return value
+# The defaults of `serve`, as `shfz_graph.server.create_app` has them.
+HOST, PORT = "127.0.0.1", 8000
+TIMEOUT, MAX_ROWS, MAX_BODY = 10.0, 10_000, 1 << 20
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of `serve`."""
-    from shfz_graph.cli import add_limit_options, add_reasoning_option, positive_float, positive_int
-
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="TCP port (default: 8000)")
+    parser.add_argument("--host", default=HOST, help="interface to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=port, default=PORT, help="TCP port (default: 8000)")
     parser.add_argument(
         "--base-url",
         default=None,
         help="IRI prefix served at this server's root (default: https://w3id.org/shfz/)",
     )
     parser.add_argument(
-        "--timeout", type=positive_float, default=10.0, help="seconds a query may run (default: 10)"
+        "--timeout", type=positive_float, default=TIMEOUT, help="seconds a query may run (default: 10)"
     )
     parser.add_argument(
-        "--max-rows", type=positive_int, default=10_000, help="rows a query may return (default: 10000)"
+        "--max-rows", type=positive_int, default=MAX_ROWS, help="rows a query may return (default: 10000)"
     )
     parser.add_argument(
         "--max-body",
         type=positive_int,
-        default=1 << 20,
+        default=MAX_BODY,
         help="largest request body in bytes (default: 1 MiB)",
     )
     parser.add_argument(
@@ -53,12 +59,11 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Load the graph and serve it until interrupted (Ctrl+C)."""
-    from shfz_graph.cli import EXIT_OK, load_graph, reasoning_wanted
-    from shfz_graph.server import _app_module, serve
+    from shfz_graph import server
 
-    _app_module()  # fail fast, before loading, when the `server` extra is missing
-    with load_graph(args, reason=reasoning_wanted(args)) as kg:
-        serve(
+    server.require()  # fail fast, before loading, when the `server` extra is missing
+    with options.load_graph(args, reason=reasoning_wanted(args)) as kg:
+        server.run(
             kg,
             host=args.host,
             port=args.port,
@@ -74,9 +79,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def limit_options(args: argparse.Namespace) -> dict[str, Any]:
     """`max_memory` and `max_bytes` for `create_app`, where given (0 memory: no limit)."""
-    options: dict[str, Any] = {}
+    limits: dict[str, Any] = {}
     if args.max_memory is not None:
-        options["max_memory"] = args.max_memory or None
+        limits["max_memory"] = args.max_memory or None
     if args.max_bytes is not None:
-        options["max_bytes"] = args.max_bytes
-    return options
+        limits["max_bytes"] = args.max_bytes
+    return limits
