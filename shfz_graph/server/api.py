@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,11 +18,15 @@ from shfz_graph import __version__
 from shfz_graph.catalog import NamedQuery, Parameter
 from shfz_graph.errors import DeprecatedParameterName
 from shfz_graph.server.context import ServerContext
+from shfz_graph.server.dependencies import Context
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.protocol import answer_query
 from shfz_graph.server.render import render
 
-__all__ = ["install", "openapi_schema"]
+__all__ = ["install", "openapi_schema", "router", "use_schema"]
+
+#: The routes of the API and its /docs page; `use_schema` makes an app serve `openapi_schema`.
+router = APIRouter()
 
 _RESERVED = ("format",)
 _XSD_SCHEMA = {
@@ -124,69 +128,83 @@ def openapi_schema(app: FastAPI, ctx: ServerContext) -> dict[str, Any]:
     return schema
 
 
-def install(app: FastAPI, ctx: ServerContext) -> None:
-    """Add `/api/queries`, `/api/queries/{name}`, the OpenAPI document and the `/docs` page."""
-
-    def root(request: Request) -> str:
-        return str(request.base_url).rstrip("/")
-
-    @app.get("/api/queries", tags=["Named queries"], summary="List the named queries and their parameters")
-    async def list_queries(request: Request) -> JSONResponse:
-        queries = sorted(ctx.queries.values(), key=lambda q: q.name)
-        return JSONResponse([_query_json(q, root(request)) for q in queries])
-
-    @app.get(
-        "/api/queries/{name}",
-        tags=["Named queries"],
-        summary="Run a named query; parameters as ?name=value",
-        responses={200: {"content": _RESULT_CONTENT}},
-    )
-    async def run_named(request: Request, name: str) -> Response:
-        named = ctx.named(name)
-        values: dict[str, str] = {}
-        for param, value in request.query_params.multi_items():
-            if param in _RESERVED:
-                continue
-            if param in values:
-                raise HTTPProblem(400, f"parameter {param!r} is given more than once")
-            values[param] = value
-        renamed = {old: p.name for old in values if (p := named.renamed(old)) is not None}
-        with warnings.catch_warnings():  # said in the response's headers instead
-            warnings.simplefilter("ignore", DeprecatedParameterName)
-            bindings = named.bind(values)
-        fmt_values = request.query_params.getlist("format")
-        response = await answer_query(ctx, named.text, bindings, request.headers.get("accept"), fmt_values)
-        if renamed:  # RFC 9745 Deprecation, and a human-readable note
-            response.headers["Deprecation"] = "true"
-            response.headers["Warning"] = "; ".join(
-                f'299 shfz-graph "{DeprecatedParameterName(old, new)}"' for old, new in renamed.items()
-            )
-        return response
+def use_schema(app: FastAPI, ctx: ServerContext) -> None:
+    """Make `app.openapi` (served at /openapi.json) answer `openapi_schema`, computed once."""
 
     def cached_openapi() -> dict[str, Any]:
         return ctx.cached("openapi", lambda: openapi_schema(app, ctx))
 
     app.openapi = cached_openapi  # type: ignore[method-assign]
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs(request: Request) -> Response:
-        schema = cached_openapi()
-        operations = []
-        for path, methods in schema.get("paths", {}).items():
-            for method, op in methods.items():
-                operations.append(
-                    {
-                        "path": path,
-                        "method": method.upper(),
-                        "summary": op.get("summary", ""),
-                        "description": op.get("description", ""),
-                        "tags": op.get("tags", []),
-                        "parameters": op.get("parameters", []),
-                    }
-                )
-        operations.sort(key=lambda o: (o["tags"][:1], o["path"], o["method"]))
-        named = [o for o in operations if o["path"].startswith("/api/queries/") and "{" not in o["path"]]
-        general = [o for o in operations if o not in named]
-        return render(
-            ctx.env, request, "docs.html", title="API", general=general, named=named, root=root(request)
+
+def install(app: FastAPI, ctx: ServerContext) -> None:
+    """Add the router's routes to `app` and serve `openapi_schema` as its OpenAPI document."""
+    app.include_router(router)
+    use_schema(app, ctx)
+
+
+def _root(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/api/queries", tags=["Named queries"], summary="List the named queries and their parameters")
+async def list_queries(request: Request, ctx: Context) -> JSONResponse:
+    queries = sorted(ctx.queries.values(), key=lambda q: q.name)
+    return JSONResponse([_query_json(q, _root(request)) for q in queries])
+
+
+@router.get(
+    "/api/queries/{name}",
+    tags=["Named queries"],
+    summary="Run a named query; parameters as ?name=value",
+    responses={200: {"content": _RESULT_CONTENT}},
+)
+async def run_named(request: Request, name: str, ctx: Context) -> Response:
+    named = ctx.named(name)
+    values: dict[str, str] = {}
+    for param, value in request.query_params.multi_items():
+        if param in _RESERVED:
+            continue
+        if param in values:
+            raise HTTPProblem(400, f"parameter {param!r} is given more than once")
+        values[param] = value
+    renamed = {old: p.name for old in values if (p := named.renamed(old)) is not None}
+    with warnings.catch_warnings():  # said in the response's headers instead
+        warnings.simplefilter("ignore", DeprecatedParameterName)
+        bindings = named.bind(values)
+    fmt_values = request.query_params.getlist("format")
+    response = await answer_query(ctx, named.text, bindings, request.headers.get("accept"), fmt_values)
+    if renamed:  # RFC 9745 Deprecation, and a human-readable note
+        response.headers["Deprecation"] = "true"
+        response.headers["Warning"] = "; ".join(
+            f'299 shfz-graph "{DeprecatedParameterName(old, new)}"' for old, new in renamed.items()
         )
+    return response
+
+
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The operations of an OpenAPI document, by tag, path and method, as the /docs page lists them."""
+    operations = [
+        {
+            "path": path,
+            "method": method.upper(),
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "tags": op.get("tags", []),
+            "parameters": op.get("parameters", []),
+        }
+        for path, methods in schema.get("paths", {}).items()
+        for method, op in methods.items()
+    ]
+    operations.sort(key=lambda o: (o["tags"][:1], o["path"], o["method"]))
+    return operations
+
+
+@router.get("/docs", include_in_schema=False)
+async def docs(request: Request, ctx: Context) -> Response:
+    operations = _operations(request.app.openapi())
+    named = [o for o in operations if o["path"].startswith("/api/queries/") and "{" not in o["path"]]
+    general = [o for o in operations if o not in named]
+    return render(
+        ctx.env, request, "docs.html", title="API", general=general, named=named, root=_root(request)
+    )
