@@ -77,7 +77,7 @@ def _with_format(request: Request, fmt: str) -> str:
 def _download(result: Result, fmt: str) -> Response:
     graph = result.kind in GRAPH_KINDS
     key = formats.from_format_params([fmt], graph=graph)
-    if key is None or (result.kind == "ASK" and key in ("csv", "tsv")):
+    if key is None or not formats.has_form(result.kind, key):
         raise HTTPProblem(400, f"format {fmt!r} is not available for a {result.kind} result")
     response = result_response(result, key)
     suffix = format_table.get(format_table.RDF if graph else format_table.RESULTS, key).extension

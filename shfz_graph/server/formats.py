@@ -10,16 +10,21 @@ from collections.abc import Iterable, Sequence
 
 from shfz_graph import formats as table
 from shfz_graph.server.negotiation import choose
+from shfz_graph.server.problems import HTTPProblem
 
 __all__ = [
     "GRAPH_OFFERS",
+    "HTML",
     "RDF_CONTENT_TYPES",
     "RDF_SUFFIXES",
     "RESULT_CONTENT_TYPES",
     "RESULT_OFFERS",
     "SERVED_MEDIA_TYPES",
+    "choose_format",
     "from_format_params",
+    "has_form",
     "negotiate",
+    "prefers_html",
 ]
 
 HTML = "html"
@@ -103,3 +108,52 @@ def negotiate(
     usable = [(media, key) for media, key in offers if key not in skip]
     media = choose(accept, [m for m, _ in usable])
     return dict(usable)[media] if media is not None else None
+
+
+#: Formats among a query form's offers that its answers have not (an ASK result is no table).
+_NO_FORM = {"ASK": frozenset({"csv", "tsv"})}
+_DATA_MEDIA = [media for media, key in (*RESULT_OFFERS, *GRAPH_OFFERS) if key != HTML]
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether the client (a browser) ranks HTML above every data format; ties go to data."""
+    return choose(accept, [*_DATA_MEDIA, "text/html"]) == "text/html"
+
+
+def has_form(kind: str, key: str) -> bool:
+    """Whether an answer to a query of form `kind` can be written in format `key` (HTML is a page)."""
+    return key != HTML and key not in _NO_FORM.get(kind, ())
+
+
+def choose_format(
+    accept: str | None,
+    format_values: Iterable[str] = (),
+    *,
+    kind: str | None = None,
+    html: bool = False,
+    what: str | None = None,
+) -> str:
+    """The format to answer in, for every route that has a choice: the first understood `?format=` value,
+    else the offer the client's `Accept` ranks highest (`HTML` only if `html`, a page being an answer).
+
+    `kind`: the query form answered (SELECT and ASK answer in SPARQL results, the others in RDF); None
+    for an RDF document. Raises a 406 `HTTPProblem` when nothing fits, naming `what` was asked for
+    (default: a `kind` query) and what is available.
+    """
+    graph = kind not in ("SELECT", "ASK")
+    offers = GRAPH_OFFERS if graph else RESULT_OFFERS
+    skip = set(_NO_FORM.get(kind or "", ())) | (set() if html else {HTML})
+    key = from_format_params(format_values, graph=graph)
+    if key is not None and key in skip:
+        usable = " or ".join(dict.fromkeys(k for _, k in offers if k not in skip and k != HTML))
+        raise HTTPProblem(406, f"an {kind} result has no {key.upper()} form; use {usable}")
+    if key is None:
+        key = negotiate(accept, offers, exclude=skip)
+    if key is None:
+        listed = ", ".join(dict.fromkeys(media for media, k in offers if k not in skip))
+        what = what or (f"{kind} query" if kind else None)
+        subject = f" a {what}" if what else ""
+        raise HTTPProblem(
+            406, f"cannot answer{subject} with any type in Accept: {accept!r}; available: {listed}"
+        )
+    return key

@@ -17,7 +17,6 @@ from shfz_graph import mapping
 from shfz_graph.server import formats, maps
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
-from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.render import render
 from shfz_graph.server.thing import build_thing
 
@@ -47,24 +46,17 @@ def negotiated(request: Request, suffix_key: str | None = None) -> str:
     (`formats.HTML` for a page); 406 when the client accepts none."""
     if suffix_key is not None:
         return suffix_key
-    accept = request.headers.get("accept")
-    key = formats.negotiate(accept, formats.GRAPH_OFFERS)
-    if key is None:
-        available = ", ".join(dict.fromkeys(m for m, _ in formats.GRAPH_OFFERS))
-        raise HTTPProblem(406, f"cannot answer with any type in Accept: {accept!r}; available: {available}")
-    return key
+    return formats.choose_format(request.headers.get("accept"), html=True)
 
 
 async def not_found(request: Request, ctx: ServerContext, iri: str) -> Response:
     """A 404 that helps: things with similar labels, and a search box (plain text for non-browsers)."""
-    from shfz_graph.server.protocol import prefers_html
-
     slug = iri.rstrip("/").rsplit("/", 1)[-1]
     for suffix in formats.RDF_SUFFIXES:
         slug = slug.removesuffix(suffix)
     words = slug.replace("-", " ").replace("_", " ")
     hits = await ctx.in_thread(ctx.site.search, words, limit=8) if words.strip() else []
-    if prefers_html(request.headers.get("accept")):
+    if formats.prefers_html(request.headers.get("accept")):
         return render(
             ctx.env, request, "not_found.html", status=404, title="Not found", iri=iri, hits=hits, q=words
         )
