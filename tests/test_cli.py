@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_QUERIES, OxigraphServer, descendant_pids
+from conftest import HOSTILE_QUERIES, OxigraphServer, descendant_pids, import_cycles
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -821,3 +821,7 @@ def test_nothing_outside_the_cli_package_imports_it() -> None:
             if any(n == "shfz_graph.cli" or n.startswith("shfz_graph.cli.") for n in names):
                 importers.append(path.relative_to(REPO).as_posix())
     assert importers == ["shfz_graph/__main__.py"]
+
+
+def test_no_module_of_the_cli_imports_another_in_a_cycle() -> None:
+    assert import_cycles("shfz_graph.cli") == []

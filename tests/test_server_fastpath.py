@@ -10,8 +10,8 @@ from starlette.types import Receive, Scope, Send
 
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import create_app
-from shfz_graph.server.app import SECURITY_HEADERS
 from shfz_graph.server.fastpath import SparqlFastPath
+from shfz_graph.server.middleware import SECURITY_HEADERS
 
 SELECT = "SELECT ?z WHERE { ?z a <https://w3id.org/shfz/ontology#LinkedInnovationZone> } ORDER BY ?z"
 CONSTRUCT = (

@@ -23,7 +23,7 @@ from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.protocol import answer_query
 from shfz_graph.server.render import render
 
-__all__ = ["install", "openapi_schema", "router", "use_schema"]
+__all__ = ["openapi_schema", "router", "use_schema"]
 
 #: The routes of the API and its /docs page; `use_schema` makes an app serve `openapi_schema`.
 router = APIRouter()
@@ -135,12 +135,6 @@ def use_schema(app: FastAPI, ctx: ServerContext) -> None:
         return ctx.cached("openapi", lambda: openapi_schema(app, ctx))
 
     app.openapi = cached_openapi  # type: ignore[method-assign]
-
-
-def install(app: FastAPI, ctx: ServerContext) -> None:
-    """Add the router's routes to `app` and serve `openapi_schema` as its OpenAPI document."""
-    app.include_router(router)
-    use_schema(app, ctx)
 
 
 def _root(request: Request) -> str:

@@ -26,12 +26,11 @@ from shfz_graph.server import formats
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
 from shfz_graph.server.problems import HTTPProblem, status_of
-from shfz_graph.server.protocol import result_response
 from shfz_graph.server.render import render
 from shfz_graph.server.site import TermView
 from shfz_graph.vocab import sparql_prologue
 
-__all__ = ["DEFAULT_QUERY", "query_page", "router"]
+__all__ = ["DEFAULT_QUERY", "query_page", "result_response", "router"]
 
 router = APIRouter()
 
@@ -72,6 +71,20 @@ def _cell(ctx: ServerContext, node: Node | None) -> TermView | None:
 def _with_format(request: Request, fmt: str) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("format", "run")]
     return request.url.path + "?" + urlencode([*params, ("format", fmt)])
+
+
+def result_response(result: Result, key: str) -> Response:
+    """The HTTP answer for a query result in format `key` (SPARQL results or RDF)."""
+    if result.kind in GRAPH_KINDS:
+        body = result.to_rdf(key)
+        media_type = formats.RDF_CONTENT_TYPES[key]
+    else:
+        body = result.serialize(key)
+        media_type = formats.RESULT_CONTENT_TYPES[key]
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers["X-Result-Truncated"] = f"true; cut at {len(result)} rows"
+    return Response(body.encode("utf-8"), media_type=media_type, headers=headers)
 
 
 def _download(result: Result, fmt: str) -> Response:

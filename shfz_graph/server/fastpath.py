@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shfz_graph.errors import ShfzError
-from shfz_graph.server import protocol
+from shfz_graph.server import formats, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.problems import HTTPProblem, status_of
 
@@ -42,7 +42,7 @@ class SparqlFastPath:
             return
         accept = _header(scope, b"accept")
         format_values = protocol.format_params(params)
-        if not format_values and protocol.prefers_html(accept):
+        if not format_values and formats.prefers_html(accept):
             await self.app(scope, receive, send)  # a browser: the query page
             return
         try:

@@ -4,16 +4,15 @@ an RDF form). The query page is `shfz_graph.server.editor`'s, the IRIs' pages `s
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
 from shfz_graph import export, mapping
-from shfz_graph.server import editor, formats, iris, maps, svg
+from shfz_graph.server import formats, maps, svg
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
-from shfz_graph.server.editor import query_page
 from shfz_graph.server.iris import alternates, link_header, negotiated, not_found
 from shfz_graph.server.ontology_doc import build_ontology_doc
 from shfz_graph.server.overview import Overview, build_overview
@@ -22,7 +21,7 @@ from shfz_graph.server.render import render
 from shfz_graph.server.void import Counts, count, void_description
 from shfz_graph.vocab import SHFZ
 
-__all__ = ["DUMP_STEMS", "NO_FIGURE", "install", "install_things", "query_page", "router"]
+__all__ = ["DUMP_STEMS", "NO_FIGURE", "router"]
 
 router = APIRouter()
 
@@ -42,18 +41,6 @@ def _dump_format(filename: str) -> tuple[export.Format, bool]:
 
 def _media_type(fmt: export.Format) -> str:
     return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
-
-
-def install(app: FastAPI, ctx: ServerContext) -> None:
-    """Add the pages with fixed paths and the query page (the IRIs' catch-all comes last, by
-    `install_things`)."""
-    app.include_router(router)
-    app.include_router(editor.router)
-
-
-def install_things(app: FastAPI, ctx: ServerContext) -> None:
-    """Add the catch-all route that serves every IRI under the base at its path."""
-    app.include_router(iris.router)
 
 
 def _overview(ctx: ServerContext) -> Overview:

@@ -8,42 +8,31 @@ query answers with the Service Description (RDF) or, for a browser, the query pa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI
+from fastapi import APIRouter
 from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shfz_graph.results import GRAPH_KINDS, Result
+from shfz_graph.results import GRAPH_KINDS
 from shfz_graph.server import formats
 from shfz_graph.server.context import ServerContext
-from shfz_graph.server.negotiation import choose
+from shfz_graph.server.dependencies import Context
+from shfz_graph.server.editor import query_page
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.void import count, service_description
 from shfz_graph.worker import GRAPH_FORMATS, Answer
 
-__all__ = [
-    "QueryPage",
-    "answer_query",
-    "check_params",
-    "format_params",
-    "install",
-    "prefers_html",
-    "request_params",
-    "result_response",
-]
+__all__ = ["answer_query", "check_params", "format_params", "request_params", "router"]
 
-QueryPage = Callable[[Request, str | None], Awaitable[Response]]
+#: `/sparql`: GET and POST; 405 for the other methods.
+router = APIRouter()
 
 _FORMAT_PARAMS = ("format", "output", "results")
 _DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 _POST_TYPES = "application/x-www-form-urlencoded or application/sparql-query"
-_ALL_MEDIA = [m for m, _ in formats.RESULT_OFFERS if m != "text/html"] + [
-    m for m, _ in formats.GRAPH_OFFERS if m != "text/html"
-]
-
 _PARAMETERS = [
     {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL 1.1 query text"},
     {
@@ -67,11 +56,6 @@ _RESPONSES = {
         "description": "The query went past its time, memory or answer-size limit (its worker was stopped)"
     },
 }
-
-
-def prefers_html(accept: str | None) -> bool:
-    """Whether the client (a browser) ranks HTML above every data format; ties go to data."""
-    return choose(accept, [*_ALL_MEDIA, "text/html"]) == "text/html"
 
 
 def _content_type(request: Request) -> tuple[str, str]:
@@ -141,34 +125,15 @@ def format_params(params: list[tuple[str, str]]) -> list[str]:
     return [value for name, value in params if name in _FORMAT_PARAMS and value.strip()]
 
 
-def _unacceptable(
-    accept: str | None, offers: tuple[tuple[str, str], ...], what: str, exclude: set[str] | None = None
-) -> HTTPProblem:
-    skip = {formats.HTML} | (exclude or set())
-    available = ", ".join(dict.fromkeys(m for m, k in offers if k not in skip))
-    return HTTPProblem(
-        406, f"cannot answer a {what} with any type in Accept: {accept!r}; available: {available}"
-    )
-
-
 _FORMS = ("SELECT", "ASK", "CONSTRUCT")
 
 
 def _format_for(kind: str, accept: str | None, format_values: list[str]) -> str | HTTPProblem:
     """Our format key for answering a query of this form, or the 406 problem to raise if it runs."""
-    graph = kind in GRAPH_KINDS
-    key = formats.from_format_params(format_values, graph=graph)
-    exclude = {formats.HTML}
-    if kind == "ASK":
-        exclude |= {"csv", "tsv"}
-    if key is not None and key in exclude:
-        return HTTPProblem(406, f"an {kind} result has no {key.upper()} form; use json or xml")
-    if key is None:
-        offers = formats.GRAPH_OFFERS if graph else formats.RESULT_OFFERS
-        key = formats.negotiate(accept, offers, exclude=exclude)
-        if key is None:
-            return _unacceptable(accept, offers, f"{kind} query", exclude)
-    return key
+    try:
+        return formats.choose_format(accept, format_values, kind=kind)
+    except HTTPProblem as problem:
+        return problem
 
 
 async def answer_query(
@@ -218,93 +183,80 @@ def _graph_bytes(ctx: ServerContext, answer: Answer, key: str) -> bytes:
     return ctx.rdf_bytes(graph, key, answer=True)
 
 
-def result_response(result: Result, key: str) -> Response:
-    """The HTTP answer for a query result in format `key` (SPARQL results or RDF)."""
-    if result.kind in GRAPH_KINDS:
-        body = result.to_rdf(key)
-        media_type = formats.RDF_CONTENT_TYPES[key]
-    else:
-        body = result.serialize(key)
-        media_type = formats.RESULT_CONTENT_TYPES[key]
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        headers["X-Result-Truncated"] = f"true; cut at {len(result)} rows"
-    return Response(body.encode("utf-8"), media_type=media_type, headers=headers)
-
-
 def endpoint_url(request: Request) -> str:
     """The absolute URL of `/sparql` on the host the client used."""
     return str(request.base_url).rstrip("/") + "/sparql"
 
 
-def install(app: FastAPI, ctx: ServerContext, query_page: QueryPage) -> None:
-    """Add `/sparql` (GET, POST; 405 for the other methods) to the app."""
+async def answer(request: Request, ctx: ServerContext) -> Response:
+    """Answer a protocol request: a query, the service description, or (to a browser) the query page."""
+    params = await request_params(request)
+    text = check_params(params)
+    format_values = format_params(params)
+    accept = request.headers.get("accept")
+    if text is None:
+        if request.method == "POST":
+            raise HTTPProblem(400, "no query: send query=... (form) or a SPARQL query body")
+        return await service(request, ctx, accept, format_values)
+    if not format_values and formats.prefers_html(accept):
+        return await query_page(request, ctx, text=text)
+    return await answer_query(ctx, text, None, accept, format_values)
 
-    async def answer(request: Request) -> Response:
-        params = await request_params(request)
-        text = check_params(params)
-        format_values = format_params(params)
-        accept = request.headers.get("accept")
-        if text is None:
-            if request.method == "POST":
-                raise HTTPProblem(400, "no query: send query=... (form) or a SPARQL query body")
-            return await service(request, accept, format_values)
-        if not format_values and prefers_html(accept):
-            return await query_page(request, text)
-        return await answer_query(ctx, text, None, accept, format_values)
 
-    async def service(request: Request, accept: str | None, format_values: list[str]) -> Response:
-        key = formats.from_format_params(format_values, graph=True)
-        if key is None:
-            key = formats.negotiate(accept, formats.GRAPH_OFFERS)
-            if key is None:
-                raise _unacceptable(accept, formats.GRAPH_OFFERS, "service description request")
-        if key == formats.HTML:
-            return await query_page(request, None)
-        counts = await ctx.in_thread(ctx.cached, "counts", lambda: count(ctx.kg, uri_space=ctx.base))
-        endpoint = endpoint_url(request)
-        void_url = str(request.base_url).rstrip("/") + "/.well-known/void"
-        graph = service_description(counts, endpoint=endpoint, void_url=void_url)
-        body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
-        return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})
+async def service(
+    request: Request, ctx: ServerContext, accept: str | None, format_values: list[str]
+) -> Response:
+    """The SPARQL 1.1 Service Description in RDF, or the query page for a browser."""
+    key = formats.choose_format(accept, format_values, html=True, what="service description request")
+    if key == formats.HTML:
+        return await query_page(request, ctx, text=None)
+    counts = await ctx.in_thread(ctx.cached, "counts", lambda: count(ctx.kg, uri_space=ctx.base))
+    endpoint = endpoint_url(request)
+    void_url = str(request.base_url).rstrip("/") + "/.well-known/void"
+    graph = service_description(counts, endpoint=endpoint, void_url=void_url)
+    body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
+    return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})
 
-    @app.get(
-        "/sparql",
-        name="sparql_get",
-        summary="SPARQL 1.1 Protocol: query by GET",
-        tags=["SPARQL"],
-        openapi_extra={"parameters": _PARAMETERS},
-        responses=_RESPONSES,  # type: ignore[arg-type]
-    )
-    async def sparql_get(request: Request) -> Response:
-        return await answer(request)
 
-    @app.post(
-        "/sparql",
-        name="sparql_post",
-        summary="SPARQL 1.1 Protocol: query by POST (form-encoded or application/sparql-query)",
-        tags=["SPARQL"],
-        openapi_extra={
-            "parameters": _PARAMETERS[1:],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/x-www-form-urlencoded": {
-                        "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
-                    },
-                    "application/sparql-query": {"schema": {"type": "string"}},
+@router.get(
+    "/sparql",
+    name="sparql_get",
+    summary="SPARQL 1.1 Protocol: query by GET",
+    tags=["SPARQL"],
+    openapi_extra={"parameters": _PARAMETERS},
+    responses=_RESPONSES,  # type: ignore[arg-type]
+)
+async def sparql_get(request: Request, ctx: Context) -> Response:
+    return await answer(request, ctx)
+
+
+@router.post(
+    "/sparql",
+    name="sparql_post",
+    summary="SPARQL 1.1 Protocol: query by POST (form-encoded or application/sparql-query)",
+    tags=["SPARQL"],
+    openapi_extra={
+        "parameters": _PARAMETERS[1:],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
                 },
+                "application/sparql-query": {"schema": {"type": "string"}},
             },
         },
-        responses=_RESPONSES,  # type: ignore[arg-type]
-    )
-    async def sparql_post(request: Request) -> Response:
-        return await answer(request)
+    },
+    responses=_RESPONSES,  # type: ignore[arg-type]
+)
+async def sparql_post(request: Request, ctx: Context) -> Response:
+    return await answer(request, ctx)
 
-    @app.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
-    async def sparql_other(request: Request) -> Response:
-        raise HTTPProblem(
-            405,
-            f"{request.method} is not allowed: this endpoint answers queries (GET, POST) and is read-only",
-            headers={"Allow": "GET, HEAD, POST, OPTIONS"},
-        )
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    raise HTTPProblem(
+        405,
+        f"{request.method} is not allowed: this endpoint answers queries (GET, POST) and is read-only",
+        headers={"Allow": "GET, HEAD, POST, OPTIONS"},
+    )

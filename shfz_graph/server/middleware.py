@@ -1,0 +1,120 @@
+"""Every middleware of the app, and `install`, which stacks them in their one right order.
+
+From the outside in: the short way for `GET /sparql` (`shfz_graph.server.fastpath`), CORS, the security
+headers, HEAD answered as GET, and the request body limit.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shfz_graph.errors import BodyTooLarge
+from shfz_graph.server.context import ServerContext
+from shfz_graph.server.fastpath import SparqlFastPath
+
+__all__ = ["SECURITY_HEADERS", "BodyLimit", "HeadAsGet", "SecurityHeaders", "install"]
+
+#: Sent with every answer: no MIME sniffing, and pages may load nothing from other origins.
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        b"form-action 'self'; frame-ancestors 'none'",
+    ),
+)
+
+
+def install(app: FastAPI, ctx: ServerContext, *, max_body: int) -> None:
+    """Add the middlewares to `app` (each added one wraps the ones before it)."""
+    app.add_middleware(BodyLimit, max_body=max_body)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(  # outside these, so that refusals carry the CORS headers too
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        max_age=600,
+    )
+    app.add_middleware(SparqlFastPath, ctx=ctx, security_headers=SECURITY_HEADERS)  # in front of all
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over `max_body` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await PlainTextResponse("invalid Content-Length\n", status_code=400)(scope, receive, send)
+                    return
+                if declared > self.max_body:
+                    message = f"request body too large (the limit is {self.max_body} bytes)\n"
+                    await PlainTextResponse(message, status_code=413)(scope, receive, send)
+                    return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding `SECURITY_HEADERS` to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class HeadAsGet:
+    """ASGI middleware answering HEAD like GET without the body (FastAPI routes are GET-only)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -1,0 +1,64 @@
+"""The server package's shape: each module imports alone, no module imports another in a cycle, and the
+package's own names (`create_app`, `run`, `require`) are what the command line uses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, import_cycles, imports_within
+
+MODULES = sorted(imports_within("shfz_graph.server"))
+
+
+def test_no_module_of_the_server_imports_another_in_a_cycle() -> None:
+    assert import_cycles("shfz_graph.server") == []
+
+
+def test_the_cycle_finder_finds_a_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
+    import conftest
+
+    looped = {"p": {"p.a"}, "p.a": {"p.b"}, "p.b": {"p.a", "p"}}
+    monkeypatch.setattr(conftest, "imports_within", lambda package: looped)
+    assert conftest.import_cycles("p") == [["p", "p.a", "p.b", "p"], ["p.a", "p.b", "p.a"]]
+
+
+def test_no_module_imports_names_from_the_package_init() -> None:
+    readers = sorted(
+        name
+        for name, imported in imports_within("shfz_graph.server").items()
+        if "shfz_graph.server" in imported
+    )
+    assert readers == []
+
+
+def test_each_module_imports_alone_in_a_fresh_interpreter() -> None:
+    """Imported first (the others not yet loaded), every module of the package must import cleanly."""
+    script = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        f"for name in {MODULES!r}:\n"
+        "    for loaded in [m for m in sys.modules if m.startswith('shfz_graph.server')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as exc:\n"
+        "        failed.append(f'{name}: {type(exc).__name__}: {exc}')\n"
+        "print('\\n'.join(failed))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert (done.returncode, done.stdout) == (0, "\n"), done.stderr
+    assert len(MODULES) > 20  # the package and its modules, all of them tried
+
+
+def test_the_package_names_its_api() -> None:
+    import shfz_graph.server as server
+
+    assert server.serve is server.run
+    assert set(server.__all__) == {"DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"}
+    server.require()  # the extra is installed here: no error
