@@ -12,7 +12,7 @@ from rdflib.query import Result as RdflibResult
 from rdflib.term import Node
 
 from shfz_graph.errors import ShfzError
-from shfz_graph.results import Result, shorten
+from shfz_graph.results import Result, columns, shorten
 
 HUANGPU = URIRef("https://w3id.org/shfz/id/zone/huangpu")
 EX = URIRef("http://example.org/x")
@@ -408,3 +408,10 @@ def test_graph_result_as_sparql_json(graph: Graph) -> None:
 def test_variable_names_are_plain_strings() -> None:
     result = Result.select([Variable("a")], [{"a": Literal(1)}])
     assert result.vars == ["a"] and type(result.vars[0]) is str
+
+
+def test_columns_align_wide_characters_under_a_header() -> None:
+    text = columns([("黄浦区", "14"), ("Hongkou", "4")], header=("district", "km²"))
+    assert text == ("district  km²\n--------  ---\n黄浦区    14\nHongkou   4\n")
+    assert columns([("a", "b")]) == "a  b\n"
+    assert columns([]) == ""

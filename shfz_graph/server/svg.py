@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -82,18 +83,20 @@ def _link(inner: str, href: str | None, title: str) -> str:
     return f"<a href={quoteattr(href)}><title>{escape(title)}</title>{inner}</a>"
 
 
+_ROW, _TOP, _LABEL_W, _VALUE_W = 30, 34, 220, 110  # the bar chart's row height, top margin, columns
+
+
 def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) -> str:
     """A horizontal bar chart; approximate values are hatched and the legend says so; rows without a value
     show their text in grey where the bar would be."""
-    row, top, label_w, value_w = 30, 34, 220, 110
-    plot_w = width - label_w - value_w - 20
-    height = top + row * len(bars) + (66 if any(b.approximate for b in bars) else 46)
+    plot_w = width - _LABEL_W - _VALUE_W - 20
+    height = _TOP + _ROW * len(bars) + (66 if any(b.approximate for b in bars) else 46)
     maximum = max((b.value for b in bars if b.value is not None), default=0.0)
     step = _nice_step(maximum)
     axis_max = step * math.ceil(maximum / step) if maximum > 0 else step
 
     def x(value: float) -> float:
-        return label_w + plot_w * value / axis_max
+        return _LABEL_W + plot_w * value / axis_max
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
@@ -102,56 +105,66 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) 
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#bfdbfe"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#1d4ed8" stroke-width="2"/></pattern></defs>',
-        f'<text x="{label_w}" y="18" class="chart-caption" font-size="13" fill="#334155">'
+        f'<text x="{_LABEL_W}" y="18" class="chart-caption" font-size="13" fill="#334155">'
         f"{escape(title)}</text>",
     ]
-    tick = 0.0
-    while tick <= axis_max + 1e-9:
-        tx = x(tick)
-        out.append(
-            f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{top + row * len(bars)}" '
-            'stroke="#e2e8f0" stroke-width="1"/>'
-            f'<text x="{tx:.1f}" y="{top + row * len(bars) + 16}" font-size="11" fill="#64748b" '
-            f'text-anchor="middle">{tick:g}</text>'
-        )
-        tick += step
+    bottom = _TOP + _ROW * len(bars)
+    out += _grid(x, step, axis_max, bottom)
     if unit:
         out.append(
-            f'<text x="{label_w + plot_w / 2:.1f}" y="{top + row * len(bars) + 32}" font-size="11" '
+            f'<text x="{_LABEL_W + plot_w / 2:.1f}" y="{bottom + 32}" font-size="11" '
             f'fill="#64748b" text-anchor="middle">{escape(unit)}</text>'
         )
-    for i, bar in enumerate(bars):
-        y = top + i * row
-        if bar.value is None:
-            inner = (
-                f'<text x="{label_w - 8}" y="{y + 19}" font-size="13" fill="#0f172a" text-anchor="end">'
-                f"{escape(_fit(bar.label, label_w - 12, 13))}</text>"
-                f'<text x="{label_w + 6}" y="{y + 19}" font-size="12" fill="#64748b" font-style="italic" '
-                f'class="no-figure">{escape(bar.text)}</text>'
-            )
-            out.append(_link(inner, bar.href, f"{bar.label}: {bar.text}"))
-            continue
-        fill = "url(#hatch)" if bar.approximate else "#1d4ed8"
-        bar_w = max(x(bar.value) - label_w, 1.0)
-        dash = ' stroke-dasharray="4 2"' if bar.approximate else ""
-        inner = (
-            f'<text x="{label_w - 8}" y="{y + 19}" font-size="13" fill="#0f172a" text-anchor="end">'
-            f"{escape(_fit(bar.label, label_w - 12, 13))}</text>"
-            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w:.1f}" height="{row - 10}" rx="3" fill="{fill}" '
-            f'stroke="#1d4ed8" stroke-width="1"{dash}/>'
-            f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 19}" font-size="12" fill="#334155">'
-            f"{escape(bar.text)}</text>"
-        )
-        out.append(_link(inner, bar.href, f"{bar.label}: {bar.text}"))
+    out += [_bar_row(bar, _TOP + i * _ROW, x) for i, bar in enumerate(bars)]
     if any(b.approximate for b in bars):
         ly = height - 8
         out.append(
-            f'<rect x="{label_w}" y="{ly - 10}" width="14" height="12" fill="url(#hatch)" stroke="#1d4ed8" '
-            f'stroke-dasharray="4 2"/><text x="{label_w + 20}" y="{ly}" font-size="11" fill="#475569">'
+            f'<rect x="{_LABEL_W}" y="{ly - 10}" width="14" height="12" fill="url(#hatch)" stroke="#1d4ed8" '
+            f'stroke-dasharray="4 2"/><text x="{_LABEL_W + 20}" y="{ly}" font-size="11" fill="#475569">'
             "hatched: the source gives the figure as approximate (“about”)</text>"
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _grid(x: Callable[[float], float], step: float, axis_max: float, bottom: int) -> list[str]:
+    """The vertical grid lines of the bar chart, each with its value under the axis."""
+    lines = []
+    tick = 0.0
+    while tick <= axis_max + 1e-9:
+        tx = x(tick)
+        lines.append(
+            f'<line x1="{tx:.1f}" y1="{_TOP - 6}" x2="{tx:.1f}" y2="{bottom}" '
+            'stroke="#e2e8f0" stroke-width="1"/>'
+            f'<text x="{tx:.1f}" y="{bottom + 16}" font-size="11" fill="#64748b" '
+            f'text-anchor="middle">{tick:g}</text>'
+        )
+        tick += step
+    return lines
+
+
+def _bar_row(bar: Bar, y: int, x: Callable[[float], float]) -> str:
+    """One row of the bar chart: the label, and the bar with its text (or the text alone, in grey)."""
+    label = (
+        f'<text x="{_LABEL_W - 8}" y="{y + 19}" font-size="13" fill="#0f172a" text-anchor="end">'
+        f"{escape(_fit(bar.label, _LABEL_W - 12, 13))}</text>"
+    )
+    if bar.value is None:
+        inner = label + (
+            f'<text x="{_LABEL_W + 6}" y="{y + 19}" font-size="12" fill="#64748b" font-style="italic" '
+            f'class="no-figure">{escape(bar.text)}</text>'
+        )
+        return _link(inner, bar.href, f"{bar.label}: {bar.text}")
+    fill = "url(#hatch)" if bar.approximate else "#1d4ed8"
+    bar_w = max(x(bar.value) - _LABEL_W, 1.0)
+    dash = ' stroke-dasharray="4 2"' if bar.approximate else ""
+    inner = label + (
+        f'<rect x="{_LABEL_W}" y="{y + 5}" width="{bar_w:.1f}" height="{_ROW - 10}" rx="3" fill="{fill}" '
+        f'stroke="#1d4ed8" stroke-width="1"{dash}/>'
+        f'<text x="{_LABEL_W + bar_w + 6:.1f}" y="{y + 19}" font-size="12" fill="#334155">'
+        f"{escape(bar.text)}</text>"
+    )
+    return _link(inner, bar.href, f"{bar.label}: {bar.text}")
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,18 @@ def void_description(
     for licence in counts.licences:
         graph.add((root, DCTERMS.license, licence))
     _add_counts(graph, root, whole)
+    _add_partitions(graph, root, whole)
+    for name, (iri, numbers) in counts.graphs.items():
+        graph.add((root, VOID.subset, iri))
+        graph.add((iri, RDF.type, VOID.Dataset))
+        graph.add((iri, DCTERMS.title, Literal(f"named graph {name}", lang="en")))
+        _add_counts(graph, iri, numbers)
+    _add_linksets(graph, root, counts.links)
+    return graph
 
+
+def _add_partitions(graph: Graph, root: URIRef, whole: Stats) -> None:
+    """One class partition per class and one property partition per property of the whole dataset."""
     for cls, n in sorted(whole.class_subjects.items(), key=lambda item: str(item[0])):
         part = BNode()
         graph.add((root, VOID.classPartition, part))
@@ -191,15 +202,10 @@ def void_description(
         graph.add((part, VOID.property, prop))
         graph.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
 
-    for name, (iri, numbers) in counts.graphs.items():
-        graph.add((root, VOID.subset, iri))
-        graph.add((iri, RDF.type, VOID.Dataset))
-        graph.add((iri, DCTERMS.title, Literal(f"named graph {name}", lang="en")))
-        _add_counts(graph, iri, numbers)
 
-    for (predicate, target), n in sorted(
-        counts.links.items(), key=lambda item: (str(item[0][0]), item[0][1])
-    ):
+def _add_linksets(graph: Graph, root: URIRef, links: Mapping[tuple[Node, str], int]) -> None:
+    """One linkset per (link predicate, target dataset), with its number of links."""
+    for (predicate, target), n in sorted(links.items(), key=lambda item: (str(item[0][0]), item[0][1])):
         linkset = BNode()
         graph.add((root, VOID.subset, linkset))
         graph.add((linkset, RDF.type, VOID.Linkset))
@@ -208,7 +214,6 @@ def void_description(
         graph.add((linkset, VOID.objectsTarget, URIRef(target)))
         graph.add((linkset, VOID.triples, Literal(n, datatype=XSD.integer)))
         graph.add((URIRef(target), RDF.type, VOID.Dataset))
-    return graph
 
 
 def service_description(counts: Counts, *, endpoint: str, void_url: str) -> Graph:
