@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from shfz_graph.catalog import catalog
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.server import api, editor, iris, pages
+from shfz_graph.server import api, editor, iris, pages, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import get_context
 from shfz_graph.vocab import BASE
@@ -27,6 +27,14 @@ def context(kg: KnowledgeGraph) -> Iterator[ServerContext]:
     ctx = ServerContext(kg, base=BASE, timeout=5.0, max_rows=3, max_body=1024)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(autouse=True)
+def workers_per_test(context: ServerContext) -> Iterator[None]:
+    """Each test's client runs its own event loop: the query workers stop after each, as an app's do."""
+    context.reopen()
+    yield
+    context.close()
 
 
 def bare_app(router: APIRouter, ctx: ServerContext) -> TestClient:
@@ -78,3 +86,14 @@ def test_the_editor_router_shows_the_default_query_alone(context: ServerContext)
     assert "?zone a shfz:LinkedInnovationZone ;" in answer.text
     links = re.findall(r'href="/query\?example=([\w-]+)"', answer.text)
     assert sorted(links) == sorted(q.name for q in catalog())
+
+
+def test_the_protocol_router_answers_a_query_alone(context: ServerContext, kg: KnowledgeGraph) -> None:
+    query = "SELECT ?zone WHERE { ?zone a <https://w3id.org/shfz/ontology#Zone> } ORDER BY ?zone"
+    with bare_app(protocol.router, context) as client:
+        answer = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    first = [str(row["zone"]) for row in kg.query(query).rows[:3]]
+    assert answer.text.splitlines() == ["zone", *first]  # cut at the test context's three rows
+    assert len(first) == 3
