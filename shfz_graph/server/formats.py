@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from shfz_graph import formats as table
+from shfz_graph.errors import HTTPProblem
 from shfz_graph.server.negotiation import choose
-from shfz_graph.server.problems import HTTPProblem
 
 __all__ = [
     "GRAPH_OFFERS",
