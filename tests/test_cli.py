@@ -825,3 +825,14 @@ def test_nothing_outside_the_cli_package_imports_it() -> None:
 
 def test_no_module_of_the_cli_imports_another_in_a_cycle() -> None:
     assert import_cycles("shfz_graph.cli") == []
+
+
+def test_every_format_the_cli_offers_is_a_row_of_the_format_table() -> None:
+    from shfz_graph import formats
+    from shfz_graph.cli import describe, export
+
+    rdf = [*answer.GRAPH_RESULT_FORMATS, *export.EXPORT_FORMATS, *export.EXPORT_ALIASES]
+    rdf += [f for f in describe.DESCRIBE_FORMATS if f != "table"]
+    assert [f for f in rdf if formats.find(formats.RDF, f) is None] == []
+    assert [f for f in answer.RESULT_FORMATS if formats.find(formats.RESULTS, f) is None] == []
+    assert set(export.EXPORT_FORMATS) == set(formats.names(formats.RDF, writable=True))

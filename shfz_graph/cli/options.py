@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shfz_graph import __version__
+from shfz_graph import __version__, defaults
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -126,21 +126,19 @@ def add_reasoning_option(parser: argparse.ArgumentParser) -> None:
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
     """`--max-memory` and `--max-bytes`: the limits of a query's worker process and of its answer."""
-    from shfz_graph.pool import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY
-
     parser.add_argument(
         "--max-memory",
         type=memory_size,
         default=None,
         metavar="SIZE",
-        help=f"memory of a query's worker, e.g. 512M or 2G (default: {DEFAULT_MAX_MEMORY >> 20}M; 0: none)",
+        help=f"memory of a query's worker, e.g. 512M or 2G (default: {defaults.MAX_MEMORY >> 20}M; 0: none)",
     )
     parser.add_argument(
         "--max-bytes",
         type=memory_size,
         default=None,
         metavar="SIZE",
-        help=f"largest answer, e.g. 10M (default: {DEFAULT_MAX_BYTES >> 20}M)",
+        help=f"largest answer, e.g. 10M (default: {defaults.MAX_BYTES >> 20}M)",
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shfz_graph import defaults
 from shfz_graph.cli import answer, options
 from shfz_graph.cli.options import (
     EXIT_OK,
@@ -79,10 +80,16 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
     )
     add_reasoning_option(parser)
     parser.add_argument(
-        "--timeout", type=positive_float, default=None, help="seconds a query may run (default: 10)"
+        "--timeout",
+        type=positive_float,
+        default=None,
+        help=f"seconds a query may run (default: {defaults.TIMEOUT:g})",
     )
     parser.add_argument(
-        "--max-rows", type=positive_int, default=None, help="keep at most this many rows (default: 10000)"
+        "--max-rows",
+        type=positive_int,
+        default=None,
+        help=f"keep at most this many rows (default: {defaults.MAX_ROWS})",
     )
     add_limit_options(parser)
     parser.add_argument(

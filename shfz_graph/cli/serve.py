@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from shfz_graph import defaults
 from shfz_graph.cli import options
 from shfz_graph.cli.options import (
     EXIT_OK,
@@ -21,31 +22,37 @@ from shfz_graph.cli.options import (
 
 __all__ = ["configure_serve", "run_serve"]
 
-# The defaults of `serve`, as `shfz_graph.server.create_app` has them.
-HOST, PORT = "127.0.0.1", 8000
-TIMEOUT, MAX_ROWS, MAX_BODY = 10.0, 10_000, 1 << 20
-
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of `serve`."""
-    parser.add_argument("--host", default=HOST, help="interface to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=port, default=PORT, help="TCP port (default: 8000)")
+    parser.add_argument(
+        "--host", default=defaults.HOST, help=f"interface to listen on (default: {defaults.HOST})"
+    )
+    parser.add_argument(
+        "--port", type=port, default=defaults.PORT, help=f"TCP port (default: {defaults.PORT})"
+    )
     parser.add_argument(
         "--base-url",
         default=None,
         help="IRI prefix served at this server's root (default: https://w3id.org/shfz/)",
     )
     parser.add_argument(
-        "--timeout", type=positive_float, default=TIMEOUT, help="seconds a query may run (default: 10)"
+        "--timeout",
+        type=positive_float,
+        default=defaults.TIMEOUT,
+        help=f"seconds a query may run (default: {defaults.TIMEOUT:g})",
     )
     parser.add_argument(
-        "--max-rows", type=positive_int, default=MAX_ROWS, help="rows a query may return (default: 10000)"
+        "--max-rows",
+        type=positive_int,
+        default=defaults.MAX_ROWS,
+        help=f"rows a query may return (default: {defaults.MAX_ROWS})",
     )
     parser.add_argument(
         "--max-body",
         type=positive_int,
-        default=MAX_BODY,
-        help="largest request body in bytes (default: 1 MiB)",
+        default=defaults.MAX_BODY,
+        help=f"largest request body in bytes (default: {defaults.MAX_BODY >> 20} MiB)",
     )
     parser.add_argument(
         "--workers",
