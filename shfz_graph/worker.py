@@ -314,11 +314,16 @@ def main(conn_in: Connection, conn_out: Connection, store_path: str, max_memory:
             conn_out.send(("limit", "memory"))
 
 
-def _forked_worker(sock: socket.socket, fds: list[int], store_path: str, max_memory: int | None) -> None:
+def _forked_worker(
+    sock: socket.socket, fds: list[int], store_path: str, max_memory: int | None, template_pid: int
+) -> None:
     """The body of a worker forked from the template: it never returns into the template's loop."""
     code = 0
     try:
         sock.close()
+        _die_with_parent()  # the template is single-threaded, so this follows the template itself
+        if os.getppid() != template_pid:  # it died before the line above: nobody would stop us
+            os._exit(1)
         main(Connection(fds[0], writable=False), Connection(fds[1], readable=False), store_path, max_memory)
     except BaseException:
         code = 1
@@ -361,7 +366,8 @@ def template_main(sock_fd: int) -> None:
     answered with ("pid", pid); ("status", pid, seconds), answered with ("status", exit status or None).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    # No parent-death signal here: Linux sends it when the *thread* that started us ends, and the pool may
+    # be started from a short-lived thread. The socket tells us instead: the parent's death closes it.
     sock = socket.socket(fileno=sock_fd)
     import pyoxigraph  # noqa: F401
 
@@ -379,9 +385,10 @@ def template_main(sock_fd: int) -> None:
             return  # the pool closed its end
         request = json.loads(data)
         if request[0] == "spawn":
+            template_pid = os.getpid()
             pid = os.fork()
             if pid == 0:
-                _forked_worker(sock, fds, request[1], request[2])
+                _forked_worker(sock, fds, request[1], request[2], template_pid)
             statuses.pop(pid, None)  # a process id used again: the old status is not this worker's
             for fd in fds:
                 os.close(fd)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -299,3 +301,48 @@ def test_a_pool_without_spare_queues_quick_queries_behind_long_ones(store_path: 
         single.warm_up()
         assert single._spare_worker is None
         assert asyncio.run(scenario(single)) > 1.0
+
+
+def test_a_pool_started_from_a_thread_outlives_the_thread(store_path: Path) -> None:
+    """Linux's parent-death signal follows the thread that started a process: the workers must not."""
+    pools: list[QueryPool] = []
+    starter = threading.Thread(target=lambda: pools.append(QueryPool(store_path, size=1, max_memory=MEMORY)))
+    starter.start()
+    starter.join()
+    (pool,) = pools
+    try:
+        pool.warm_up()
+        time.sleep(0.5)
+        assert light_answer(pool) < 1.0
+    finally:
+        pool.close()
+
+
+def test_no_worker_outlives_the_process_that_started_the_pool(store_path: Path, tmp_path: Path) -> None:
+    script = (
+        "import os, sys, time\n"
+        "from shfz_graph.pool import QueryPool\n"
+        f"pool = QueryPool({str(store_path)!r}, size=2)\n"
+        "pool.warm_up()\n"
+        "print(pool._template._process.pid, *[w.process.pid for w in pool._all], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        pids = [int(p) for p in process.stdout.readline().split()]
+        assert len(pids) == 3 and all(Path(f"/proc/{pid}").exists() for pid in pids)
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    assert [pid for pid in pids if _alive(pid)] == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
