@@ -88,3 +88,17 @@ def test_the_short_way_takes_only_plain_data_queries_by_get(kg: KnowledgeGraph) 
         assert passed_on == ["GET /sparql", "GET /sparql", "GET /sparql", "POST /sparql", "GET /query"]
     finally:
         app.state.ctx.close()
+
+
+def test_remembered_jobs_stay_bounded_and_answers_stay_right(kg: KnowledgeGraph) -> None:
+    app = create_app(kg)
+    with TestClient(app) as client:
+        for n in range(300):
+            text = f"SELECT ?n WHERE {{ BIND({n} AS ?n) }}"
+            answer = client.get("/sparql", params={"query": text}, headers={"Accept": "text/csv"})
+            assert answer.text == f"n\r\n{n}\r\n"
+        again = client.get("/sparql", params={"query": "SELECT ?n WHERE { BIND(7 AS ?n) }"})
+        assert again.json()["results"]["bindings"] == [
+            {"n": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+        ]
+        assert len(app.state.ctx._jobs) == 256

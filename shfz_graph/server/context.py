@@ -6,6 +6,7 @@ import difflib
 import functools
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +27,7 @@ from shfz_graph.pool import QueryPool
 from shfz_graph.results import Result
 from shfz_graph.server.render import make_environment
 from shfz_graph.server.site import Site
-from shfz_graph.worker import Answer
+from shfz_graph.worker import Answer, Job
 
 __all__ = ["ServerContext"]
 
@@ -75,6 +76,7 @@ class ServerContext:
         self._pool_lock = threading.Lock()
         self._closed = False
         self._cache: dict[str, Any] = {}
+        self._jobs: OrderedDict[tuple[str, str | None, str | None, str | None], Job] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
 
@@ -165,17 +167,26 @@ class ServerContext:
     ) -> Answer:
         """Run a query in a worker process: guarded (no network, no update), time-limited, row-capped,
         memory- and size-limited; the answer comes serialized by Oxigraph in the format asked per form."""
-        job = execute.make_job(
-            text,
-            bindings=bindings,
-            allow_network=False,
-            max_rows=self.max_rows,
-            max_bytes=self.max_bytes,
-            prefixes=self.prefixes,
-            select_format=select_format,
-            ask_format=ask_format,
-            graph_format=graph_format,
-        )
+        key = (text, select_format, ask_format, graph_format)
+        job = self._jobs.get(key) if not bindings else None
+        if job is not None:
+            self._jobs.move_to_end(key)
+        else:
+            job = execute.make_job(
+                text,
+                bindings=bindings,
+                allow_network=False,
+                max_rows=self.max_rows,
+                max_bytes=self.max_bytes,
+                prefixes=self.prefixes,
+                select_format=select_format,
+                ask_format=ask_format,
+                graph_format=graph_format,
+            )
+            if not bindings and len(text) <= 8192:
+                self._jobs[key] = job  # the same few queries come again and again
+                if len(self._jobs) > 256:
+                    self._jobs.popitem(last=False)
         pool = self.pool() if self._pool is not None else await self.in_thread(self.pool)
         return await pool.run_async(job, timeout=self.timeout)
 

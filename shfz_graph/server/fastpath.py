@@ -9,6 +9,7 @@ the framework, which was most of the server process's share of a query's cost.
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import parse_qsl
 
@@ -60,7 +61,7 @@ class SparqlFastPath:
         await response(scope, receive, send)
 
     @staticmethod
-    def _params(scope: Scope) -> list[tuple[str, str]] | None:
+    def _params(scope: Scope) -> tuple[tuple[str, str], ...] | None:
         """The URL's parameters if this request may take the short way, else None."""
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
             return None
@@ -69,7 +70,9 @@ class SparqlFastPath:
         query_string = scope.get("query_string", b"")
         if b"query=" not in query_string:
             return None
-        return parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        if len(query_string) > _CACHED_QUERY_STRING:
+            return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        return _parse_query_string(query_string)
 
     def _problem(self, scope: Scope, exc: ShfzError) -> Response:
         """The plain-text error answer the full path gives a data client for this error."""
@@ -79,6 +82,15 @@ class SparqlFastPath:
             return PlainTextResponse("internal server error\n", status_code=500)
         headers = exc.headers if isinstance(exc, HTTPProblem) else None
         return PlainTextResponse(str(exc) + "\n", status_code=status, headers=headers)
+
+
+_CACHED_QUERY_STRING = 8192  # longer query strings are parsed each time, so the cache stays small
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_query_string(query_string: bytes) -> tuple[tuple[str, str], ...]:
+    """A URL's parameters as the framework reads them (remembered: clients repeat their queries)."""
+    return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

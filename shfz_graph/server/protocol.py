@@ -8,7 +8,8 @@ query answers with the Service Description (RDF) or, for a browser, the query pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter
@@ -100,7 +101,7 @@ async def request_params(request: Request) -> list[tuple[str, str]]:
     raise HTTPProblem(400, f"unsupported Content-Type {media_type!r} for a query: use {_POST_TYPES}")
 
 
-def check_params(params: list[tuple[str, str]]) -> str | None:
+def check_params(params: Sequence[tuple[str, str]]) -> str | None:
     """The query text, after refusing updates, repeated queries and dataset selection."""
     if any(name == "update" for name, _ in params):
         raise HTTPProblem(403, "SPARQL updates are not accepted: this endpoint is read-only")
@@ -121,7 +122,8 @@ def check_params(params: list[tuple[str, str]]) -> str | None:
     return queries[0]
 
 
-def format_params(params: list[tuple[str, str]]) -> list[str]:
+def format_params(params: Sequence[tuple[str, str]]) -> list[str]:
+    """The values of the `format`/`output`/`results` parameters that say something."""
     return [value for name, value in params if name in _FORMAT_PARAMS and value.strip()]
 
 
@@ -136,6 +138,26 @@ def _format_for(kind: str, accept: str | None, format_values: list[str]) -> str 
         return problem
 
 
+def _format_keys(accept: str | None, format_values: tuple[str, ...]) -> dict[str, str | HTTPProblem]:
+    """Our format key (or the 406 to raise) for each query form."""
+    return {
+        kind: key if isinstance(key, str) else HTTPProblem(*key)
+        for kind, key in _negotiated(accept, format_values)
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(
+    accept: str | None, format_values: tuple[str, ...]
+) -> tuple[tuple[str, str | tuple[int, str]], ...]:
+    """`_format_keys` as plain values, remembered: data clients send the same few `Accept` headers."""
+    pairs: list[tuple[str, str | tuple[int, str]]] = []
+    for kind in _FORMS:
+        key = _format_for(kind, accept, list(format_values))
+        pairs.append((kind, key if isinstance(key, str) else (key.status, key.message)))
+    return tuple(pairs)
+
+
 async def answer_query(
     ctx: ServerContext,
     text: str,
@@ -145,7 +167,7 @@ async def answer_query(
 ) -> Response:
     """Run a query in a worker, with the answer format negotiated beforehand for each query form, and
     send the bytes Oxigraph wrote (JSON-LD goes through our compacting writer)."""
-    keys = {kind: _format_for(kind, accept, format_values) for kind in _FORMS}
+    keys = _format_keys(accept, tuple(format_values))
 
     def wanted(kind: str, native: tuple[str, ...] | None = None) -> str | None:
         key = keys[kind]
