@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -81,6 +83,7 @@ class QueryPool:
         self.spare = spare
         self.spare_budget = spare_budget
         self._spare_worker: WorkerHandle | None = None
+        self._slow: OrderedDict[str, None] = OrderedDict()  # texts known to run past the spare's budget
         self._template = WorkerTemplate()
         # a pool dropped without close() leaves no process
         weakref.finalize(self, _kill_all, self._all, self._template)
@@ -160,20 +163,35 @@ class QueryPool:
         With a spare worker, a query that finds every worker busy runs on the spare at once, but only for
         `spare_budget` seconds: past that its spare is killed and replaced, and the query waits for a
         regular worker with the rest of its time. So quick queries keep being answered while long ones
-        (hostile or honest) hold every regular worker, and no query is refused for being long.
+        (hostile or honest) hold every regular worker, and no query is refused for being long. A query
+        text once seen to run past the budget is not sent to the spare again.
         """
         lanes = self._lanes()
-        lane = await lanes.acquire(spare_ok=self.spare)
+        lane = await lanes.acquire(spare_ok=self.spare and job.text not in self._slow)
         if lane == "spare":
             budget = self.spare_budget if timeout is None else min(self.spare_budget, timeout)
             try:
                 return await self._run_on(self._take_spare, lanes, lane, job, budget, spare=True)
             except _SpareExpired:
+                self._remember_slow(job.text)
                 timeout = None if timeout is None else timeout - budget
                 if timeout is not None and timeout <= 0:
                     raise QueryTimeout(f"query took longer than the time limit of {budget:g} s") from None
             lane = await lanes.acquire(spare_ok=False)
-        return await self._run_on(self._acquire, lanes, lane, job, timeout, spare=False)
+        started = time.monotonic()
+        try:
+            return await self._run_on(self._acquire, lanes, lane, job, timeout, spare=False)
+        finally:
+            if self.spare and time.monotonic() - started > self.spare_budget:
+                self._remember_slow(job.text)
+
+    def _remember_slow(self, text: str) -> None:
+        """Keep a query that ran past the spare's budget off the spare from now on (it would only be
+        killed there again, wasting the spare's time); the most recent 1024 such texts are kept."""
+        self._slow[text] = None
+        self._slow.move_to_end(text)
+        if len(self._slow) > 1024:
+            self._slow.popitem(last=False)
 
     async def _run_on(
         self,

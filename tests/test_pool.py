@@ -346,3 +346,31 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_a_query_that_ran_past_the_spare_budget_is_not_sent_to_the_spare_again(store_path: Path) -> None:
+    async def scenario(pool: QueryPool) -> tuple[int, int, float]:
+        first = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=1.5))
+        await asyncio.sleep(0.3)
+        second = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=3.0))  # expires on the spare
+        await asyncio.sleep(0.8)
+        assert pool._spare_worker is not None
+        spare_after_expiry = pool._spare_worker.process.pid
+        third = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=1.0))  # waits: not the spare
+        await asyncio.sleep(0.7)
+        assert pool._spare_worker is not None
+        spare_later = pool._spare_worker.process.pid
+        started = time.monotonic()
+        await pool.run_async(job(LIGHT), timeout=TIMEOUT)  # the spare is free for a quick one
+        light = time.monotonic() - started
+        for task in (first, second, third):
+            with pytest.raises(QueryTimeout):
+                await task
+        return spare_after_expiry, spare_later, light
+
+    with QueryPool(store_path, size=1, max_memory=MEMORY, spare=True, spare_budget=0.5) as single:
+        single.warm_up()
+        before, after, light = asyncio.run(scenario(single))
+        assert list(single._slow) == [job(CARTESIAN).text]
+    assert before == after  # the spare was not killed a second time
+    assert light < 1.0
