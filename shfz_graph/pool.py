@@ -35,9 +35,10 @@ DEFAULT_SPARE_BUDGET = 0.5  # seconds a query may run on the spare worker before
 default_size = defaults.workers
 
 
-def _set_once(future: asyncio.Future[None]) -> None:
+def _settle(future: asyncio.Future[bool], value: bool) -> None:
+    """Settle `future` with `value` unless it already is (the answer and the timer race)."""
     if not future.done():
-        future.set_result(None)
+        future.set_result(value)
 
 
 class _SpareExpired(Exception):
@@ -215,17 +216,17 @@ class QueryPool:
                 retire(worker)
                 raise
             fd = worker.recv_conn.fileno()
-            readable = loop.create_future()
+            outcome: asyncio.Future[bool] = loop.create_future()  # True: answered; False: out of time
             try:
                 worker.send_conn.send(job)
-                loop.add_reader(fd, _set_once, readable)
+                loop.add_reader(fd, _settle, outcome, True)
+                timer = None if timeout is None else loop.call_later(timeout, _settle, outcome, False)
                 try:
-                    await asyncio.wait_for(readable, timeout)
-                    answered = True
-                except TimeoutError:
-                    answered = False
+                    answered = await outcome
                 finally:
                     loop.remove_reader(fd)
+                    if timer is not None:
+                        timer.cancel()
                 reply = None
                 if answered:
                     # uvloop leaves a watched descriptor non-blocking, and the rest of a large answer may
