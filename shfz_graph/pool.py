@@ -84,7 +84,7 @@ class QueryPool:
         self.spare = spare
         self.spare_budget = spare_budget
         self._spare_worker: WorkerHandle | None = None
-        self._slow: OrderedDict[str, None] = OrderedDict()  # texts known to run past the spare's budget
+        self._slow: OrderedDict[int, None] = OrderedDict()  # hashes of texts past the spare's budget
         self._template = WorkerTemplate()
         # a pool dropped without close() leaves no process
         weakref.finalize(self, _kill_all, self._all, self._template)
@@ -168,7 +168,7 @@ class QueryPool:
         text once seen to run past the budget is not sent to the spare again.
         """
         lanes = self._lanes()
-        lane = await lanes.acquire(spare_ok=self.spare and job.text not in self._slow)
+        lane = await lanes.acquire(spare_ok=self.spare and hash(job.text) not in self._slow)
         if lane == "spare":
             budget = self.spare_budget if timeout is None else min(self.spare_budget, timeout)
             try:
@@ -188,9 +188,11 @@ class QueryPool:
 
     def _remember_slow(self, text: str) -> None:
         """Keep a query that ran past the spare's budget off the spare from now on (it would only be
-        killed there again, wasting the spare's time); the most recent 1024 such texts are kept."""
-        self._slow[text] = None
-        self._slow.move_to_end(text)
+        killed there again, wasting the spare's time); the hashes of the most recent 1024 are kept (a
+        text may be a megabyte; two texts sharing a hash only keep the other off the spare too)."""
+        key = hash(text)
+        self._slow[key] = None
+        self._slow.move_to_end(key)
         if len(self._slow) > 1024:
             self._slow.popitem(last=False)
 
