@@ -13,15 +13,17 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shfz_graph import __version__, defaults
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import api, editor, iris, middleware, pages, protocol
 from shfz_graph.server.context import ServerContext
+from shfz_graph.server.fastpath import SparqlFastPath
 from shfz_graph.server.handlers import HANDLERS
 from shfz_graph.vocab import BASE
 
-__all__ = ["DEFAULT_MAX_BODY", "create_app"]
+__all__ = ["DEFAULT_MAX_BODY", "App", "create_app"]
 
 DEFAULT_MAX_BODY = defaults.MAX_BODY
 STATIC = Path(__file__).resolve().parent / "static"
@@ -36,6 +38,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         ctx.close()
+
+
+class App(FastAPI):
+    """The FastAPI app, whose `short_way` (see `fastpath`) sees each request before the framework does:
+    plain SPARQL GETs are answered there, with the same answers, and skip every framework layer."""
+
+    short_way: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.short_way is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.short_way(scope, receive, send)
+
+    async def full_path(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app without its short way: FastAPI's middleware, routing and handlers."""
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -72,7 +91,7 @@ def create_app(
         max_memory=max_memory,
         max_bytes=max_bytes,
     )
-    app = FastAPI(
+    app = App(
         title="shfz-graph",
         version=__version__,
         docs_url=None,
@@ -88,4 +107,5 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(iris.router)  # last: it serves every other path
     middleware.install(app, ctx, max_body=max_body)
+    app.short_way = SparqlFastPath(app.full_path, ctx, middleware.SECURITY_HEADERS)
     return app

@@ -13,7 +13,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shfz_graph.errors import BodyTooLarge
 from shfz_graph.server.context import ServerContext
-from shfz_graph.server.fastpath import SparqlFastPath
 
 __all__ = ["SECURITY_HEADERS", "BodyLimit", "HeadAsGet", "SecurityHeaders", "install"]
 
@@ -41,7 +40,6 @@ def install(app: FastAPI, ctx: ServerContext, *, max_body: int) -> None:
         allow_headers=["Accept", "Content-Type"],
         max_age=600,
     )
-    app.add_middleware(SparqlFastPath, ctx=ctx, security_headers=SECURITY_HEADERS)  # in front of all
 
 
 class BodyLimit:
