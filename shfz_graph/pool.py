@@ -96,13 +96,23 @@ class QueryPool:
     def _spawn(self) -> WorkerHandle:
         worker = WorkerHandle(self._template, self.store_path, self.max_memory)
         with self._lock:
-            self._all.add(worker)
+            closed = self._closed
+            if not closed:
+                self._all.add(worker)
+        if closed:  # the pool closed while this one was starting: close() did not see it
+            worker.kill()
+            raise WorkerFailure("the query was stopped: the query pool is closed")
         return worker
 
     def _release(self, worker: WorkerHandle) -> None:
         with self._lock:
-            self._idle.append(worker)
-            self._lock.notify()
+            worker.in_use = False
+            closed = self._closed
+            if not closed:
+                self._idle.append(worker)
+                self._lock.notify()
+        if closed:  # close() only stopped it, as a query was running on it
+            worker.kill()
 
     def _acquire(self) -> WorkerHandle:
         """A free worker, waiting for one; one that has opened the store is preferred to one starting."""
@@ -112,11 +122,15 @@ class QueryPool:
             if self._closed:
                 self._lock.notify()  # pass the news on to the next waiter
                 raise WorkerFailure("the query was stopped: the query pool is closed")
+            chosen = len(self._idle) - 1
             for i in range(len(self._idle) - 1, -1, -1):
                 candidate = self._idle[i]
                 if candidate.ready or candidate.recv_conn.poll():
-                    return self._idle.pop(i)
-            return self._idle.pop()
+                    chosen = i
+                    break
+            worker = self._idle.pop(chosen)
+            worker.in_use = True
+            return worker
 
     def _retire(self, worker: WorkerHandle) -> None:
         """Kill a worker and, unless the pool is closing, put a fresh one in its place."""
@@ -125,7 +139,7 @@ class QueryPool:
             self._all.discard(worker)
             closed = self._closed
         if not closed:
-            self._release(self._spawn())
+            self._release(self._spawn())  # WorkerFailure if the pool closes meanwhile
 
     def warm_up(self) -> None:
         """Wait until every worker has opened the store (fails early if the store cannot be opened)."""
@@ -265,10 +279,16 @@ class QueryPool:
             worker = self._spare_worker
             if worker is None:
                 worker = self._spare_worker = self._spawn()
+            worker.in_use = True
             return worker
 
     def _put_back_spare(self, worker: WorkerHandle) -> None:
-        """The spare stays where it is between queries (nothing to do)."""
+        """The spare stays where it is between queries (killed if the pool closed meanwhile)."""
+        with self._lock:
+            worker.in_use = False
+            closed = self._closed
+        if closed:
+            worker.kill()
 
     def _retire_spare(self, worker: WorkerHandle) -> None:
         """Kill the spare and start its successor now, so it is ready for the next quick query."""
@@ -340,8 +360,13 @@ class QueryPool:
             self._idle.clear()
             self._spare_worker = None
             self._lock.notify_all()  # wakes every caller still waiting for a worker
+            busy = {worker for worker in workers if worker.in_use}
         for worker in workers:
-            worker.kill()
+            # a busy worker's pipes are closed by the query running on it, once it sees the death
+            if worker in busy:
+                worker.stop()
+            else:
+                worker.kill()
         self._template.close()
 
     def __enter__(self) -> QueryPool:

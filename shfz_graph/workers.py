@@ -170,6 +170,9 @@ class WorkerHandle:
         self.send_conn = Connection(to_child_w, readable=False)
         self.recv_conn = Connection(from_child_r, writable=False)
         self.ready = False
+        self._kill_lock = threading.Lock()
+        self.killed = False
+        self.in_use = False  # a query runs on it (the pool's lock guards this)
 
     def wait_ready(self) -> None:
         """Read the worker's greeting (raises WorkerFailure if it could not open the store)."""
@@ -207,14 +210,31 @@ class WorkerHandle:
             return f"killed by {signal.Signals(-code).name}"
         return f"exit status {code}"
 
+    def stop(self) -> None:
+        """Stop the process now (SIGKILL) and reap it, leaving the pipes open; idempotent and thread-safe.
+
+        Whoever waits on the answer pipe (a thread or an event loop) then sees its end-of-file. Closing the
+        pipe from another thread instead would silently drop it from an event loop's watch list, and the
+        query waiting on it would never end.
+        """
+        with self._kill_lock:
+            if self.killed:
+                return
+            self.killed = True
+            if self.process.poll() is None:
+                self.process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired, WorkerFailure):
+                self.process.wait(5)
+
     def kill(self) -> None:
-        """Stop the process now (SIGKILL), reap it and close the pipes."""
-        if self.process.poll() is None:
-            self.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired, WorkerFailure):
-            self.process.wait(5)
-        self.send_conn.close()
-        self.recv_conn.close()
+        """Stop the process and close the pipes: only for the one running a query on it, or a worker
+        nobody uses (each descriptor is closed once, even if two threads kill it at once)."""
+        try:
+            self.stop()
+        finally:
+            with self._kill_lock:
+                self.send_conn.close()
+                self.recv_conn.close()
 
 
 def rebuild_error(message: tuple[Any, ...]) -> ShfzError:

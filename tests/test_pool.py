@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY
@@ -28,6 +29,7 @@ from shfz_graph.errors import (
     QuerySyntaxError,
     QueryTimeout,
     UpdateDenied,
+    WorkerFailure,
 )
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term
@@ -207,6 +209,89 @@ def test_closing_the_pool_stops_running_queries(store_path: Path) -> None:
         single.run(job(CARTESIAN), timeout=60)
     assert time.monotonic() - started < 3
     assert single._all == set()
+
+
+def test_closing_the_pool_from_another_thread_ends_a_query_an_event_loop_waits_on(store_path: Path) -> None:
+    """At SIGTERM the pool is closed from a thread while the server's event loop waits on a worker's answer
+    pipe: the loop must see the worker's death (its pipe stays open for it), not wait forever on a pipe
+    closed under it. The loop is held while close() runs, so it cannot see the end before."""
+    pool = QueryPool(store_path, size=1, max_memory=MEMORY)
+    pool.warm_up()
+
+    async def main() -> BaseException | None:
+        task = asyncio.ensure_future(pool.run_async(job(CARTESIAN), timeout=60))
+        await asyncio.sleep(0.5)
+        closer = threading.Thread(target=pool.close)
+        closer.start()
+        closer.join()  # blocks the loop until the pool is closed
+        try:
+            await asyncio.wait_for(task, 5)
+        except Exception as exc:
+            return exc
+        return None
+
+    outcome = asyncio.run(main())
+    assert str(outcome) == "the query was stopped: the server is shutting down"
+    assert pool._all == set()
+
+
+def test_a_worker_killed_from_several_threads_at_once_is_killed_once(store_path: Path) -> None:
+    """At shutdown the pool's close and a query that just ended kill the same worker together: each
+    descriptor is closed once (a second close could hit one a new worker has just been given)."""
+    with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
+        single.warm_up()
+        (worker,) = single._all
+        barrier = threading.Barrier(8)
+        failures: list[BaseException] = []
+
+        def kill() -> None:
+            barrier.wait()
+            try:
+                worker.kill()
+            except BaseException as exc:  # pragma: no cover - the failure this test looks for
+                failures.append(exc)
+
+        threads = [threading.Thread(target=kill) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert worker.killed and worker.send_conn.closed and worker.recv_conn.closed
+        assert not _alive(worker.process.pid)
+
+
+def test_a_worker_started_while_the_pool_closes_is_not_left_running(store_path: Path) -> None:
+    single = QueryPool(store_path, size=1, max_memory=MEMORY)
+    single.warm_up()
+    started = threading.Event()
+    original = single._template.spawn
+
+    def slow_spawn(*args: Any) -> int:
+        pid = original(*args)
+        pids.append(pid)
+        started.set()
+        time.sleep(0.3)  # close() runs now, between the fork and the pool's count of its workers
+        return pid
+
+    pids: list[int] = []
+    single._template.spawn = slow_spawn  # type: ignore[method-assign]
+    errors: list[BaseException] = []
+
+    def spawn() -> None:
+        try:
+            single._spawn()
+        except WorkerFailure as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=spawn)
+    thread.start()
+    assert started.wait(10)
+    single.close()
+    thread.join()
+    assert [str(e) for e in errors] == ["the query was stopped: the query pool is closed"]
+    time.sleep(0.2)
+    assert pids and [pid for pid in pids if _alive(pid)] == []
 
 
 def test_every_named_query_answers_alike_isolated_and_in_process(kg: KnowledgeGraph) -> None:
