@@ -1,12 +1,17 @@
-"""What every page needs to know about the graph: labels, links, kinds of things, search by label."""
+"""What every page needs to know about the graph: labels, links, kinds of things, search by label.
+
+Nothing here holds a copy of the graph: labels and types are looked up in the store when a page asks,
+and the most recent are remembered (bounded), so the serving process stays small however large the data.
+"""
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -22,6 +27,7 @@ __all__ = ["Hit", "Site", "TermView"]
 _LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 _ALT_PROPS = (SKOS.altLabel,)
 _WORD = re.compile(r"[\w]+", re.UNICODE)
+_REMEMBERED_LABELS = 65536  # things whose labels are kept between pages (a page shows a few hundred)
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,22 @@ class _Labels:
     en: str | None = None
     zh: str | None = None
     other: str | None = None
-    all: list[str] = field(default_factory=list)
+
+
+def _add_label(entry: _Labels, literal: Literal) -> None:
+    """Keep `literal` as the thing's English, Chinese or other label unless it already has one."""
+    text = str(literal)
+    lang = (literal.language or "").lower()
+    if lang == "en" or lang.startswith("en-"):
+        entry.en = entry.en or text
+    elif lang.startswith("zh"):
+        entry.zh = entry.zh or text
+    else:
+        entry.other = entry.other or text
 
 
 class Site:
-    """Read-only facts about the loaded graph that pages share, computed once per app."""
+    """Read-only facts about the loaded graph that pages share, looked up in the store when asked."""
 
     def __init__(self, kg: KnowledgeGraph, *, base: str = BASE) -> None:
         self.kg = kg
@@ -66,47 +83,32 @@ class Site:
         self.base = base
         self.asserted = [kg.graph(name) for name in kg.names if kg.graph(name).identifier != GRAPH_INFERRED]
         self.graph_names = {str(kg.graph(name).identifier): name for name in kg.names}
-        self._labels: dict[Node, _Labels] = defaultdict(_Labels)
-        for prop in (*_LABEL_PROPS, *_ALT_PROPS):
-            for s, o in self.dataset.subject_objects(prop):
-                if isinstance(o, Literal):
-                    self._add_label(s, o, preferred=prop in _LABEL_PROPS)
-        self._kinds: dict[Node, list[Node]] = defaultdict(list)
-        for s, o in self.dataset.subject_objects(RDF.type):
-            self._kinds[s].append(o)
+        self._entry = functools.lru_cache(maxsize=_REMEMBERED_LABELS)(self._read_labels)
 
-    def _add_label(self, node: Node, literal: Literal, *, preferred: bool) -> None:
-        entry = self._labels[node]
-        text = str(literal)
-        if text not in entry.all:
-            entry.all.append(text)
-        if not preferred:
-            return
-        lang = (literal.language or "").lower()
-        if lang == "en" or lang.startswith("en-"):
-            entry.en = entry.en or text
-        elif lang.startswith("zh"):
-            entry.zh = entry.zh or text
-        else:
-            entry.other = entry.other or text
+    def _read_labels(self, node: Node) -> _Labels:
+        """A thing's first English, Chinese and other label, in the order of `_LABEL_PROPS`."""
+        entry = _Labels()
+        for prop in _LABEL_PROPS:
+            for literal in self.dataset.objects(node, prop):
+                if isinstance(literal, Literal):
+                    _add_label(entry, literal)
+        return entry
 
     # -- labels and links ---------------------------------------------------------------------------
 
     def label(self, node: Node) -> str:
         """The English label of a thing, else any label, else a short form of its IRI."""
-        entry = self._labels.get(node)
-        if entry is not None:
-            text = entry.en or entry.other or entry.zh
-            if text:
-                return text
+        entry = self._entry(node)
+        text = entry.en or entry.other or entry.zh
+        if text:
+            return text
         if isinstance(node, URIRef):
             return self.short(str(node))
         return str(node)
 
     def label_zh(self, node: Node) -> str | None:
         """The Chinese label of a thing, if the data has one."""
-        entry = self._labels.get(node)
-        return entry.zh if entry is not None else None
+        return self._entry(node).zh
 
     def short(self, iri: str) -> str:
         """A compact form of an IRI: `zone:huangpu`-like prefixed name or the local path."""
@@ -148,7 +150,7 @@ class Site:
 
     def types(self, node: Node) -> list[Node]:
         """The rdf:types of a thing (asserted and inferred)."""
-        return list(self._kinds.get(node, []))
+        return list(self.dataset.objects(node, RDF.type))
 
     def kind(self, iri: str) -> str:
         """A coarse kind for colours: the path segment after `id/` (zone, district, ...) or `ontology`."""
@@ -183,8 +185,7 @@ class Site:
     def predicate_term(self, predicate: URIRef) -> TermView:
         """A property as a link: our terms to the ontology page, others to their own IRI."""
         iri = str(predicate)
-        entry = self._labels.get(predicate)
-        text = entry.en if entry is not None and entry.en else self.short(iri)
+        text = self._entry(predicate).en or self.short(iri)
         return TermView("iri", text, href=self.href(iri), local=self.is_local(iri), iri=iri)
 
     # -- things ------------------------------------------------------------------------------------
@@ -223,10 +224,15 @@ class Site:
     # -- search ------------------------------------------------------------------------------------
 
     def _candidates(self) -> Iterator[tuple[Node, str]]:
-        for node, entry in self._labels.items():
-            if isinstance(node, URIRef) and self.is_local(str(node)):
-                for text in entry.all:
-                    yield node, text
+        """Our things and each of their labels (once per thing and text), read from the store."""
+        seen: set[tuple[Node, str]] = set()
+        for prop in (*_LABEL_PROPS, *_ALT_PROPS):
+            for node, literal in self.dataset.subject_objects(prop):
+                if isinstance(node, URIRef) and isinstance(literal, Literal) and self.is_local(str(node)):
+                    key = (node, str(literal))
+                    if key not in seen:
+                        seen.add(key)
+                        yield key
 
     def search(self, query: str, *, limit: int = 20) -> list[Hit]:
         """Things whose label (English, Chinese or alternative) or IRI contains the words, best first.
