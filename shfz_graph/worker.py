@@ -184,19 +184,30 @@ def _plans(
     bindings: tuple[tuple[str, TermSpec], ...],
     allow_network: bool,
     prefixes: tuple[tuple[str, str], ...],
-) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """The query's form and the texts to try on Oxigraph, each with the variables it substitutes: checked
-    once per query, bindings and guard setting (a worker answers the same few queries many times)."""
+) -> tuple[str, tuple[tuple[str, tuple[str, ...], dict[str, str] | None], ...]]:
+    """The query's form and the texts to try on Oxigraph, each with the variables it substitutes and the
+    undeclared prefixes it uses: checked once per query, bindings and guard setting (a worker answers the
+    same few queries many times, and Oxigraph reads every prefix it is given on every query)."""
     from shfz_graph import sparql
 
     checked = sparql.check(text, allow_network=allow_network, prefixes=dict(prefixes))
     terms = {name: _rdflib_term(spec) for name, spec in bindings}
     forms = sparql.oxigraph_forms(checked, terms, allow_network=allow_network, prefixes=dict(prefixes))
-    plans = tuple(
-        (_select_star_text(form) if form.select_star else form.text, tuple(substituted))
-        for form, substituted in forms
-    )
-    return checked.kind, plans
+    plans = []
+    for form, substituted in forms:
+        plan_text = _select_star_text(form) if form.select_star else form.text
+        plans.append((plan_text, tuple(substituted), _prefixes_used(plan_text, prefixes)))
+    return checked.kind, tuple(plans)
+
+
+def _prefixes_used(text: str, prefixes: tuple[tuple[str, str], ...]) -> dict[str, str] | None:
+    """The prefixes among `prefixes` that the query's code may use (a superset: a name written with
+    `p:` anywhere outside strings, IRIs and comments), None if none."""
+    from shfz_graph import _sparqltext
+
+    code = " ".join(t.text for t in _sparqltext.tokens(text) if t.kind == "code")
+    used = {p: ns for p, ns in prefixes if re.search(r"(?<![\w.\-:])" + re.escape(p) + ":", code)}
+    return used or None
 
 
 def evaluate(store: Any, job: Job) -> Answer:
@@ -209,14 +220,14 @@ def evaluate(store: Any, job: Job) -> Answer:
     wanted = {"SELECT": job.select_format, "ASK": job.ask_format}.get(kind, job.graph_format)
     if wanted is None:
         return Answer(kind, b"", None, 0, False)
-    for i, (text, substituted) in enumerate(plans):
+    for i, (text, substituted, used_prefixes) in enumerate(plans):
         substitutions = {ox.Variable(name): _term(ox, job.bindings[name]) for name in substituted}
         try:
             outcome = store.query(
                 text,
                 use_default_graph_as_union=True,
                 substitutions=substitutions or None,
-                prefixes=dict(job.prefixes) or None,
+                prefixes=used_prefixes,
             )
             break
         except SyntaxError as exc:  # Oxigraph's parser disagreed with rdflib's: try the next plan

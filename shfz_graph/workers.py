@@ -11,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,8 @@ class WorkerHandle:
         self._kill_lock = threading.Lock()
         self.killed = False
         self.in_use = False  # a query runs on it (the pool's lock guards this)
+        self._poller = select.poll()  # kept: the answer pipe is watched for every query
+        self._poller.register(from_child_r, select.POLLIN)
 
     def wait_ready(self) -> None:
         """Read the worker's greeting (raises WorkerFailure if it could not open the store)."""
@@ -197,7 +200,8 @@ class WorkerHandle:
 
     def receive(self, timeout: float | None) -> Any:
         """The next message, None on timeout; EOFError if the worker died."""
-        if not wait([self.recv_conn], timeout):
+        # poll(2), not select(2): a busy server's descriptors go past select's 1024
+        if not self._poller.poll(None if timeout is None else max(0.0, timeout) * 1000):
             return None
         return self.recv_conn.recv()
 
