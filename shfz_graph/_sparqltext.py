@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -55,3 +56,13 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
+
+
+@functools.lru_cache(maxsize=512)
+def prefixes_used(text: str, prefixes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Those of `prefixes` (name, namespace) that the query's code may use: a superset, as a name written
+    `p:` anywhere outside strings, IRIs and comments counts (remembered: the same queries come again)."""
+    code = " ".join(t.text for t in tokens(text) if t.kind == "code")
+    return tuple(
+        (name, ns) for name, ns in prefixes if re.search(r"(?<![\w.\-:])" + re.escape(name) + ":", code)
+    )

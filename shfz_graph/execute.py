@@ -14,6 +14,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from shfz_graph._sparqltext import prefixes_used
 from shfz_graph.defaults import MAX_BYTES as DEFAULT_MAX_BYTES
 from shfz_graph.errors import LimitError, ParameterError, ShfzError, check_max_rows, check_timeout
 from shfz_graph.pool import QueryPool
@@ -55,7 +56,10 @@ def make_job(
         allow_network=allow_network,
         max_rows=max_rows,
         max_bytes=max_bytes,
-        prefixes={str(k): str(v) for k, v in (prefixes or {}).items()},
+        # only those the text may use: the job crosses a pipe for every query
+        prefixes=dict(
+            prefixes_used(text, tuple(sorted((str(k), str(v)) for k, v in (prefixes or {}).items())))
+        ),
         output_prefixes={k: v for k, v in TABLE_PREFIXES.items() if k != "id"},  # its names need escapes
     )
 

@@ -188,7 +188,7 @@ def _plans(
     """The query's form and the texts to try on Oxigraph, each with the variables it substitutes and the
     undeclared prefixes it uses: checked once per query, bindings and guard setting (a worker answers the
     same few queries many times, and Oxigraph reads every prefix it is given on every query)."""
-    from shfz_graph import sparql
+    from shfz_graph import _sparqltext, sparql
 
     checked = sparql.check(text, allow_network=allow_network, prefixes=dict(prefixes))
     terms = {name: _rdflib_term(spec) for name, spec in bindings}
@@ -196,18 +196,9 @@ def _plans(
     plans = []
     for form, substituted in forms:
         plan_text = _select_star_text(form) if form.select_star else form.text
-        plans.append((plan_text, tuple(substituted), _prefixes_used(plan_text, prefixes)))
+        used = _sparqltext.prefixes_used(plan_text, prefixes)
+        plans.append((plan_text, tuple(substituted), dict(used) or None))
     return checked.kind, tuple(plans)
-
-
-def _prefixes_used(text: str, prefixes: tuple[tuple[str, str], ...]) -> dict[str, str] | None:
-    """The prefixes among `prefixes` that the query's code may use (a superset: a name written with
-    `p:` anywhere outside strings, IRIs and comments), None if none."""
-    from shfz_graph import _sparqltext
-
-    code = " ".join(t.text for t in _sparqltext.tokens(text) if t.kind == "code")
-    used = {p: ns for p, ns in prefixes if re.search(r"(?<![\w.\-:])" + re.escape(p) + ":", code)}
-    return used or None
 
 
 def evaluate(store: Any, job: Job) -> Answer:

@@ -464,7 +464,7 @@ def test_a_query_that_ran_past_the_spare_budget_is_not_sent_to_the_spare_again(s
 def test_a_worker_gives_oxigraph_only_the_prefixes_a_query_uses() -> None:
     """Oxigraph reads every prefix it is given on every query, so only those the code may use go along
     (names in strings, IRIs and comments do not count; a name declared in the query may come too)."""
-    from shfz_graph.worker import _prefixes_used
+    from shfz_graph._sparqltext import prefixes_used
 
     prefixes = (
         ("dct", "http://purl.org/dc/terms/"),
@@ -475,5 +475,7 @@ def test_a_worker_gives_oxigraph_only_the_prefixes_a_query_uses() -> None:
         "SELECT ?o WHERE { zone:huangpu ?p ?o # dct:title\n"
         " FILTER(?o != 'dct:title' && ?p != <http://example.org/dct:x>) }"
     )
-    assert _prefixes_used(text, prefixes) == {"zone": "https://w3id.org/shfz/id/zone/"}
-    assert _prefixes_used("ASK { ?s ?p ?o }", prefixes) is None
+    assert prefixes_used(text, prefixes) == (("zone", "https://w3id.org/shfz/id/zone/"),)
+    assert prefixes_used("ASK { ?s ?p ?o }", prefixes) == ()
+    job = execute.make_job(text, max_rows=10, prefixes=dict(prefixes))
+    assert job.prefixes == {"zone": "https://w3id.org/shfz/id/zone/"}  # the job carries no more
