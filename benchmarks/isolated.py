@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="endpoint runs of each server, in turn (the median counts)"
+    )
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--work", type=Path, help="keep data, stores and logs here")
     parser.add_argument("--no-write", action="store_true", help="print, but leave RESULTS.md alone")
@@ -130,7 +133,7 @@ def run(args: argparse.Namespace, command: str) -> int:
     try:
         ours.wait(text, 1200)
         oxigraph.wait(text, 1200)
-        load = throughput.run(ours, oxigraph, text, args.clients, args.seconds)
+        load = throughput.run(ours, oxigraph, text, args.clients, args.seconds, args.rounds)
         under_attack = hostile.run(ours, args.seconds)
     finally:
         ours.stop()

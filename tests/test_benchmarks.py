@@ -13,7 +13,7 @@ from benchmarks.report import isolated, markdown
 from benchmarks.report import suite as sections
 from benchmarks.stages.hostile import Hostile
 from benchmarks.stages.named import NamedRow
-from benchmarks.stages.throughput import Throughput
+from benchmarks.stages.throughput import Throughput, combine
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,29 @@ def test_isolated_section_is_the_results_text_for_fixed_numbers() -> None:
     load = Throughput(_ab(3.12, 4550, 6479, 65), _ab(3.0, 4156, 7870, 61), True, 356 * 1024, 59300)
     hostile = Hostile(356 * 1024, 1395 * 1024, 6.821, 6, 0, [503] * 8)
     assert isolated.isolated_section(setup, "zones-by-sector", named, load, hostile) == ISOLATED
+
+
+def test_several_endpoint_rounds_count_by_their_median_and_sum_their_requests() -> None:
+    runs = [_ab(2000, 8, 20, 20000), _ab(1500, 10, 25, 15000), _ab(1800, 9, 22, 18000)]
+    runs[1]["length"] = 2
+    assert combine(runs) == {
+        "qps": 1800,
+        "complete": 53000,
+        "failed": 0,
+        "length": 2,
+        "non2xx": 0,
+        "p50": 9,
+        "p99": 22,
+    }
+    assert combine([_ab(1000, 1, 2, 10), _ab(3000, 3, 4, 30)])["qps"] == 2000  # the mean of the middle two
+
+
+def test_the_endpoint_sentence_shows_each_round_when_there_were_several() -> None:
+    load = Throughput(
+        _ab(1800, 9, 22, 53000), _ab(2400, 5, 25, 70000), True, 1, 1, [(2000, 2500), (1500, 2400)]
+    )
+    assert isolated._rounds(load) == " in 2 rounds (q/s ours 2000, 1500; Oxigraph 2500, 2400)"
+    assert isolated._rounds(Throughput(load.ours, load.oxigraph, True, 1, 1)) == ""
 
 
 SUITE = """\

@@ -81,6 +81,15 @@ def isolated_targets(
     ]
 
 
+def _rounds(load: Throughput) -> str:
+    """The q/s of each round, when there were several (the medians are what the table shows)."""
+    if len(load.rounds) < 2:
+        return ""
+    ours = ", ".join(f"{a:.0f}" for a, _ in load.rounds)
+    oxigraph = ", ".join(f"{b:.0f}" for _, b in load.rounds)
+    return f" in {len(load.rounds)} rounds (q/s ours {ours}; Oxigraph {oxigraph})"
+
+
 def named_row(row: NamedRow) -> str:
     """One row of the named-query table: ours, raw pyoxigraph and the ratio, or the error we raised."""
     if row.error is not None:
@@ -99,7 +108,7 @@ def isolated_section(
         "",
         f"Endpoint query: `{query}` with its default written in, JSON results; ours p50/p99 "
         f"{ours['p50']:.0f}/{ours['p99']:.0f} ms over {ours['complete']:,} requests, Oxigraph "
-        f"{ox['p50']:.0f}/{ox['p99']:.0f} ms over {ox['complete']:,}. Hostile stage: "
+        f"{ox['p50']:.0f}/{ox['p99']:.0f} ms over {ox['complete']:,}{_rounds(load)}. Hostile stage: "
         f"{setup.seconds:g} s, {len(hostile.outcomes)} hostile answers "
         f"(statuses {sorted(set(hostile.outcomes))}), "
         f"{hostile.light_count} light queries, {hostile.light_errors} of them wrong or failed.",
