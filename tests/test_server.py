@@ -946,6 +946,24 @@ def test_search_by_english_and_chinese_label(client: TestClient) -> None:
     assert 'href="/id/site/xujiahui"' in typo.text
 
 
+def test_search_keeps_its_texts_only_when_few_and_answers_alike_either_way(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages hold no copy of the graph: search keeps the labels it scans only below a bound, and reads
+    them from the store each time above it, with the same hits."""
+    from shfz_graph.server import site as site_module
+
+    few = site_module.Site(kg)
+    expected = [(h.iri, h.matched) for h in few.search("bund")]
+    assert (BASE + "id/site/the-bund", "The Bund") in expected
+    assert few._kept_candidates is not None and len(few._kept_candidates) > 100
+    monkeypatch.setattr(site_module, "_REMEMBERED_CANDIDATES", 100)
+    many = site_module.Site(kg)
+    assert [(h.iri, h.matched) for h in many.search("bund")] == expected
+    assert [(h.iri, h.matched) for h in many.search("bund")] == expected
+    assert many._kept_candidates is None and many._too_many_candidates
+
+
 def test_query_page_lists_examples_and_runs_a_query(client: TestClient) -> None:
     empty = client.get("/query", headers=HTML)
     assert empty.status_code == 200

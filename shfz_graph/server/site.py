@@ -28,6 +28,7 @@ _LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 _ALT_PROPS = (SKOS.altLabel,)
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _REMEMBERED_LABELS = 65536  # things whose labels are kept between pages (a page shows a few hundred)
+_REMEMBERED_CANDIDATES = 20000  # search texts kept if the graph has no more (ours has a few hundred)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Site:
         self.asserted = [kg.graph(name) for name in kg.names if kg.graph(name).identifier != GRAPH_INFERRED]
         self.graph_names = {str(kg.graph(name).identifier): name for name in kg.names}
         self._entry = functools.lru_cache(maxsize=_REMEMBERED_LABELS)(self._read_labels)
+        self._kept_candidates: list[tuple[Node, str]] | None = None
+        self._too_many_candidates = False
 
     def _read_labels(self, node: Node) -> _Labels:
         """A thing's first English, Chinese and other label, in the order of `_LABEL_PROPS`."""
@@ -224,7 +227,22 @@ class Site:
     # -- search ------------------------------------------------------------------------------------
 
     def _candidates(self) -> Iterator[tuple[Node, str]]:
-        """Our things and each of their labels (once per thing and text), read from the store."""
+        """Our things and each of their labels (once per thing and text): kept after the first search
+        when there are few enough, else read from the store each time (memory stays bounded)."""
+        if self._kept_candidates is not None:
+            yield from self._kept_candidates
+            return
+        kept: list[tuple[Node, str]] | None = None if self._too_many_candidates else []
+        for candidate in self._read_candidates():
+            if kept is not None:
+                kept.append(candidate)
+                if len(kept) > _REMEMBERED_CANDIDATES:
+                    kept, self._too_many_candidates = None, True
+            yield candidate
+        if kept is not None:
+            self._kept_candidates = kept
+
+    def _read_candidates(self) -> Iterator[tuple[Node, str]]:
         seen: set[tuple[Node, str]] = set()
         for prop in (*_LABEL_PROPS, *_ALT_PROPS):
             for node, literal in self.dataset.subject_objects(prop):
