@@ -366,6 +366,7 @@ def template_main(sock_fd: int) -> None:
     it dirties, not a whole interpreter, and starts in milliseconds. Requests come over a SOCK_SEQPACKET
     socket as JSON arrays: ("spawn", store path, memory limit) with the worker's two pipe ends attached,
     answered with ("pid", pid); ("status", pid, seconds), answered with ("status", exit status or None).
+    Each request ends with a number, and its answer ends with the same number.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # No parent-death signal here: Linux sends it when the *thread* that started us ends, and the pool may
@@ -394,9 +395,9 @@ def template_main(sock_fd: int) -> None:
             statuses.pop(pid, None)  # a process id used again: the old status is not this worker's
             for fd in fds:
                 os.close(fd)
-            reply: tuple[Any, ...] = ("pid", pid)
+            reply: tuple[Any, ...] = ("pid", pid, request[-1])
         else:
-            reply = ("status", _status(statuses, request[1], request[2]))
+            reply = ("status", _status(statuses, request[1], request[2]), request[-1])
         _reap(statuses)
         sock.send(json.dumps(reply).encode())
 

@@ -43,6 +43,7 @@ class WorkerTemplate:
         self._process: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._closed = False
+        self._number = 0  # of the last request sent
 
     def _start(self) -> socket.socket:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -74,16 +75,22 @@ class WorkerTemplate:
         return ours
 
     def _call(self, request: tuple[Any, ...], fds: tuple[int, ...] = ()) -> Any:
+        """Send one request and return its answer. Each request carries a number the template echoes, and
+        answers to other numbers are dropped: a call interrupted between its request and its answer
+        (Ctrl-C) leaves that answer in the socket, and the next call must not take it for its own."""
         with self._lock:
             for attempt in (1, 2):
                 if self._closed:
                     raise WorkerFailure("the query pool is closed")
                 sock = self._sock if self._sock is not None else self._start()
+                self._number += 1
+                number = self._number
                 try:
-                    socket.send_fds(sock, [json.dumps(request).encode()], list(fds))
-                    data = sock.recv(1 << 16)
-                    if data:
-                        return json.loads(data)[1]
+                    socket.send_fds(sock, [json.dumps([*request, number]).encode()], list(fds))
+                    while data := sock.recv(1 << 16):
+                        answer = json.loads(data)
+                        if answer[-1] == number:
+                            return answer[1]
                 except OSError:
                     pass
                 self._drop()  # the template died: start another once

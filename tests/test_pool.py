@@ -235,6 +235,33 @@ def test_closing_the_pool_from_another_thread_ends_a_query_an_event_loop_waits_o
     assert pool._all == set()
 
 
+def test_an_interrupted_call_to_the_template_leaves_no_answer_for_the_next(store_path: Path) -> None:
+    """Ctrl-C between a request to the template and its answer leaves that answer in the socket: the next
+    request must get its own answer, not the stale one (a spawn once read a status and got no process)."""
+    with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
+        single.warm_up()
+        (worker,) = single._all
+
+        def interrupt(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            with pytest.raises(KeyboardInterrupt):
+                single._template.status(worker.process.pid, 2.0)  # a live worker: the template waits 2 s
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        fresh = single._spawn()
+        assert isinstance(fresh.process.pid, int) and fresh.process.pid != worker.process.pid
+        assert single._template.status(fresh.process.pid, 0) is None  # it runs
+        fresh.wait_ready()
+        fresh.kill()
+        assert fresh.process.wait(0) == -signal.SIGKILL
+        assert light_answer(single) < 1.0
+
+
 def test_a_worker_killed_from_several_threads_at_once_is_killed_once(store_path: Path) -> None:
     """At shutdown the pool's close and a query that just ended kill the same worker together: each
     descriptor is closed once (a second close could hit one a new worker has just been given)."""
