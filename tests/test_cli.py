@@ -645,7 +645,9 @@ def test_inline_query_text_of_any_length(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> None:
     env = {**os.environ, "SHFZ_GRAPH_CACHE": str(tmp_path / "cache")}
-    args = [sys.executable, "-m", "shfz_graph", "sparql", CARTESIAN, "--timeout", "120", "--no-reasoning"]
+    # -X faulthandler: if it hangs, SIGABRT makes it print where every thread is
+    args = [sys.executable, "-X", "faulthandler", "-m", "shfz_graph", "sparql", CARTESIAN, "--timeout", "120"]
+    args.append("--no-reasoning")
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     workers: list[int] = []
@@ -656,7 +658,12 @@ def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> No
     time.sleep(1.0)
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
-    out, _err = process.communicate(timeout=10)
+    try:
+        out, _err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, stacks = process.communicate(timeout=10)
+        pytest.fail(f"Ctrl-C did not stop the query within 10 s; where it was:\n{stacks}")
     assert time.monotonic() - started < 2
     assert (process.returncode, out) == (130, "")
     time.sleep(0.2)
