@@ -648,7 +648,16 @@ def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> No
     # -X faulthandler: if it hangs, SIGABRT makes it print where every thread is
     args = [sys.executable, "-X", "faulthandler", "-m", "shfz_graph", "sparql", CARTESIAN, "--timeout", "120"]
     args.append("--no-reasoning")
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as a terminal's foreground job: Ctrl-C at its default even if these tests run where it is ignored
+    # (a background job of a script inherits SIGINT ignored, and Python then leaves it ignored)
+    process = subprocess.Popen(
+        args,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline:  # the template and the worker running it
