@@ -17,6 +17,7 @@ never seen by a caller, stay private to that module)::
     |   |   +-- RemoteTimeout (+ RemoteError)
     |   +-- QueryLimitExceeded              a query past its memory or answer-size limit
     |   +-- WorkerFailure                   a query worker failed to start or was stopped
+    |   |   +-- WorkerDied                  a worker died under a query for no limit of ours (HTTP 500)
     |   +-- ValidationFailed                data that does not conform to the SHACL shapes
     |   +-- InconsistencyError              ontology and data contradict each other (OWL 2 RL)
     |   +-- RemoteError                     a remote endpoint or store failed or refused
@@ -128,6 +129,11 @@ class QueryLimitExceeded(ShfzError):
 
 class WorkerFailure(ShfzError):
     """A query worker could not start, or was stopped (the pool closed) while running a query."""
+
+
+class WorkerDied(WorkerFailure):
+    """A worker died under a query, not by a limit of ours (killed from outside, or a crash): the server's
+    failure, answered 500 with this message, never reported as a time or memory limit."""
 
 
 class ValidationFailed(ShfzError):
