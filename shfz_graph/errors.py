@@ -18,12 +18,14 @@ never seen by a caller, stay private to that module)::
     |   +-- QueryLimitExceeded              a query past its memory or answer-size limit
     |   +-- WorkerFailure                   a query worker failed to start or was stopped
     |   |   +-- WorkerDied                  a worker died under a query for no limit of ours (HTTP 500)
+    |   |   +-- SandboxUnavailable          no network sandbox, and the server was to serve other hosts
     |   +-- ValidationFailed                data that does not conform to the SHACL shapes
     |   +-- InconsistencyError              ontology and data contradict each other (OWL 2 RL)
     |   +-- RemoteError                     a remote endpoint or store failed or refused
     |   +-- ExportError (+ ValueError)      an unknown export format, or data it cannot express
     |   +-- LabelError (+ LookupError)      no thing, or several, with a given label
     |   +-- HTTPProblem                     a request the server refuses (a status and a message)
+    |   |   +-- ClientDisconnected          the client left before its answer (499: nobody reads it)
     |   |   +-- BodyTooLarge                a request body over the server's limit (413)
     |   +-- MissingExtraError (+ ImportError)  an optional dependency is not installed
     +-- AttemptFailed                       (internal) one failed attempt at a remote call: retried, or
@@ -136,6 +138,11 @@ class WorkerDied(WorkerFailure):
     failure, answered 500 with this message, never reported as a time or memory limit."""
 
 
+class SandboxUnavailable(WorkerFailure):
+    """The query workers cannot be kept off the network on this system (no user or network namespaces),
+    and the server was asked to listen beyond loopback without `--no-sandbox`."""
+
+
 class ValidationFailed(ShfzError):
     """The data does not conform to the SHACL shapes."""
 
@@ -179,6 +186,14 @@ class HTTPProblem(ShfzError):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+class ClientDisconnected(HTTPProblem):
+    """The client closed its connection while its query ran: the query was stopped (status 499, in the
+    manner of nginx; nobody is left to read it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(499, message)
 
 
 class BodyTooLarge(HTTPProblem):

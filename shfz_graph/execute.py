@@ -1,6 +1,6 @@
 """Running a query in a worker process: the job to send, and the answer read back as a `Result`.
 
-The CLI, the server and `KnowledgeGraph.query` all come through here (see `shfz_graph.pool` for the
+The CLI, the server and `KnowledgeGraph.query` all come through here (see `shfz_graph.workers` for the
 workers and their limits). Answers arrive serialized by Oxigraph; `to_result` reads one back into rdflib
 terms, for tables, pages and Python callers.
 """
@@ -17,9 +17,9 @@ from rdflib.term import Node
 from shfz_graph._sparqltext import prefixes_used
 from shfz_graph.defaults import MAX_BYTES as DEFAULT_MAX_BYTES
 from shfz_graph.errors import LimitError, ParameterError, ShfzError, check_max_rows, check_timeout
-from shfz_graph.pool import QueryPool
 from shfz_graph.results import TABLE_PREFIXES, Result
-from shfz_graph.worker import Answer, Job, term_spec
+from shfz_graph.workers.supervisor import QueryPool
+from shfz_graph.workers.wire import Answer, Job, term_spec
 
 __all__ = ["DEFAULT_MAX_BYTES", "make_job", "oxigraph_bytes", "run", "to_result"]
 

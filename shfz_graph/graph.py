@@ -29,10 +29,10 @@ from shfz_graph.sources import Source
 from shfz_graph.vocab import GRAPH_INFERRED
 
 if TYPE_CHECKING:
-    from shfz_graph.pool import QueryPool
     from shfz_graph.results import Result
     from shfz_graph.validation import ValidationReport
-    from shfz_graph.worker import Answer
+    from shfz_graph.workers.supervisor import QueryPool
+    from shfz_graph.workers.wire import Answer
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -77,7 +77,7 @@ class KnowledgeGraph:
         self.cache_dir = cache_dir
         self.execution = execution
         self.max_memory = max_memory
-        self._pool: QueryPool | None = None
+        self._pools: dict[bool, QueryPool] = {}  # by whether its workers may reach the network
         self._pool_lock = threading.Lock()
         self._prefix_map: dict[str, str] | None = None
         self._closed = False
@@ -212,7 +212,7 @@ class KnowledgeGraph:
             ask_format=ask_format,
             graph_format=graph_format,
         )
-        return execute.run(self.query_pool(), job, timeout=timeout)
+        return execute.run(self.query_pool(network=allow_network), job, timeout=timeout)
 
     def _query_text(self, name_or_sparql: str, params: dict[str, Any]) -> tuple[str, dict[str, Node]]:
         """The SPARQL text and bindings for a query name and its parameters, or SPARQL text and its terms."""
@@ -230,19 +230,31 @@ class KnowledgeGraph:
             self._prefix_map = {str(prefix): str(ns) for prefix, ns in self.dataset.namespaces()}
         return self._prefix_map
 
-    def query_pool(self) -> QueryPool:
+    def query_pool(self, *, network: bool = False) -> QueryPool:
         """The worker processes this graph's isolated queries run in (started on first use, over the
-        on-disk query store, which is built on first use: see `shfz_graph.querystore`)."""
+        on-disk query store, which is built on first use: see `shfz_graph.querystore`).
+
+        Workers run in a sandbox with no network (see `shfz_graph.workers.sandbox`); queries that were
+        allowed the network (`allow_network=True`) run in a second pool, started only when first asked.
+        """
         with self._pool_lock:
             if self._closed:
                 raise ParameterError("the knowledge graph is closed")
-            if self._pool is None:
-                from shfz_graph import pool, querystore
+            if network not in self._pools:
+                from shfz_graph import querystore
+                from shfz_graph.workers.supervisor import QueryPool
 
                 path = querystore.ensure_store(self)
-                memory = self.max_memory if self.max_memory is not None else pool.DEFAULT_MAX_MEMORY
-                self._pool = pool.QueryPool(path, max_memory=memory or None)
-            return self._pool
+                memory = self.max_memory if self.max_memory is not None else defaults.MAX_MEMORY
+                self._pools[network] = QueryPool(path, max_memory=memory or None, network=network)
+            return self._pools[network]
+
+    def sandbox_problem(self) -> str | None:
+        """Why the sandboxed query workers, once started, could not be kept off the network (None if
+        they were, or have not started)."""
+        with self._pool_lock:
+            pool = self._pools.get(False)
+        return pool.sandbox_problem if pool is not None else None
 
     def validate(self, *, shapes: Path | str | None = None, inferred: bool = False) -> ValidationReport:
         """SHACL-validate the asserted data (plus the inferences if `inferred=True`) against the shapes.
@@ -278,8 +290,9 @@ class KnowledgeGraph:
             if self._closed:
                 return
             self._closed = True
-            pool, self._pool = self._pool, None
-        if pool is not None:
+            pools = list(self._pools.values())
+            self._pools.clear()
+        for pool in pools:
             pool.close()
         self.dataset.close()
 

@@ -201,6 +201,48 @@ def missing_real_part(reason: str) -> None:
     pytest.skip(reason)
 
 
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it is offered (it must stay silent in
+    the sandbox tests): accepts, reads a little, closes."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A loopback listener that counts connections (see `Listener`)."""
+    found = Listener()
+    yield found
+    found.close()
+
+
 @dataclass
 class LiveServer:
     """A running `python -m shfz_graph serve` on 127.0.0.1: its base URL, process and log file."""

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from shfz_graph import defaults, execute, graph, linking, pool, remote, sparql, worker
+from shfz_graph import defaults, execute, graph, linking, remote, sparql
 from shfz_graph.server import serve
 from shfz_graph.server.app import create_app
 from shfz_graph.server.context import ServerContext
+from shfz_graph.workers import supervisor, wire
 
 
 def default_of(func: Callable[..., Any], name: str) -> Any:
@@ -28,7 +29,7 @@ def default_of(func: Callable[..., Any], name: str) -> Any:
         (sparql.run, "timeout", defaults.TIMEOUT),
         (sparql.run, "max_rows", defaults.MAX_ROWS),
         (execute.make_job, "max_bytes", defaults.MAX_BYTES),
-        (pool.QueryPool, "max_memory", defaults.MAX_MEMORY),
+        (supervisor.QueryPool, "max_memory", defaults.MAX_MEMORY),
         (create_app, "timeout", defaults.TIMEOUT),
         (create_app, "max_rows", defaults.MAX_ROWS),
         (create_app, "max_body", defaults.MAX_BODY),
@@ -49,10 +50,9 @@ def test_each_default_comes_from_defaults(func: Callable[..., Any], name: str, v
     assert default_of(func, name) == value
 
 
-def test_the_worker_job_defaults_and_the_pool_size() -> None:
-    job = worker.Job(text="ASK {}")
+def test_the_worker_job_defaults() -> None:
+    job = wire.Job(text="ASK {}")
     assert (job.max_rows, job.max_bytes) == (defaults.MAX_ROWS, defaults.MAX_BYTES)
-    assert pool.default_size() == defaults.workers() >= 1
 
 
 def test_the_values() -> None:

@@ -93,7 +93,7 @@ def test_the_rdflib_and_oxigraph_names_are_real(fmt: formats.Format) -> None:
 
 def test_the_table_and_the_worker_import_neither_rdflib_nor_pyoxigraph() -> None:
     code = (
-        "import sys, shfz_graph.formats, shfz_graph.defaults, shfz_graph.worker\n"
+        "import sys, shfz_graph.formats, shfz_graph.defaults, shfz_graph.workers.wire\n"
         "print(sorted(m for m in ('rdflib', 'pyoxigraph') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from shfz_graph.lanes import Lanes
+from shfz_graph.workers.lanes import Lanes
 
 
 def test_lanes_are_first_come_first_served_and_the_spare_only_for_those_allowed() -> None:

@@ -23,13 +23,13 @@ from rdflib.namespace import RDF, RDFS, SKOS, VOID, XSD
 from shfz_graph.catalog import catalog
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.jsonld import parse_jsonld
-from shfz_graph.pool import QueryPool
 from shfz_graph.server import create_app, svg
 from shfz_graph.server.negotiation import choose, parse_accept
 from shfz_graph.server.overview import build_overview, short_labels
 from shfz_graph.server.site import Site
 from shfz_graph.server.void import SD
 from shfz_graph.vocab import BASE, SHFZ
+from shfz_graph.workers.supervisor import QueryPool
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 SRX = "{http://www.w3.org/2005/sparql-results#}"

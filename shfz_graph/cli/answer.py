@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
     from shfz_graph.graph import KnowledgeGraph
     from shfz_graph.results import Result
-    from shfz_graph.worker import Answer
+    from shfz_graph.workers.wire import Answer
 
 __all__ = ["GRAPH_RESULT_FORMATS", "RESULT_FORMATS", "print_answer", "print_result"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "xlsx")  # xlsx: the [pandas] extra
 GRAPH_RESULT_FORMATS = ("turtle", "nt", "json-ld")  # for CONSTRUCT / DESCRIBE results only
-NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")  # shfz_graph.worker.RESULT_FORMATS, not imported:
+NATIVE_RESULT_FORMATS = ("json", "xml", "csv", "tsv")  # shfz_graph.workers.wire.RESULT_FORMATS, not imported:
 NATIVE_GRAPH_FORMATS = ("turtle", "nt")  # building the parser stays cheap; a test keeps them in step
 _ASK_NATIVE = {("ASK", "json"), ("ASK", "xml")}
 
@@ -48,6 +48,9 @@ def print_answer(
         **query_limits(args),
         **({"max_bytes": args.max_bytes} if args.max_bytes is not None else {}),
     )
+    problem = kg.sandbox_problem()
+    if problem is not None:
+        err(f"warning: query workers run without a network sandbox ({problem})")
     if answer.format is None:
         raise ParameterError(f"an ASK result has no {fmt} form; use json, xml, table or md")
     if answer.kind not in ("CONSTRUCT", "DESCRIBE") and fmt in GRAPH_RESULT_FORMATS:

@@ -60,6 +60,12 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="query worker processes (default: one per core), plus one spare for quick queries",
     )
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="serve beyond loopback even where query workers cannot be kept off the network "
+        "(no user or network namespaces on this system)",
+    )
     add_limit_options(parser)
     add_reasoning_option(parser)
 
@@ -79,6 +85,7 @@ def run_serve(args: argparse.Namespace) -> int:
             max_rows=args.max_rows,
             max_body=args.max_body,
             workers=args.workers,
+            no_sandbox=args.no_sandbox,
             **limit_options(args),
         )
     return EXIT_OK

@@ -9,12 +9,13 @@ using it without the `server` extra raises `MissingExtraError` naming it (`requi
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import threading
 from typing import TYPE_CHECKING, Any
 
 from shfz_graph.defaults import HOST, PORT
-from shfz_graph.errors import MissingExtraError
+from shfz_graph.errors import MissingExtraError, SandboxUnavailable
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -22,7 +23,16 @@ if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
     from shfz_graph.server.app import DEFAULT_MAX_BODY, create_app
 
-__all__ = ["DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"]
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "app_factory",
+    "check_sandbox",
+    "create_app",
+    "is_loopback",
+    "require",
+    "run",
+    "serve",
+]
 
 _EXTRA_MODULES = ("fastapi", "starlette", "jinja2", "anyio")
 
@@ -48,11 +58,47 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def run(kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, **options: Any) -> None:
+def is_loopback(host: str) -> bool:
+    """Whether `host` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_sandbox(problem: str | None, host: str, *, no_sandbox: bool) -> str | None:
+    """Refuse to serve other hosts from workers that could reach the network; a warning line otherwise.
+
+    `problem` is why the workers have no sandbox (None: they have one). On a loopback address, or with
+    the operator's explicit `no_sandbox`, the server runs and the line returned says what that means.
+    """
+    if problem is None:
+        return None
+    if not is_loopback(host) and not no_sandbox:
+        raise SandboxUnavailable(
+            f"refusing to serve {host}: the query workers cannot be kept off the network here ({problem}); "
+            "pass --no-sandbox to serve anyway, with SERVICE and FROM refused by a check of the query text "
+            "alone"
+        )
+    return (
+        f"query workers run without a network sandbox ({problem}): SERVICE and FROM are refused by a "
+        "check of the query text alone"
+    )
+
+
+def run(
+    kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, no_sandbox: bool = False, **options: Any
+) -> None:
     """Serve the graph with uvicorn until SIGTERM or SIGINT; `options` go to `create_app`.
 
     On the signal the query workers are killed at once (queries still running answer 503), so the
-    server stops within a couple of seconds however long its queries were allowed to run.
+    server stops within a couple of seconds however long its queries were allowed to run. Query workers
+    run in a sandbox with no network; where none can be made, a non-loopback `host` is refused
+    (`SandboxUnavailable`) unless `no_sandbox`.
     """
     module = _app_module()
     try:
@@ -60,7 +106,15 @@ def run(kg: KnowledgeGraph, *, host: str = HOST, port: int = PORT, **options: An
     except ImportError as exc:
         raise MissingExtraError("server", "uvicorn") from exc
     app = module.create_app(kg, **options)
-    app.state.ctx.pool().warm_up()  # build the query store and start the workers before the first client
+    pool = app.state.ctx.pool()
+    try:
+        warning = check_sandbox(pool.sandbox_problem, host, no_sandbox=no_sandbox)
+    except SandboxUnavailable:
+        app.state.ctx.close()
+        raise
+    if warning is not None:
+        logging.getLogger("shfz_graph.server").warning(warning)
+    pool.warm_up()  # build the query store and start the workers before the first client
     config = uvicorn.Config(
         app,
         host=host,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import functools
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,24 +16,63 @@ import anyio
 import anyio.to_thread
 from rdflib import Graph
 from rdflib.term import Node
+from starlette.types import Receive
 
 from shfz_graph import catalog as catalog_module
 from shfz_graph import defaults, execute, querystore
 from shfz_graph.catalog import NamedQuery
-from shfz_graph.errors import InputError, LimitError, UnknownQueryError, check_timeout
+from shfz_graph.errors import (
+    ClientDisconnected,
+    InputError,
+    LimitError,
+    UnknownQueryError,
+    check_timeout,
+)
 from shfz_graph.export import serialize_dataset
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term, canonical
-from shfz_graph.pool import QueryPool
 from shfz_graph.results import Result
 from shfz_graph.server.render import make_environment
 from shfz_graph.server.site import Site
-from shfz_graph.worker import Answer, Job
+from shfz_graph.workers.supervisor import QueryPool
+from shfz_graph.workers.wire import Answer, Job
 
 __all__ = ["ServerContext"]
 
 log = logging.getLogger("shfz_graph.server")
 T = TypeVar("T")
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Return when the client has gone (the request's body, if any, was read before)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_disconnected(work: Coroutine[Any, Any, T], receive: Receive) -> T:
+    """Await `work`, cancelling it if the client disconnects first (`ClientDisconnected` then). The
+    request's own task is cancelled, so a query cancelled this way kills its worker as any other."""
+    task = asyncio.current_task()
+    assert task is not None
+    gone = False
+
+    def client_gone(_: object) -> None:
+        nonlocal gone
+        gone = True
+        task.cancel()
+
+    watcher = asyncio.ensure_future(_disconnect(receive))
+    watcher.add_done_callback(client_gone)
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+        task.uncancel()
+        raise ClientDisconnected("the client closed the connection; its query was stopped") from None
+    finally:
+        watcher.remove_done_callback(client_gone)
+        watcher.cancel()
 
 
 class ServerContext:
@@ -164,9 +204,13 @@ class ServerContext:
         select_format: str | None = "json",
         ask_format: str | None = "json",
         graph_format: str | None = "nt",
+        receive: Receive | None = None,
     ) -> Answer:
         """Run a query in a worker process: guarded (no network, no update), time-limited, row-capped,
-        memory- and size-limited; the answer comes serialized by Oxigraph in the format asked per form."""
+        memory- and size-limited; the answer comes serialized by Oxigraph in the format asked per form.
+
+        With the request's `receive`, a client that disconnects stops its query: the worker is killed at
+        once (`ClientDisconnected`), instead of running on for nobody until its time is up."""
         key = (text, select_format, ask_format, graph_format)
         job = self._jobs.get(key) if not bindings else None
         if job is not None:
@@ -188,7 +232,9 @@ class ServerContext:
                 if len(self._jobs) > 256:
                     self._jobs.popitem(last=False)
         pool = self.pool() if self._pool is not None else await self.in_thread(self.pool)
-        return await pool.run_async(job, timeout=self.timeout)
+        if receive is None:
+            return await pool.run_async(job, timeout=self.timeout)
+        return await unless_disconnected(pool.run_async(job, timeout=self.timeout), receive)
 
     async def run_query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
         """Run a query in a worker process (see `run_answer`) and read its answer back as a `Result`."""

@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive
 
 from shfz_graph.results import GRAPH_KINDS
 from shfz_graph.server import formats
@@ -24,7 +25,7 @@ from shfz_graph.server.dependencies import Context
 from shfz_graph.server.editor import query_page
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.void import count, service_description
-from shfz_graph.worker import GRAPH_FORMATS, Answer
+from shfz_graph.workers.wire import GRAPH_FORMATS, Answer
 
 __all__ = ["answer_query", "check_params", "format_params", "request_params", "router"]
 
@@ -164,9 +165,11 @@ async def answer_query(
     bindings: Mapping[str, Node] | None,
     accept: str | None,
     format_values: list[str],
+    receive: Receive | None = None,
 ) -> Response:
     """Run a query in a worker, with the answer format negotiated beforehand for each query form, and
-    send the bytes Oxigraph wrote (JSON-LD goes through our compacting writer)."""
+    send the bytes Oxigraph wrote (JSON-LD goes through our compacting writer). With the request's
+    `receive`, a client that leaves stops its query (see `ServerContext.run_answer`)."""
     keys = _format_keys(accept, tuple(format_values))
 
     def wanted(kind: str, native: tuple[str, ...] | None = None) -> str | None:
@@ -181,6 +184,7 @@ async def answer_query(
         select_format=wanted("SELECT"),
         ask_format=wanted("ASK"),
         graph_format=wanted("CONSTRUCT", GRAPH_FORMATS),  # JSON-LD is compacted here, from N-Triples
+        receive=receive,
     )
     key = keys["CONSTRUCT" if answer.kind in GRAPH_KINDS else answer.kind]
     if isinstance(key, HTTPProblem):
@@ -222,7 +226,7 @@ async def answer(request: Request, ctx: ServerContext) -> Response:
         return await service(request, ctx, accept, format_values)
     if not format_values and formats.prefers_html(accept):
         return await query_page(request, ctx, text=text)
-    return await answer_query(ctx, text, None, accept, format_values)
+    return await answer_query(ctx, text, None, accept, format_values, request.receive)
 
 
 async def service(

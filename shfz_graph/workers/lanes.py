@@ -1,4 +1,4 @@
-"""First-come first-served lanes to a pool's workers, for one event loop (see `shfz_graph.pool`)."""
+"""First-come first-served lanes to a pool's workers, for one event loop (see `supervisor`)."""
 
 from __future__ import annotations
 

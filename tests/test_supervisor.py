@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY
+from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY, child_pids
 from rdflib import XSD, Literal, URIRef
 
 from shfz_graph import execute, querystore
@@ -29,13 +29,14 @@ from shfz_graph.errors import (
     QuerySyntaxError,
     QueryTimeout,
     UpdateDenied,
+    WorkerDied,
     WorkerFailure,
 )
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term
-from shfz_graph.pool import QueryPool
 from shfz_graph.results import Result
-from shfz_graph.worker import Answer, Job
+from shfz_graph.workers.supervisor import QueryPool
+from shfz_graph.workers.wire import Answer, Job
 
 LIGHT = LIGHT_QUERY
 GROWTH = HOSTILE_QUERIES["growth-of-one-value"]
@@ -135,7 +136,7 @@ def test_bindings_travel_as_terms_projected_or_not(pool: QueryPool) -> None:
 @pytest.mark.parametrize(
     ("text", "error", "message"),
     [
-        ("SELECT ?x WHERE { ?x ?y }", QuerySyntaxError, "SPARQL syntax error at line 1, column 19"),
+        ("SELECT ?x WHERE { ?x ?y }", QuerySyntaxError, "SPARQL syntax error at line 1, column 26: expected"),
         ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", NetworkAccessDenied, "SERVICE"),
         ("INSERT DATA { <a:b> <a:b> <a:b> }", UpdateDenied, "SPARQL updates are not allowed here"),
         ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", NetworkAccessDenied, "FROM"),
@@ -182,10 +183,10 @@ def test_a_light_query_is_answered_while_a_hostile_one_runs(pool: QueryPool) -> 
 def test_a_dead_worker_is_noticed_at_once(store_path: Path) -> None:
     with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
         single.warm_up()
-        (worker,) = single._all
+        (worker,) = single._table
         threading.Timer(0.5, os.kill, (worker.process.pid, signal.SIGKILL)).start()
         started = time.monotonic()
-        with pytest.raises(QueryLimitExceeded, match=r"\(killed by SIGKILL\)$"):
+        with pytest.raises(WorkerDied, match=r"^the query's worker died \(killed by SIGKILL\)$"):
             single.run(job(CARTESIAN), timeout=60)
         assert time.monotonic() - started < 3
         assert light_answer(single) < 1.0
@@ -208,7 +209,7 @@ def test_closing_the_pool_stops_running_queries(store_path: Path) -> None:
     with pytest.raises(Exception, match=r"shutting down|closed"):
         single.run(job(CARTESIAN), timeout=60)
     assert time.monotonic() - started < 3
-    assert single._all == set()
+    assert single.workers() == []
 
 
 def test_closing_the_pool_from_another_thread_ends_a_query_an_event_loop_waits_on(store_path: Path) -> None:
@@ -232,7 +233,7 @@ def test_closing_the_pool_from_another_thread_ends_a_query_an_event_loop_waits_o
 
     outcome = asyncio.run(main())
     assert str(outcome) == "the query was stopped: the server is shutting down"
-    assert pool._all == set()
+    assert pool.workers() == []
 
 
 def test_an_interrupted_call_to_the_template_leaves_no_answer_for_the_next(store_path: Path) -> None:
@@ -240,7 +241,7 @@ def test_an_interrupted_call_to_the_template_leaves_no_answer_for_the_next(store
     request must get its own answer, not the stale one (a spawn once read a status and got no process)."""
     with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
         single.warm_up()
-        (worker,) = single._all
+        (worker,) = single._table
 
         def interrupt(signum: int, frame: object) -> None:
             raise KeyboardInterrupt
@@ -249,13 +250,13 @@ def test_an_interrupted_call_to_the_template_leaves_no_answer_for_the_next(store
         try:
             signal.setitimer(signal.ITIMER_REAL, 0.3)
             with pytest.raises(KeyboardInterrupt):
-                single._template.status(worker.process.pid, 2.0)  # a live worker: the template waits 2 s
+                single.fork_server.status(worker.process.pid, 2.0)  # a live worker: the template waits 2 s
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
         fresh = single._spawn()
         assert isinstance(fresh.process.pid, int) and fresh.process.pid != worker.process.pid
-        assert single._template.status(fresh.process.pid, 0) is None  # it runs
+        assert single.fork_server.status(fresh.process.pid, 0) is None  # it runs
         fresh.wait_ready()
         fresh.kill()
         assert fresh.process.wait(0) == -signal.SIGKILL
@@ -267,7 +268,7 @@ def test_a_worker_killed_from_several_threads_at_once_is_killed_once(store_path:
     descriptor is closed once (a second close could hit one a new worker has just been given)."""
     with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
         single.warm_up()
-        (worker,) = single._all
+        (worker,) = single._table
         barrier = threading.Barrier(8)
         failures: list[BaseException] = []
 
@@ -292,22 +293,22 @@ def test_a_worker_started_while_the_pool_closes_is_not_left_running(store_path: 
     single = QueryPool(store_path, size=1, max_memory=MEMORY)
     single.warm_up()
     started = threading.Event()
-    original = single._template.spawn
+    original = single.fork_server.spawn
 
-    def slow_spawn(*args: Any) -> int:
-        pid = original(*args)
-        pids.append(pid)
+    def slow_spawn(*args: Any) -> Any:
+        spawned = original(*args)
+        pids.append(spawned.pid)
         started.set()
         time.sleep(0.3)  # close() runs now, between the fork and the pool's count of its workers
-        return pid
+        return spawned
 
     pids: list[int] = []
-    single._template.spawn = slow_spawn  # type: ignore[method-assign]
+    single.fork_server.spawn = slow_spawn  # type: ignore[method-assign]
     errors: list[BaseException] = []
 
     def spawn() -> None:
         try:
-            single._spawn()
+            single._add(single._spawn(), "idle")
         except WorkerFailure as exc:
             errors.append(exc)
 
@@ -316,7 +317,7 @@ def test_a_worker_started_while_the_pool_closes_is_not_left_running(store_path: 
     assert started.wait(10)
     single.close()
     thread.join()
-    assert [str(e) for e in errors] == ["the query was stopped: the query pool is closed"]
+    assert [str(e) for e in errors] in ([], ["the query pool is closed"])
     time.sleep(0.2)
     assert pids and [pid for pid in pids if _alive(pid)] == []
 
@@ -388,10 +389,10 @@ def test_a_long_query_on_the_spare_waits_for_a_regular_worker_with_the_rest_of_i
 
     with QueryPool(store_path, size=1, max_memory=MEMORY, spare=True, spare_budget=0.5) as single:
         single.warm_up()
-        spare_before = single._spare_worker
+        spare_before = _spare(single)
         kind, second, light = asyncio.run(scenario(single))
-        assert single._spare_worker is not spare_before  # the spare was killed and replaced
-        assert len(single._all) == 2
+        _wait_for_workers(single, 2)
+        assert _spare(single) != spare_before  # the spare was killed and replaced
     assert kind is QueryTimeout
     # 0.5 s on the spare, waiting ~1.2 s for the first to end, then its remaining 1.5 s on the regular one
     assert 2.5 < second < 5.5
@@ -411,7 +412,7 @@ def test_a_pool_without_spare_queues_quick_queries_behind_long_ones(store_path: 
 
     with QueryPool(store_path, size=1, max_memory=MEMORY) as single:
         single.warm_up()
-        assert single._spare_worker is None
+        assert [state for _, state in single.workers()] == ["idle"]
         assert asyncio.run(scenario(single)) > 1.0
 
 
@@ -433,10 +434,10 @@ def test_a_pool_started_from_a_thread_outlives_the_thread(store_path: Path) -> N
 def test_no_worker_outlives_the_process_that_started_the_pool(store_path: Path, tmp_path: Path) -> None:
     script = (
         "import os, sys, time\n"
-        "from shfz_graph.pool import QueryPool\n"
+        "from shfz_graph.workers.supervisor import QueryPool\n"
         f"pool = QueryPool({str(store_path)!r}, size=2)\n"
         "pool.warm_up()\n"
-        "print(pool._template._process.pid, *[w.process.pid for w in pool._all], flush=True)\n"
+        "print(pool.fork_server.pid, *[pid for pid, _ in pool.workers()], flush=True)\n"
         "time.sleep(60)\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
@@ -453,6 +454,19 @@ def test_no_worker_outlives_the_process_that_started_the_pool(store_path: Path, 
     assert [pid for pid in pids if _alive(pid)] == []
 
 
+def _spare(pool: QueryPool) -> int | None:
+    """The process id of the pool's spare worker (None while it is being replaced)."""
+    return next((pid for pid, state in pool.workers() if state.startswith("spare")), None)
+
+
+def _wait_for_workers(pool: QueryPool, count: int) -> None:
+    """Wait (up to 5 s) until the supervisor has restored `count` workers."""
+    deadline = time.monotonic() + 5
+    while len(pool.workers()) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(pool.workers()) == count
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
@@ -466,12 +480,10 @@ def test_a_query_that_ran_past_the_spare_budget_is_not_sent_to_the_spare_again(s
         await asyncio.sleep(0.3)
         second = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=3.0))  # expires on the spare
         await asyncio.sleep(0.8)
-        assert pool._spare_worker is not None
-        spare_after_expiry = pool._spare_worker.process.pid
+        spare_after_expiry = _spare(pool)
         third = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=1.0))  # waits: not the spare
         await asyncio.sleep(0.7)
-        assert pool._spare_worker is not None
-        spare_later = pool._spare_worker.process.pid
+        spare_later = _spare(pool)
         started = time.monotonic()
         await pool.run_async(job(LIGHT), timeout=TIMEOUT)  # the spare is free for a quick one
         light = time.monotonic() - started
@@ -506,3 +518,203 @@ def test_a_worker_gives_oxigraph_only_the_prefixes_a_query_uses() -> None:
     assert prefixes_used("ASK { ?s ?p ?o }", prefixes) == ()
     job = execute.make_job(text, max_rows=10, prefixes=dict(prefixes))
     assert job.prefixes == {"zone": "https://w3id.org/shfz/id/zone/"}  # the job carries no more
+
+
+# -- faults: each hits one query at most, names its true cause, and leaves the pool whole ----------------
+
+
+def _fds() -> int:
+    """Descriptors this process holds (a pool's pipes, pidfds and socket are among them)."""
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _zombies(pid: int | None) -> list[int]:
+    """Children of `pid` that have ended but were never reaped."""
+    if pid is None:
+        return []
+    return [child for child in child_pids(pid) if not _alive(child) and Path(f"/proc/{child}").exists()]
+
+
+def _whole(pool: QueryPool, count: int, fds_before: int, gone: tuple[int, ...] = ()) -> None:
+    """The pool is back to `count` ready workers (none of `gone` among them), no zombie under its fork
+    server, no descriptor leaked."""
+    deadline = time.monotonic() + 5
+    while any(pid in gone for pid, _ in pool.workers()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid, _ in pool.workers() if pid in gone] == []
+    _wait_for_workers(pool, count)
+    pool.warm_up()
+    deadline = time.monotonic() + 5
+    while (_zombies(pool.fork_server.pid) or _fds() != fds_before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _zombies(pool.fork_server.pid) == []
+    assert _fds() == fds_before
+
+
+def test_a_worker_killed_while_idle_costs_no_query(store_path: Path) -> None:
+    with QueryPool(store_path, size=2, max_memory=MEMORY) as pool:
+        pool.warm_up()
+        expected = pool.run(job(ZONES), timeout=TIMEOUT).body
+        fds_before = _fds()
+        victims = [pid for pid, _ in pool.workers()]
+        os.kill(victims[0], signal.SIGKILL)
+        time.sleep(0.2)
+        assert [pool.run(job(ZONES), timeout=TIMEOUT).body for _ in range(6)] == [expected] * 6
+        _whole(pool, 2, fds_before, gone=(victims[0],))
+
+
+def test_a_busy_worker_killed_from_outside_fails_its_query_alone_with_the_true_cause(
+    store_path: Path,
+) -> None:
+    with QueryPool(store_path, size=2, max_memory=MEMORY) as pool:
+        pool.warm_up()
+        expected = pool.run(job(ZONES), timeout=TIMEOUT).body
+        fds_before = _fds()
+        outcome: list[BaseException] = []
+
+        def long_query() -> None:
+            try:
+                pool.run(job(CARTESIAN), timeout=60)
+            except BaseException as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=long_query)
+        thread.start()
+        deadline = time.monotonic() + 5
+        while "busy" not in [state for _, state in pool.workers()] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (busy,) = [pid for pid, state in pool.workers() if state == "busy"]
+        os.kill(busy, signal.SIGKILL)
+        thread.join(10)
+        assert [type(e) for e in outcome] == [WorkerDied]
+        assert str(outcome[0]) == "the query's worker died (killed by SIGKILL)"
+        assert [pool.run(job(ZONES), timeout=TIMEOUT).body for _ in range(4)] == [expected] * 4
+        _whole(pool, 2, fds_before)
+
+
+def test_the_fork_server_killed_costs_no_idle_query(store_path: Path) -> None:
+    """Killing the fork server takes its workers along (they die with their parent); queries that come
+    next find them dead before they are handed anything, and wait for a new fork server's workers."""
+    with QueryPool(store_path, size=2, max_memory=MEMORY) as pool:
+        pool.warm_up()
+        expected = pool.run(job(ZONES), timeout=TIMEOUT).body
+        fds_before = _fds()
+        old_server = pool.fork_server.pid
+        assert old_server is not None
+        os.kill(old_server, signal.SIGKILL)
+        time.sleep(0.3)
+        assert [pool.run(job(ZONES), timeout=TIMEOUT).body for _ in range(4)] == [expected] * 4
+        assert pool.fork_server.pid not in (None, old_server)
+        _whole(pool, 2, fds_before)
+
+
+def test_a_query_running_when_its_fork_server_is_killed_says_so(store_path: Path) -> None:
+    with QueryPool(store_path, size=1, max_memory=MEMORY) as pool:
+        pool.warm_up()
+        server = pool.fork_server.pid
+        assert server is not None
+        threading.Timer(0.5, os.kill, (server, signal.SIGKILL)).start()
+        with pytest.raises(WorkerDied) as info:
+            pool.run(job(CARTESIAN), timeout=60)
+        assert str(info.value) == "the query's worker died (its fork server died, and took it along)"
+        assert light_answer(pool) < 5.0
+
+
+def test_failed_forks_back_off_and_recover_while_other_workers_serve(
+    store_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with QueryPool(store_path, size=2, max_memory=MEMORY) as pool:
+        pool.warm_up()
+        fds_before = _fds()
+        real_spawn = pool.fork_server.spawn
+        refusals = [3]
+
+        def failing_spawn(*args: Any) -> Any:
+            if refusals[0]:
+                refusals[0] -= 1
+                raise WorkerFailure(
+                    "could not start a query worker: fork failed: Resource temporarily unavailable"
+                )
+            return real_spawn(*args)
+
+        pool.fork_server.spawn = failing_spawn  # type: ignore[method-assign]
+        os.kill(pool.workers()[0][0], signal.SIGKILL)
+        time.sleep(0.1)
+        for _ in range(5):
+            assert light_answer(pool) < 1.0  # the other worker answers meanwhile
+        _whole(pool, 2, fds_before)
+        assert refusals == [0]
+        warnings = [r.getMessage() for r in caplog.records if r.name == "shfz_graph.workers"]
+        assert warnings[:3] == [
+            f"could not start a query worker (attempt {n}): could not start a query worker: fork failed: "
+            "Resource temporarily unavailable"
+            for n in (1, 2, 3)
+        ]
+
+
+def test_when_no_worker_can_start_a_query_fails_at_once_and_the_event_loop_runs_on(store_path: Path) -> None:
+    pool = QueryPool(store_path, size=1, max_memory=MEMORY)
+    try:
+        pool.warm_up()
+
+        def refuse(*args: Any) -> Any:
+            raise WorkerFailure(
+                "could not start a query worker: fork failed: Resource temporarily unavailable"
+            )
+
+        pool.fork_server.spawn = refuse  # type: ignore[method-assign]
+        os.kill(pool.workers()[0][0], signal.SIGKILL)
+        time.sleep(0.2)
+
+        async def scenario() -> tuple[BaseException | None, float]:
+            gaps: list[float] = []
+
+            async def ticker() -> None:
+                last = time.monotonic()
+                while True:
+                    await asyncio.sleep(0.01)
+                    now = time.monotonic()
+                    gaps.append(now - last)
+                    last = now
+
+            ticking = asyncio.create_task(ticker())
+            error = None
+            try:
+                await asyncio.wait_for(pool.run_async(job(LIGHT), timeout=TIMEOUT), 10)
+            except Exception as exc:
+                error = exc
+            ticking.cancel()
+            return error, max(gaps, default=0.0)
+
+        error, longest_gap = asyncio.run(scenario())
+        assert isinstance(error, WorkerFailure)
+        assert str(error) == (
+            "no query worker could be started: could not start a query worker: fork failed: "
+            "Resource temporarily unavailable"
+        )
+        assert longest_gap < 0.2  # the loop was never held
+    finally:
+        pool.close()
+
+
+def test_a_failed_fork_is_answered_and_the_fork_server_lives_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shfz_graph.workers import forkserver
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    reply, fds = forkserver._fork(None, [], ["spawn", "/nowhere", None, 7])  # type: ignore[arg-type]
+    assert (reply, fds) == (("error", "fork failed: Resource temporarily unavailable", 7), [])
+
+
+def test_workers_are_signalled_by_pidfd_never_by_a_reused_id(store_path: Path) -> None:
+    with QueryPool(store_path, size=1, max_memory=MEMORY) as pool:
+        pool.warm_up()
+        (worker,) = pool._table
+        assert worker.process.pidfd is not None
+        worker.process.kill()
+        worker.process.wait_gone(5)
+        assert worker.process.wait(5) == -signal.SIGKILL
+        worker.process.kill()  # a second signal goes to the pidfd of a dead process: nowhere else
+        assert light_answer(pool) < 5.0
