@@ -50,6 +50,7 @@ class App(FastAPI):
         if self.short_way is None:
             await super().__call__(scope, receive, send)
         else:
+            scope["app"] = self  # as the framework sets it: an error page finds the app's context
             await self.short_way(scope, receive, send)
 
     async def full_path(self, scope: Scope, receive: Receive, send: Send) -> None:
