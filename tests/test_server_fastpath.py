@@ -8,14 +8,21 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, WorkerDied, WorkerFailure
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import create_app
 from shfz_graph.server.context import ServerContext
-from shfz_graph.server.fastpath import SparqlFastPath
-from shfz_graph.server.middleware import SECURITY_HEADERS
+from shfz_graph.server.fastpath import App, SparqlFastPath
+from shfz_graph.server.middleware import (
+    SECURITY_HEADERS,
+    BodyLimit,
+    HeadAsGet,
+    SecurityHeaders,
+    UnexpectedErrors,
+)
 
 SELECT = "SELECT ?z WHERE { ?z a <https://w3id.org/shfz/ontology#LinkedInnovationZone> } ORDER BY ?z"
 CONSTRUCT = (
@@ -137,6 +144,21 @@ def test_failures_of_a_query_are_answered_and_logged_alike_both_ways(
         assert logged[0] == [("WARNING", f"GET /sparql: {message}", False)]
     else:  # a bug: its traceback goes to the log, never to the client
         assert logged[0] == [("ERROR", "unexpected error while answering GET /sparql", True)]
+
+
+def test_install_sets_the_short_way_in_front_of_the_layers_in_their_documented_order(
+    kg: KnowledgeGraph,
+) -> None:
+    app = create_app(kg)
+    try:
+        assert isinstance(app, App)
+        assert isinstance(app.short_way, SparqlFastPath)
+        assert app.short_way.app == app.full_path
+        # from the outside in, as middleware.py's docstring and docs/architecture.md say
+        layers = [layer.cls for layer in app.user_middleware]
+        assert layers == [CORSMiddleware, SecurityHeaders, HeadAsGet, BodyLimit, UnexpectedErrors]
+    finally:
+        app.state.ctx.close()
 
 
 def test_the_short_way_takes_only_plain_data_queries_by_get(kg: KnowledgeGraph) -> None:

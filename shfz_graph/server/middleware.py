@@ -1,14 +1,14 @@
 """Every middleware of the app, and `install`, which stacks them in their one right order.
 
-From the outside in: the short way for `GET /sparql` (`shfz_graph.server.fastpath`), CORS, the security
-headers, HEAD answered as GET, the request body limit, and the answer to an error no handler took. Only
-the framework's last resort for a failing middleware (`handlers.on_unexpected`) is outside those (the short
-way answers its own errors by the same path).
+From the outside in: the short way for `GET /sparql` (`shfz_graph.server.fastpath`, in front of the
+framework's own layers: `fastpath.App` hands it each request first), then inside the framework CORS, the
+security headers, HEAD answered as GET, the request body limit, and the answer to an error no handler
+took. Only the framework's last resort for a failing middleware (`handlers.on_unexpected`) is outside
+those (the short way answers its own errors by the same path).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shfz_graph.errors import BodyTooLarge
 from shfz_graph.server.context import ServerContext
+from shfz_graph.server.fastpath import App, SparqlFastPath
 from shfz_graph.server.handlers import problem_response
 
 __all__ = ["SECURITY_HEADERS", "BodyLimit", "HeadAsGet", "SecurityHeaders", "UnexpectedErrors", "install"]
@@ -31,8 +32,9 @@ SECURITY_HEADERS = (
 )
 
 
-def install(app: FastAPI, ctx: ServerContext, *, max_body: int) -> None:
-    """Add the middlewares to `app` (each added one wraps the ones before it)."""
+def install(app: App, ctx: ServerContext, *, max_body: int) -> None:
+    """Add the middlewares to `app` (each added one wraps the ones before it), and set the short way in
+    front of them all."""
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_body=max_body)
     app.add_middleware(HeadAsGet)
@@ -45,6 +47,8 @@ def install(app: FastAPI, ctx: ServerContext, *, max_body: int) -> None:
         allow_headers=["Accept", "Content-Type"],
         max_age=600,
     )
+    # in front of the framework: plain SPARQL GETs skip every layer (it adds the security headers itself)
+    app.short_way = SparqlFastPath(app.full_path, ctx, SECURITY_HEADERS)
 
 
 class UnexpectedErrors:
