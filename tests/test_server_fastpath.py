@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
+from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, WorkerDied, WorkerFailure
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import create_app
-from shfz_graph.server.fastpath import SparqlFastPath
-from shfz_graph.server.middleware import SECURITY_HEADERS
+from shfz_graph.server.context import ServerContext
+from shfz_graph.server.fastpath import App, SparqlFastPath
+from shfz_graph.server.middleware import (
+    SECURITY_HEADERS,
+    BodyLimit,
+    HeadAsGet,
+    SecurityHeaders,
+    UnexpectedErrors,
+)
 
 SELECT = "SELECT ?z WHERE { ?z a <https://w3id.org/shfz/ontology#LinkedInnovationZone> } ORDER BY ?z"
 CONSTRUCT = (
@@ -20,24 +31,44 @@ CONSTRUCT = (
 )
 ORIGIN = {"Origin": "https://example.org"}  # a CORS request: always the full path
 
-# (query parameters, Accept): answers and refusals of every kind the endpoint gives a data client
+# (query parameters, Accept, status): answers and refusals of every kind the endpoint gives a data client
 REQUESTS = [
-    ({"query": SELECT}, "application/sparql-results+json"),
-    ({"query": SELECT}, "text/csv"),
-    ({"query": SELECT, "format": "tsv"}, None),
-    ({"query": SELECT}, "application/sparql-results+xml"),
-    ({"query": "ASK { ?s ?p ?o }"}, None),
-    ({"query": "ASK { ?s ?p ?o }", "format": "csv"}, None),
-    ({"query": CONSTRUCT}, "text/turtle"),
-    ({"query": CONSTRUCT}, "application/ld+json"),
-    ({"query": CONSTRUCT, "output": "nt"}, None),
-    ({"query": SELECT}, "image/png"),
-    ({"query": "SELEC nothing"}, None),
-    ({"query": "   "}, None),
-    ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, None),
-    ({"query": SELECT, "update": "DROP ALL"}, None),
-    ({"query": SELECT, "default-graph-uri": "urn:x"}, None),
-    ({"query": "ASK {}", "format": "unknown"}, None),
+    ({"query": SELECT}, "application/sparql-results+json", 200),
+    ({"query": SELECT}, "text/csv", 200),
+    ({"query": SELECT, "format": "tsv"}, None, 200),
+    ({"query": SELECT}, "application/sparql-results+xml", 200),
+    ({"query": "ASK { ?s ?p ?o }"}, None, 200),
+    ({"query": "ASK { ?s ?p ?o }", "format": "csv"}, None, 406),
+    ({"query": CONSTRUCT}, "text/turtle", 200),
+    ({"query": CONSTRUCT}, "application/ld+json", 200),
+    ({"query": CONSTRUCT, "output": "nt"}, None, 200),
+    ({"query": SELECT}, "image/png", 406),
+    ({"query": "SELEC nothing"}, None, 400),
+    ({"query": "   "}, None, 400),
+    ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, None, 403),
+    ({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, None, 403),
+    ({"query": SELECT, "update": "DROP ALL"}, None, 403),
+    ({"query": SELECT, "default-graph-uri": "urn:x"}, None, 403),
+    ({"query": "ASK {}", "format": "unknown"}, None, 200),
+    # a browser that names a format takes the short way too; its errors are pages on both ways
+    ({"query": "SELEC nothing", "format": "json"}, "text/html", 400),
+]
+
+# errors a query's run can raise (injected), and the status and message each is answered with
+FAILURES = [
+    (
+        WorkerDied("the query's worker died (killed by signal 9)"),
+        500,
+        "the query's worker died (killed by signal 9)",
+    ),
+    (RuntimeError("secret internal detail"), 500, "internal server error"),
+    (QueryTimeout("query exceeded the time limit of 2 s"), 503, "query exceeded the time limit of 2 s"),
+    (
+        QueryLimitExceeded("memory", "query exceeded the memory limit of 1024 MiB"),
+        503,
+        "query exceeded the memory limit of 1024 MiB",
+    ),
+    (WorkerFailure("the query pool is closed"), 503, "the query pool is closed"),
 ]
 
 
@@ -47,21 +78,87 @@ def client(kg: KnowledgeGraph) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.mark.parametrize(("params", "accept"), REQUESTS)
-def test_the_short_way_answers_as_the_full_path_does(
+def both_ways(
     client: TestClient, params: dict[str, str], accept: str | None
-) -> None:
+) -> tuple[httpx.Response, httpx.Response]:
+    """The same request by the short way and (as a CORS request) by the full way, checked to be answered
+    alike: the same status, body and headers, but for what CORS adds to an answer for another origin."""
     headers = {"Accept": accept} if accept else {}
     short = client.get("/sparql", params=params, headers=headers)
     full = client.get("/sparql", params=params, headers={**headers, **ORIGIN})
     assert (short.status_code, short.content) == (full.status_code, full.content)
-    # what CORS adds to an answer for another origin: its header, and Origin among the Vary names
+    # what CORS adds: its header, and Origin among the Vary names
     full_headers = {k: v for k, v in full.headers.items() if k != "access-control-allow-origin"}
     vary = [v for v in full_headers.pop("vary", "").split(", ") if v not in ("", "Origin")]
     if vary:
         full_headers["vary"] = ", ".join(vary)
     assert dict(short.headers) == full_headers
     assert full.headers["access-control-allow-origin"] == "*"
+    assert short.headers["x-content-type-options"] == "nosniff"  # security headers on every answer
+    return short, full
+
+
+@pytest.mark.parametrize(("params", "accept", "status"), REQUESTS)
+def test_the_short_way_answers_as_the_full_path_does(
+    client: TestClient, params: dict[str, str], accept: str | None, status: int
+) -> None:
+    short, _ = both_ways(client, params, accept)
+    assert short.status_code == status
+    if accept == "text/html":
+        assert short.headers["content-type"].startswith("text/html")
+
+
+def test_the_requests_cover_every_status_a_query_gets() -> None:
+    statuses = {status for _, _, status in REQUESTS} | {status for _, status, _ in FAILURES}
+    assert statuses == {200, 400, 403, 406, 500, 503}
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "message"), FAILURES, ids=[type(error).__name__ for error, _, _ in FAILURES]
+)
+def test_failures_of_a_query_are_answered_and_logged_alike_both_ways(
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    status: int,
+    message: str,
+) -> None:
+    async def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(ServerContext, "run_answer", fail)
+    logged: list[list[tuple[str, str, bool]]] = []
+    for headers in ({}, ORIGIN):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            client.get("/sparql", params={"query": SELECT}, headers={"Accept": "text/csv", **headers})
+        logged.append([(r.levelname, r.getMessage(), r.exc_info is not None) for r in caplog.records])
+    short, _ = both_ways(client, {"query": SELECT}, "text/csv")
+    assert (short.status_code, short.text) == (status, message + "\n")
+    assert short.headers["content-type"] == "text/plain; charset=utf-8"
+    assert logged[0] == logged[1]
+    if status == 503:
+        assert logged[0] == []  # a limit or a closing server: the client's answer says it all
+    elif isinstance(error, WorkerDied):  # not a bug of ours: one line, no traceback
+        assert logged[0] == [("WARNING", f"GET /sparql: {message}", False)]
+    else:  # a bug: its traceback goes to the log, never to the client
+        assert logged[0] == [("ERROR", "unexpected error while answering GET /sparql", True)]
+
+
+def test_install_sets_the_short_way_in_front_of_the_layers_in_their_documented_order(
+    kg: KnowledgeGraph,
+) -> None:
+    app = create_app(kg)
+    try:
+        assert isinstance(app, App)
+        assert isinstance(app.short_way, SparqlFastPath)
+        assert app.short_way.app == app.full_path
+        # from the outside in, as middleware.py's docstring and docs/architecture.md say
+        layers = [layer.cls for layer in app.user_middleware]
+        assert layers == [CORSMiddleware, SecurityHeaders, HeadAsGet, BodyLimit, UnexpectedErrors]
+    finally:
+        app.state.ctx.close()
 
 
 def test_the_short_way_takes_only_plain_data_queries_by_get(kg: KnowledgeGraph) -> None:

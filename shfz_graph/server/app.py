@@ -1,8 +1,8 @@
 """The app factory: one FastAPI app serving the SPARQL endpoint, the IRIs, the pages and the REST API.
 
 The routes are the routers of `protocol`, `api`, `pages`, `editor` and `iris` (the IRIs' catch-all last);
-each gets the app's `ServerContext` through `dependencies.Context`. Errors are answered by `handlers`,
-and `middleware` stacks the middlewares.
+each gets the app's `ServerContext` through `dependencies.Context`. Errors are answered by `handlers`;
+`middleware` stacks the middlewares and sets the short way for plain SPARQL GETs (`fastpath`) in front.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shfz_graph import __version__, defaults
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import api, editor, iris, middleware, pages, protocol
 from shfz_graph.server.context import ServerContext
-from shfz_graph.server.fastpath import SparqlFastPath
+from shfz_graph.server.fastpath import App
 from shfz_graph.server.handlers import HANDLERS
 from shfz_graph.vocab import BASE
 
@@ -38,23 +37,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         ctx.close()
-
-
-class App(FastAPI):
-    """The FastAPI app, whose `short_way` (see `fastpath`) sees each request before the framework does:
-    plain SPARQL GETs are answered there, with the same answers, and skip every framework layer."""
-
-    short_way: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.short_way is None:
-            await super().__call__(scope, receive, send)
-        else:
-            await self.short_way(scope, receive, send)
-
-    async def full_path(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The app without its short way: FastAPI's middleware, routing and handlers."""
-        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -106,6 +88,5 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(iris.router)  # last: it serves every other path
-    middleware.install(app, ctx, max_body=max_body)
-    app.short_way = SparqlFastPath(app.full_path, ctx, middleware.SECURITY_HEADERS)
+    middleware.install(app, ctx, max_body=max_body)  # the short way for plain SPARQL GETs among them
     return app

@@ -1,29 +1,47 @@
 """The short way through the server for the commonest request: a SPARQL query by GET from a data client.
 
-`GET /sparql?query=...` from a client that is not a browser and sends no `Origin` is answered here,
-before the framework's middleware stack and router, with the same code (`protocol.answer_query`), the same
-headers and the same error statuses and messages as the full path. Everything else (browsers, CORS
+`GET /sparql?query=...` from a client that is not a browser and sends no `Origin` is answered here, in
+front of every layer of the framework (`App` hands each request to its `short_way` first;
+`middleware.install` sets it there), with the same code (`protocol.answer_query`), the same headers and
+the same error path (`handlers.problem_response`) as the full path. Everything else (browsers, CORS
 requests, POST, HEAD, the service description) goes the full way. The saving is the per-request work of
-the framework, which was most of the server process's share of a query's cost.
+the framework, which was most of the server process's share of a query's cost (even as the outermost of
+the app's middlewares it would still pay for FastAPI's own layers around them).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 from urllib.parse import parse_qsl
 
-from starlette.responses import PlainTextResponse, Response
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shfz_graph.errors import ShfzError
 from shfz_graph.server import formats, protocol
 from shfz_graph.server.context import ServerContext
-from shfz_graph.server.problems import HTTPProblem, status_of
+from shfz_graph.server.handlers import problem_response
 
-__all__ = ["SparqlFastPath"]
+__all__ = ["App", "SparqlFastPath"]
 
-log = logging.getLogger("shfz_graph.server")
+
+class App(FastAPI):
+    """The FastAPI app, whose `short_way` (a `SparqlFastPath`, set by `middleware.install`) sees each
+    request before the framework does: plain SPARQL GETs are answered there and skip every layer."""
+
+    short_way: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.short_way is None:
+            await super().__call__(scope, receive, send)
+        else:
+            scope["app"] = self  # as the framework sets it: an error page finds the app's context
+            await self.short_way(scope, receive, send)
+
+    async def full_path(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app without its short way: FastAPI's middleware, routing and handlers."""
+        await super().__call__(scope, receive, send)
 
 
 class SparqlFastPath:
@@ -46,17 +64,16 @@ class SparqlFastPath:
         if not format_values and formats.prefers_html(accept):
             await self.app(scope, receive, send)  # a browser: the query page
             return
+        response: Response | None = None
         try:
             text = protocol.check_params(params)
-            if text is None:
-                await self.app(scope, receive, send)  # the service description
-                return
-            response = await protocol.answer_query(self.ctx, text, None, accept, format_values)
-        except ShfzError as exc:
-            response = self._problem(scope, exc)
-        except Exception as exc:  # the full path's last-resort handler answers the same
-            log.error("unexpected error while answering GET /sparql", exc_info=exc)
-            response = PlainTextResponse("internal server error\n", status_code=500)
+            if text is not None:
+                response = await protocol.answer_query(self.ctx, text, None, accept, format_values)
+        except Exception as exc:  # ours or a bug: answered (and logged) as the full path does
+            response = problem_response(Request(scope, receive), exc)
+        if response is None:  # the service description: the full path answers (and fails) on its own
+            await self.app(scope, receive, send)
+            return
         response.raw_headers.extend(self.security_headers)
         await response(scope, receive, send)
 
@@ -73,15 +90,6 @@ class SparqlFastPath:
         if len(query_string) > _CACHED_QUERY_STRING:
             return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
         return _parse_query_string(query_string)
-
-    def _problem(self, scope: Scope, exc: ShfzError) -> Response:
-        """The plain-text error answer the full path gives a data client for this error."""
-        status = status_of(exc)
-        if status >= 500 and not isinstance(exc, HTTPProblem) and status != 503:
-            log.error("error while answering %s %s", scope["method"], scope["path"], exc_info=exc)
-            return PlainTextResponse("internal server error\n", status_code=500)
-        headers = exc.headers if isinstance(exc, HTTPProblem) else None
-        return PlainTextResponse(str(exc) + "\n", status_code=status, headers=headers)
 
 
 _CACHED_QUERY_STRING = 8192  # longer query strings are parsed each time, so the cache stays small

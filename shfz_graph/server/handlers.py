@@ -1,9 +1,9 @@
 """How errors reach a client: JSON under `/api/`, a page for a browser, one line of text otherwise; never
-a stack trace (unexpected errors are logged, and answered 500)."""
+a stack trace (unexpected errors are logged, and answered 500). One error path, `problem_response`, serves
+the exception handlers, `middleware.UnexpectedErrors` and the short way (`fastpath`) alike."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -14,12 +14,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from shfz_graph.errors import ShfzError, UnknownQueryError
 from shfz_graph.server import formats
 from shfz_graph.server.dependencies import get_context
-from shfz_graph.server.problems import HTTPProblem, status_of
+from shfz_graph.server.problems import problem_of
 from shfz_graph.server.render import render
 
-__all__ = ["HANDLERS", "error_response"]
-
-log = logging.getLogger("shfz_graph.server")
+__all__ = ["HANDLERS", "error_response", "problem_response"]
 
 
 def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
@@ -43,18 +41,22 @@ def error_response(request: Request, status: int, message: str, **extra: Any) ->
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
-async def on_problem(request: Request, exc: Exception) -> Response:
-    """One of our errors: its status and message (a bug's message stays in the log)."""
-    status = status_of(exc)
-    if status >= 500 and not isinstance(exc, HTTPProblem) and status != 503:
-        log.error("error while answering %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(request, 500, "internal server error")
+def problem_response(request: Request, exc: Exception) -> Response:
+    """The answer for any exception, as `problems.problem_of` decides it (logged as it says): the one
+    error path of the handlers, of `middleware.UnexpectedErrors` and of the short way (`fastpath`)."""
+    problem = problem_of(exc)
+    problem.report(exc, request.method, request.url.path)
     extra: dict[str, Any] = {}
-    if isinstance(exc, HTTPProblem) and exc.headers:
-        extra["headers"] = exc.headers
+    if problem.headers:
+        extra["headers"] = problem.headers
     if isinstance(exc, UnknownQueryError):
         extra["suggestions"] = exc.suggestions
-    return error_response(request, status, str(exc), **extra)
+    return error_response(request, problem.status, problem.message, **extra)
+
+
+async def on_problem(request: Request, exc: Exception) -> Response:
+    """One of our errors: its status and message (a bug's message stays in the log)."""
+    return problem_response(request, exc)
 
 
 async def on_http(request: Request, exc: Exception) -> Response:
@@ -65,9 +67,11 @@ async def on_http(request: Request, exc: Exception) -> Response:
 
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:
-    """Anything else: logged, and a bare 500."""
-    log.error("unexpected error while answering %s %s", request.method, request.url.path, exc_info=exc)
-    return PlainTextResponse("internal server error\n", status_code=500)
+    """The last resort, for an error in a middleware itself (`middleware.UnexpectedErrors` answers those
+    of the routes): logged, and a bare 500 in plain text, which cannot fail in turn."""
+    problem = problem_of(exc)
+    problem.report(exc, request.method, request.url.path)
+    return PlainTextResponse(problem.message + "\n", status_code=problem.status)
 
 
 #: The app's exception handlers, by the exception class each answers.

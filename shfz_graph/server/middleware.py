@@ -1,20 +1,25 @@
 """Every middleware of the app, and `install`, which stacks them in their one right order.
 
-From the outside in: the short way for `GET /sparql` (`shfz_graph.server.fastpath`), CORS, the security
-headers, HEAD answered as GET, and the request body limit.
+From the outside in: the short way for `GET /sparql` (`shfz_graph.server.fastpath`, in front of the
+framework's own layers: `fastpath.App` hands it each request first), then inside the framework CORS, the
+security headers, HEAD answered as GET, the request body limit, and the answer to an error no handler
+took. Only the framework's last resort for a failing middleware (`handlers.on_unexpected`) is outside
+those (the short way answers its own errors by the same path).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shfz_graph.errors import BodyTooLarge
 from shfz_graph.server.context import ServerContext
+from shfz_graph.server.fastpath import App, SparqlFastPath
+from shfz_graph.server.handlers import problem_response
 
-__all__ = ["SECURITY_HEADERS", "BodyLimit", "HeadAsGet", "SecurityHeaders", "install"]
+__all__ = ["SECURITY_HEADERS", "BodyLimit", "HeadAsGet", "SecurityHeaders", "UnexpectedErrors", "install"]
 
 #: Sent with every answer: no MIME sniffing, and pages may load nothing from other origins.
 SECURITY_HEADERS = (
@@ -27,8 +32,10 @@ SECURITY_HEADERS = (
 )
 
 
-def install(app: FastAPI, ctx: ServerContext, *, max_body: int) -> None:
-    """Add the middlewares to `app` (each added one wraps the ones before it)."""
+def install(app: App, ctx: ServerContext, *, max_body: int) -> None:
+    """Add the middlewares to `app` (each added one wraps the ones before it), and set the short way in
+    front of them all."""
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_body=max_body)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
@@ -40,6 +47,34 @@ def install(app: FastAPI, ctx: ServerContext, *, max_body: int) -> None:
         allow_headers=["Accept", "Content-Type"],
         max_age=600,
     )
+    # in front of the framework: plain SPARQL GETs skip every layer (it adds the security headers itself)
+    app.short_way = SparqlFastPath(app.full_path, ctx, SECURITY_HEADERS)
+
+
+class UnexpectedErrors:
+    """ASGI middleware answering an error that no handler took (a bug) by the one error path
+    (`handlers.problem_response`), inside the security headers and CORS, so its 500 carries them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if started:
+                raise  # too late for another answer: the server drops the connection
+            await problem_response(Request(scope, receive), exc)(scope, receive, send)
 
 
 class BodyLimit:
