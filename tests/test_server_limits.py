@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -248,3 +249,128 @@ def test_a_large_answer_arrives_whole(guarded: LiveServer) -> None:
     rows = json.loads(body)["results"]["bindings"]
     status, count = ask(guarded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert len(rows) == int(json.loads(count)["results"]["bindings"][0]["n"]["value"])
+
+
+# -- faults on a real server: each costs at most the query it hits, and the server stays whole ----------
+
+
+def _fork_server(server: LiveServer) -> int:
+    """The process id of the server's fork server (its one child process)."""
+    (found,) = [pid for pid in child_pids(server.process.pid) if not _zombie(pid)]
+    return found
+
+
+def _workers(server: LiveServer) -> set[int]:
+    return {pid for pid in child_pids(_fork_server(server)) if not _zombie(pid)}
+
+
+def _settled(server: LiveServer, count: int, *, without: set[int] = frozenset()) -> set[int]:  # type: ignore[assignment]
+    """The server's workers once there are `count` of them, none of `without` (waits up to 5 s)."""
+    deadline = time.monotonic() + 5
+    while True:
+        workers = _workers(server)
+        if (len(workers) == count and not workers & without) or time.monotonic() > deadline:
+            assert len(workers) == count and not workers & without, (workers, without)
+            return workers
+        time.sleep(0.05)
+
+
+def _raw_get(server: LiveServer, query: str) -> socket.socket:
+    """A GET /sparql sent on a bare socket whose answer nobody reads (yet)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    target = "/sparql?" + urllib.parse.urlencode({"query": query})
+    sock.sendall(
+        f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: text/tab-separated-values\r\n\r\n".encode()
+    )
+    return sock
+
+
+def test_a_client_that_disconnects_stops_its_query_at_once(guarded: LiveServer) -> None:
+    before = _settled(guarded, WORKERS + 1)
+    sock = _raw_get(guarded, HOSTILE["multiplied-solutions"])
+    time.sleep(0.7)
+    sock.close()
+    started = time.monotonic()
+    while _workers(guarded) >= before and time.monotonic() - started < TIMEOUT:
+        time.sleep(0.02)
+    assert time.monotonic() - started < 1.0  # well before the query's own time limit of 3 s
+    after = _settled(guarded, WORKERS + 1)
+    assert len(before - after) == 1  # the worker that ran it was stopped and replaced
+    assert ask(guarded, LIGHT) == (200, b'{"head":{},"boolean":true}')
+
+
+def test_a_client_that_stops_reading_a_large_answer_holds_up_nobody(guarded: LiveServer) -> None:
+    sock = _raw_get(guarded, "CONSTRUCT WHERE { ?s ?p ?o }")
+    try:
+        time.sleep(0.5)
+        for _ in range(5):
+            started = time.monotonic()
+            assert ask(guarded, LIGHT) == (200, b'{"head":{},"boolean":true}')
+            assert time.monotonic() - started < 1.0
+    finally:
+        sock.close()
+    _settled(guarded, WORKERS + 1)
+
+
+def test_an_idle_worker_killed_from_outside_costs_no_query(guarded: LiveServer) -> None:
+    expected = named(guarded, "zones-by-area")
+    before = _settled(guarded, WORKERS + 1)
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    assert [named(guarded, "zones-by-area") for _ in range(6)] == [expected] * 6
+    _settled(guarded, WORKERS + 1, without={victim})
+
+
+def test_a_busy_worker_killed_from_outside_is_a_500_that_says_so(guarded: LiveServer) -> None:
+    before = _settled(guarded, WORKERS + 1)
+    outcome: list[tuple[int, bytes]] = []
+    thread = threading.Thread(target=lambda: outcome.append(ask(guarded, HOSTILE["multiplied-solutions"])))
+    thread.start()
+    time.sleep(0.7)
+    busy = max(before, key=_cpu_ticks)
+    os.kill(busy, signal.SIGKILL)
+    thread.join(10)
+    assert outcome == [(500, b"the query's worker died (killed by SIGKILL)\n")]
+    assert ask(guarded, LIGHT) == (200, b'{"head":{},"boolean":true}')
+    _settled(guarded, WORKERS + 1, without={busy})
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def test_the_fork_server_killed_costs_no_ordinary_query(guarded: LiveServer) -> None:
+    """As the OOM killer or an operator might: the next ordinary queries are answered, not refused with
+    a limit they never reached."""
+    expected = named(guarded, "zones-by-area")
+    old = _fork_server(guarded)
+    os.kill(old, signal.SIGKILL)
+    time.sleep(0.3)
+    assert [named(guarded, "zones-by-area") for _ in range(3)] == [expected] * 3
+    assert ask(guarded, LIGHT) == (200, b'{"head":{},"boolean":true}')
+    assert _fork_server(guarded) != old
+    _settled(guarded, WORKERS + 1)
+
+
+def test_sigterm_in_the_middle_of_faults_stops_the_server_and_leaves_no_process(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--timeout", "60", "--workers", "2")
+    try:
+        threading.Thread(target=lambda: ask(server, HOSTILE["multiplied-solutions"], timeout=70)).start()
+        unread = _raw_get(server, "CONSTRUCT WHERE { ?s ?p ?o }")
+        gone = _raw_get(server, HOSTILE["multiplied-solutions"])
+        time.sleep(0.7)
+        gone.close()
+        children = descendant_pids(server.process.pid)
+        os.kill(_fork_server(server), signal.SIGKILL)
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+        assert time.monotonic() - started < 5
+        unread.close()
+        time.sleep(0.5)
+        leftover = descendant_pids(server.process.pid) + children
+        assert [pid for pid in leftover if Path(f"/proc/{pid}").exists() and not _zombie(pid)] == []
+    finally:
+        server.stop()

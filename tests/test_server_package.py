@@ -62,3 +62,25 @@ def test_the_package_names_its_api() -> None:
     assert server.serve is server.run
     assert set(server.__all__) == {"DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"}
     server.require()  # the extra is installed here: no error
+
+
+def test_a_server_without_a_sandbox_serves_loopback_only_unless_told() -> None:
+    from shfz_graph.errors import SandboxUnavailable
+    from shfz_graph.server import check_sandbox, is_loopback
+
+    assert [is_loopback(h) for h in ("127.0.0.1", "127.8.0.1", "::1", "[::1]", "localhost")] == [True] * 5
+    assert [is_loopback(h) for h in ("0.0.0.0", "::", "192.0.2.1", "example.org")] == [False] * 4
+    assert check_sandbox(None, "0.0.0.0", no_sandbox=False) is None
+    with pytest.raises(SandboxUnavailable) as info:
+        check_sandbox("unshare failed: Operation not permitted", "0.0.0.0", no_sandbox=False)
+    assert str(info.value) == (
+        "refusing to serve 0.0.0.0: the query workers cannot be kept off the network here (unshare failed: "
+        "Operation not permitted); pass --no-sandbox to serve anyway, with SERVICE and FROM refused by a "
+        "check of the query text alone"
+    )
+    warning = (
+        "query workers run without a network sandbox (unshare failed: Operation not permitted): SERVICE "
+        "and FROM are refused by a check of the query text alone"
+    )
+    assert check_sandbox("unshare failed: Operation not permitted", "127.0.0.1", no_sandbox=False) == warning
+    assert check_sandbox("unshare failed: Operation not permitted", "0.0.0.0", no_sandbox=True) == warning

@@ -23,16 +23,7 @@ if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
     from shfz_graph.server.app import DEFAULT_MAX_BODY, create_app
 
-__all__ = [
-    "DEFAULT_MAX_BODY",
-    "app_factory",
-    "check_sandbox",
-    "create_app",
-    "is_loopback",
-    "require",
-    "run",
-    "serve",
-]
+__all__ = ["DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"]
 
 _EXTRA_MODULES = ("fastapi", "starlette", "jinja2", "anyio")
 

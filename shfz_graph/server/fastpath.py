@@ -68,7 +68,7 @@ class SparqlFastPath:
         try:
             text = protocol.check_params(params)
             if text is not None:
-                response = await protocol.answer_query(self.ctx, text, None, accept, format_values)
+                response = await protocol.answer_query(self.ctx, text, None, accept, format_values, receive)
         except Exception as exc:  # ours or a bug: answered (and logged) as the full path does
             response = problem_response(Request(scope, receive), exc)
         if response is None:  # the service description: the full path answers (and fails) on its own

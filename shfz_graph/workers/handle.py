@@ -124,11 +124,20 @@ class WorkerHandle:
         self.ready = True
 
     def died_idle(self) -> bool:
-        """Whether a worker that owes us nothing has something to read: its end-of-file, so it died."""
+        """Whether a worker that owes us nothing has died: its answer pipe is readable, and holds its
+        end-of-file (a worker still starting may have left its greeting there: that is read now)."""
         try:
-            return bool(self._poller.poll(0)) and self.ready
-        except (OSError, ValueError):
+            if not self._poller.poll(0):
+                return False
+            if self.ready:
+                return True
+            message = self.recv_conn.recv()
+        except (EOFError, OSError, ValueError):
             return True
+        if message[0] != "ready":
+            return True
+        self.ready = True
+        return False
 
     def receive(self, timeout: float | None) -> Any:
         """The next message, None on timeout; EOFError if the worker died."""

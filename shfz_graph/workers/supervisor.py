@@ -297,7 +297,7 @@ class QueryPool:
         for _ in range(3):
             worker = self._acquire()
             try:
-                worker.wait_ready()
+                self._start(worker)
                 self._send(worker, job)
             except _DiedIdle:
                 self._retire(worker)
@@ -316,6 +316,17 @@ class QueryPool:
                 raise
             return self._outcome(worker, job, reply, timeout, self._retire)
         raise WorkerDied("the query's workers kept dying before they could take it")
+
+    @staticmethod
+    def _start(worker: WorkerHandle) -> None:
+        """Wait for a worker's greeting; _DiedIdle if it died before it (its fork server was killed, say):
+        the query goes to another. A worker that cannot start within its limits is the query's error."""
+        try:
+            worker.wait_ready()
+        except QueryLimitExceeded:
+            raise
+        except WorkerFailure:
+            raise _DiedIdle from None
 
     @staticmethod
     def _send(worker: WorkerHandle, job: Job) -> None:
@@ -408,7 +419,7 @@ class QueryPool:
                     worker = await self._acquire_in_thread(loop)
                 try:
                     if not worker.ready:
-                        await loop.run_in_executor(None, worker.wait_ready)
+                        await loop.run_in_executor(None, self._start, worker)
                     self._send(worker, job)
                 except _DiedIdle:
                     self._retire_soon(worker)
