@@ -697,17 +697,6 @@ def test_when_no_worker_can_start_a_query_fails_at_once_and_the_event_loop_runs_
         pool.close()
 
 
-def test_a_failed_fork_is_answered_and_the_fork_server_lives_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    from shfz_graph.workers import forkserver
-
-    def no_fork() -> int:
-        raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", no_fork)
-    reply, fds = forkserver._fork(None, [], ["spawn", "/nowhere", None, 7])  # type: ignore[arg-type]
-    assert (reply, fds) == (("error", "fork failed: Resource temporarily unavailable", 7), [])
-
-
 def test_workers_are_signalled_by_pidfd_never_by_a_reused_id(store_path: Path) -> None:
     with QueryPool(store_path, size=1, max_memory=MEMORY) as pool:
         pool.warm_up()

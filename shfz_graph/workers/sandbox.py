@@ -31,11 +31,15 @@ def enter() -> str | None:
         return f"network namespaces need Linux (this is {sys.platform})"
     uid, gid = os.getuid(), os.getgid()
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
-            err = ctypes.get_errno()
-            return f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {os.strerror(err)}"
-    except (OSError, AttributeError) as exc:
+        if hasattr(os, "unshare"):  # Python 3.12 and later
+            os.unshare(CLONE_NEWUSER | CLONE_NEWNET)
+        else:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    except OSError as exc:
+        return f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {exc.strerror or exc}"
+    except AttributeError as exc:  # pragma: no cover - a libc without unshare
         return f"unshare is not available: {exc}"
     try:  # keep our own user and group inside, so that files are read as before
         _write("/proc/self/setgroups", "deny")
