@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 
 __all__ = [
+    "ANSWER_CACHE",
+    "CACHE_MAX_AGE",
     "HOST",
     "MAX_BODY",
     "MAX_BYTES",
@@ -31,6 +33,10 @@ MAX_MEMORY = 1 << 30
 MAX_BYTES = 64 << 20
 #: Largest HTTP request body the server reads, in bytes: far more than any query needs.
 MAX_BODY = 1 << 20
+#: Bytes of complete answers the server keeps to answer again without evaluating (0: none).
+ANSWER_CACHE = 64 << 20
+#: Seconds clients and shared caches may reuse an answer without asking again (0: revalidate each time).
+CACHE_MAX_AGE = 0
 #: Where the server listens: loopback only, unless told otherwise.
 HOST = "127.0.0.1"
 PORT = 8000

@@ -16,6 +16,7 @@ from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import create_app
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.fastpath import App, SparqlFastPath
+from shfz_graph.server.httpcache import HttpCache
 from shfz_graph.server.middleware import (
     SECURITY_HEADERS,
     BodyLimit,
@@ -74,7 +75,8 @@ FAILURES = [
 
 @pytest.fixture(scope="module")
 def client(kg: KnowledgeGraph) -> Iterator[TestClient]:
-    with TestClient(create_app(kg), raise_server_exceptions=False) as test_client:
+    """No answer cache: every request here is evaluated (or fails as injected) on the way it takes."""
+    with TestClient(create_app(kg, answer_cache=0), raise_server_exceptions=False) as test_client:
         yield test_client
 
 
@@ -87,12 +89,17 @@ def both_ways(
     short = client.get("/sparql", params=params, headers=headers)
     full = client.get("/sparql", params=params, headers={**headers, **ORIGIN})
     assert (short.status_code, short.content) == (full.status_code, full.content)
-    # what CORS adds: its header, and Origin among the Vary names
-    full_headers = {k: v for k, v in full.headers.items() if k != "access-control-allow-origin"}
+    # what CORS adds: its header, and Origin among the Vary names; an answer for another origin is
+    # another representation, with a tag of its own
+    assert ("etag" in short.headers) == ("etag" in full.headers) == (short.status_code == 200)
+    if "etag" in short.headers:
+        assert short.headers["etag"] != full.headers["etag"]
+    full_headers = {k: v for k, v in full.headers.items() if k not in ("access-control-allow-origin", "etag")}
+    short_headers = {k: v for k, v in short.headers.items() if k != "etag"}
     vary = [v for v in full_headers.pop("vary", "").split(", ") if v not in ("", "Origin")]
     if vary:
         full_headers["vary"] = ", ".join(vary)
-    assert dict(short.headers) == full_headers
+    assert short_headers == full_headers
     assert full.headers["access-control-allow-origin"] == "*"
     assert short.headers["x-content-type-options"] == "nosniff"  # security headers on every answer
     return short, full
@@ -152,8 +159,9 @@ def test_install_sets_the_short_way_in_front_of_the_layers_in_their_documented_o
     app = create_app(kg)
     try:
         assert isinstance(app, App)
-        assert isinstance(app.short_way, SparqlFastPath)
-        assert app.short_way.app == app.full_path
+        assert isinstance(app.short_way, HttpCache)  # caching serves both ways
+        assert isinstance(app.short_way.app, SparqlFastPath)
+        assert app.short_way.app.app == app.full_path
         # from the outside in, as middleware.py's docstring and docs/architecture.md say
         layers = [layer.cls for layer in app.user_middleware]
         assert layers == [CORSMiddleware, SecurityHeaders, HeadAsGet, BodyLimit, UnexpectedErrors]

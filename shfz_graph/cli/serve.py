@@ -14,6 +14,8 @@ from shfz_graph.cli.options import (
     EXIT_OK,
     add_limit_options,
     add_reasoning_option,
+    memory_size,
+    non_negative_int,
     port,
     positive_float,
     positive_int,
@@ -61,6 +63,20 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         help="query worker processes (default: one per core), plus one spare for quick queries",
     )
     parser.add_argument(
+        "--answer-cache",
+        type=memory_size,
+        default=defaults.ANSWER_CACHE,
+        metavar="SIZE",
+        help=f"answers kept to serve again, e.g. 256M (default: {defaults.ANSWER_CACHE >> 20}M; 0: none)",
+    )
+    parser.add_argument(
+        "--cache-max-age",
+        type=non_negative_int,
+        default=defaults.CACHE_MAX_AGE,
+        metavar="SECONDS",
+        help="seconds clients may reuse an answer without asking again (default: 0, revalidate each time)",
+    )
+    parser.add_argument(
         "--no-sandbox",
         action="store_true",
         help="serve beyond loopback even where query workers cannot be kept off the network "
@@ -86,6 +102,8 @@ def run_serve(args: argparse.Namespace) -> int:
             max_body=args.max_body,
             workers=args.workers,
             no_sandbox=args.no_sandbox,
+            answer_cache=args.answer_cache,
+            cache_max_age=args.cache_max_age,
             **limit_options(args),
         )
     return EXIT_OK

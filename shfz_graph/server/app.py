@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from shfz_graph import __version__, defaults
+from shfz_graph.errors import LimitError
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.server import api, editor, iris, middleware, pages, protocol
 from shfz_graph.server.context import ServerContext
@@ -50,6 +51,8 @@ def create_app(
     workers: int | None = None,
     max_memory: int | None = defaults.MAX_MEMORY,
     max_bytes: int = defaults.MAX_BYTES,
+    answer_cache: int = defaults.ANSWER_CACHE,
+    cache_max_age: int = defaults.CACHE_MAX_AGE,
 ) -> FastAPI:
     """The ASGI app for a loaded graph (read only; the app never changes it).
 
@@ -59,8 +62,13 @@ def create_app(
     worker processes (default: one per core), each under `max_memory` bytes of address space (None: no
     limit), each answer at most `max_bytes`; past any limit the client gets a 503 and the worker is
     replaced. The workers start with the first query and stop when the app shuts down (or `app.state.ctx
-    .close()`).
+    .close()`). Answers carry strong ETags (304 to a matching `If-None-Match`, nothing evaluated), up to
+    `answer_cache` bytes of complete answers are kept and served again (0: none), `Cache-Control` lets
+    clients reuse one for `cache_max_age` seconds (0: revalidate every time), and answers are compressed
+    as `Accept-Encoding` allows.
     """
+    if answer_cache < 0 or cache_max_age < 0:
+        raise LimitError("answer_cache and cache_max_age must not be negative")
     base = base_url or BASE
     ctx = ServerContext(
         kg,
@@ -88,5 +96,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(iris.router)  # last: it serves every other path
-    middleware.install(app, ctx, max_body=max_body)  # the short way for plain SPARQL GETs among them
+    middleware.install(  # the short way for plain SPARQL GETs among them
+        app, ctx, max_body=max_body, answer_cache=answer_cache, cache_max_age=cache_max_age
+    )
     return app

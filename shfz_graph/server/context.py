@@ -119,6 +119,7 @@ class ServerContext:
         self._jobs: OrderedDict[tuple[str, str | None, str | None, str | None], Job] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
+        self.build_id = self._build_id()
 
     # -- caching -----------------------------------------------------------------------------------
 
@@ -164,6 +165,18 @@ class ServerContext:
         """A small generated graph (VoID, service description) in one RDF format, with its own prefixes
         (JSON-LD not compacted)."""
         return serialize_dataset(graph, fmt, namespaces=graph.namespaces())
+
+    def _build_id(self) -> str:
+        """What every answer of this server depends on besides the request: the store's build (sources,
+        reasoner, version), the named queries and the limits. HTTP validators are derived from it."""
+        import hashlib
+
+        from shfz_graph import __version__
+
+        parts = [self.kg.source_hash, str(self.kg.reasoner), __version__, self.base]
+        parts += [str(self.timeout), str(self.max_rows), str(self.max_bytes)]
+        parts += [f"{name}\0{query.text}" for name, query in sorted(self.queries.items())]
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
     # -- running work off the event loop -----------------------------------------------------------
 

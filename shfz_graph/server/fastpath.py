@@ -12,6 +12,7 @@ the app's middlewares it would still pay for FastAPI's own layers around them).
 from __future__ import annotations
 
 import functools
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
@@ -31,6 +32,7 @@ class App(FastAPI):
     request before the framework does: plain SPARQL GETs are answered there and skip every layer."""
 
     short_way: ASGIApp | None = None
+    answer_cache: Any = None  # the `httpcache.AnswerCache` in front of both paths (None: answers not kept)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.short_way is None:

@@ -1,6 +1,7 @@
 """Every middleware of the app, and `install`, which stacks them in their one right order.
 
-From the outside in: the short way for `GET /sparql` (`shfz_graph.server.fastpath`, in front of the
+From the outside in: HTTP caching (`httpcache`: ETags and 304s, the answer cache, compression), the short
+way for `GET /sparql` (`shfz_graph.server.fastpath`, in front of the
 framework's own layers: `fastpath.App` hands it each request first), then inside the framework CORS, the
 security headers, HEAD answered as GET, the request body limit, and the answer to an error no handler
 took. Only the framework's last resort for a failing middleware (`handlers.on_unexpected`) is outside
@@ -14,10 +15,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shfz_graph import defaults
 from shfz_graph.errors import BodyTooLarge
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.fastpath import App, SparqlFastPath
 from shfz_graph.server.handlers import problem_response
+from shfz_graph.server.httpcache import AnswerCache, HttpCache
 
 __all__ = ["SECURITY_HEADERS", "BodyLimit", "HeadAsGet", "SecurityHeaders", "UnexpectedErrors", "install"]
 
@@ -32,9 +35,17 @@ SECURITY_HEADERS = (
 )
 
 
-def install(app: App, ctx: ServerContext, *, max_body: int) -> None:
+def install(
+    app: App,
+    ctx: ServerContext,
+    *,
+    max_body: int,
+    answer_cache: int = defaults.ANSWER_CACHE,
+    cache_max_age: int = defaults.CACHE_MAX_AGE,
+) -> None:
     """Add the middlewares to `app` (each added one wraps the ones before it), and set the short way in
-    front of them all."""
+    front of them all, behind HTTP caching (`httpcache`: validators, `answer_cache` bytes of answers kept,
+    compression), which so serves both paths."""
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_body=max_body)
     app.add_middleware(HeadAsGet)
@@ -48,7 +59,10 @@ def install(app: App, ctx: ServerContext, *, max_body: int) -> None:
         max_age=600,
     )
     # in front of the framework: plain SPARQL GETs skip every layer (it adds the security headers itself)
-    app.short_way = SparqlFastPath(app.full_path, ctx, SECURITY_HEADERS)
+    short_way = SparqlFastPath(app.full_path, ctx, SECURITY_HEADERS)
+    cache = AnswerCache(answer_cache) if answer_cache > 0 else None
+    app.answer_cache = cache
+    app.short_way = HttpCache(short_way, build=ctx.build_id, cache=cache, max_age=cache_max_age)
 
 
 class UnexpectedErrors:
