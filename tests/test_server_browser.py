@@ -4,9 +4,12 @@ Skipped locally, with the reason, when /usr/bin/chromium is missing; a failure u
 
 from __future__ import annotations
 
+import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
 from conftest import LiveServer
@@ -116,3 +119,119 @@ def test_home_page_map_is_drawn_and_its_districts_link(
     small = locator.bounding_box()
     assert small is not None and small["width"] > 100 and small["height"] > 100
     assert locator.locator("path.here").count() == 1
+
+
+# -- every page fits a 390 px phone and a 1280 px screen --------------------------------------------------
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SCREENSHOTS = Path(__file__).resolve().parent.parent / ".screenshots"  # gitignored: for a reviewer's eyes
+WIDE_QUERY = (  # an answer of eight columns, some holding long IRIs
+    "PREFIX shfz: <https://w3id.org/shfz/ontology#>\n"
+    "SELECT ?a ?b ?c ?d ?e ?f ?g ?h WHERE { ?a ?b ?c . BIND(?a AS ?d) BIND(?b AS ?e) BIND(?c AS ?f) "
+    "BIND(STR(?a) AS ?g) BIND(STR(?c) AS ?h) } LIMIT 30"
+)
+FIXED_PAGES = [
+    "/",
+    "/query",
+    "/query?example=zones-by-sector&run",
+    "/query?" + urlencode({"query": WIDE_QUERY}),
+    "/ontology",
+    "/docs",
+    "/download/",
+    "/.well-known/void",
+    "/search?q=hongqiao",
+    "/search?q=" + quote("虹桥"),
+    "/no/such/page",
+]
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized_page(request: pytest.FixtureRequest, chromium: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A page at a phone's and at a screen's size; it must fetch nothing from another host."""
+    context = chromium.new_context(viewport=VIEWPORTS[request.param])
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    requested: list[str] = []
+    tab.on("request", lambda r: requested.append(r.url))
+    tab.viewport_name = request.param
+    yield tab
+    context.close()
+    outside = [u for u in requested if not u.startswith(live_server.url) and not u.startswith("data:")]
+    assert outside == [], f"the pages fetched from elsewhere: {outside}"
+
+
+def _thing_pages(live_server: LiveServer, per_kind: int = 2) -> list[str]:
+    """A few pages of each kind of thing the home page links to (zones, sites, sources, ...)."""
+    html = urllib.request.urlopen(live_server.url + "/").read().decode()
+    chosen: dict[str, list[str]] = {}
+    for path in sorted(set(re.findall(r'href="(/id/[^"#?]+)"', html))):
+        kind = path.split("/")[2]
+        if len(chosen.setdefault(kind, [])) < per_kind:
+            chosen[kind].append(path)
+    # the longest-titled source pages (long URLs) and the multi-district zones
+    return [p for paths in chosen.values() for p in paths] + [
+        "/id/source/chinadaily-pudong-2018-04-24",
+        "/id/zone/hongqiao-international-central-business-district",
+    ]
+
+
+def _overflow(tab: Any) -> list[str]:
+    """What sticks out of the viewport sideways (elements inside their own scrolling box excepted)."""
+    return tab.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth, out = [];
+          const whole = document.documentElement.scrollWidth;
+          if (whole > width) out.push('page ' + whole);
+          for (const el of document.querySelectorAll('body *')) {
+            const box = el.getBoundingClientRect();
+            let inBox = false;
+            for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+              const s = getComputedStyle(up).overflowX;
+              if (s === 'auto' || s === 'scroll' || s === 'hidden') { inBox = true; break; }
+            }
+            if (box.right > width + 1 && !inBox && box.width > 0)
+              out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
+          }
+          return out.slice(0, 5);
+        }"""
+    )
+
+
+def test_no_page_is_wider_than_the_viewport(sized_page: Any, live_server: LiveServer) -> None:
+    wide = {}
+    for path in FIXED_PAGES + _thing_pages(live_server):
+        sized_page.goto(live_server.url + path)
+        found = _overflow(sized_page)
+        if found:
+            wide[path] = found
+    assert wide == {}
+
+
+def test_a_wide_answer_scrolls_in_its_own_box(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/query?" + urlencode({"query": WIDE_QUERY}))
+    box = sized_page.locator(".results .scroll")
+    sized_page.wait_for_selector("table.results-table tbody tr")
+    width = sized_page.evaluate("document.documentElement.clientWidth")
+    assert sized_page.evaluate("document.documentElement.scrollWidth") == width
+    scroll_width, client_width = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert client_width <= width
+    if sized_page.viewport_name == "phone":
+        assert scroll_width > client_width  # eight columns of IRIs: the box scrolls, not the page
+
+
+def test_on_a_phone_the_editor_and_run_button_come_before_the_examples(
+    sized_page: Any, live_server: LiveServer
+) -> None:
+    sized_page.goto(live_server.url + "/query")
+    editor = sized_page.locator("#query").bounding_box()
+    run = sized_page.get_by_role("button", name="Run query").bounding_box()
+    examples = sized_page.locator("aside.examples").bounding_box()
+    assert editor is not None and run is not None and examples is not None
+    if sized_page.viewport_name == "phone":
+        assert run["y"] + run["height"] < 844  # reachable without scrolling
+        assert examples["y"] > run["y"]  # below, not over, the editor
+        assert sized_page.locator("aside.examples").evaluate("a => getComputedStyle(a).position") == "static"
+    else:
+        assert examples["x"] + examples["width"] <= editor["x"]  # beside it, on the left
+    SCREENSHOTS.mkdir(exist_ok=True)
+    sized_page.screenshot(path=str(SCREENSHOTS / f"query-{sized_page.viewport_name}.png"), full_page=True)
