@@ -1021,7 +1021,10 @@ def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
     assert "http" not in css.text and "@import" not in css.text
-    assert client.get("/static/query.js").status_code == 200
+    for script in ("editor.js", "results.js"):
+        js = client.get(f"/static/{script}")
+        assert js.status_code == 200
+        assert "http" not in js.text, script  # they fetch from this server only (relative paths)
 
 
 def test_errors_for_browsers_are_pages(client: TestClient) -> None:

@@ -6,12 +6,15 @@ naming the command that installs it (no broken image, no error)."""
 from __future__ import annotations
 
 import logging
+import re
+
+from rdflib import URIRef
 
 from shfz_graph import mapping
 from shfz_graph.errors import ShfzError
 from shfz_graph.server.context import ServerContext
 
-__all__ = ["NOTE", "home_map", "locator_map"]
+__all__ = ["NOTE", "answer_map", "home_map", "locator_map", "mark_districts"]
 
 log = logging.getLogger("shfz_graph.server")
 
@@ -53,3 +56,41 @@ async def locator_map(ctx: ServerContext, iri: str) -> str | None:
     if data is None:
         return None
     return await ctx.in_thread(ctx.cached, f"map:locator:{iri}", lambda: mapping.locator(data, iri))
+
+
+def mark_districts(drawing: str, codes: set[str]) -> str:
+    """The map `drawing` with the districts of division `codes` given the class `named` (the page's style
+    shades them and greys the rest)."""
+    return re.sub(
+        r'<path class="([^"]*)" data-code="(\d+)"',
+        lambda m: (
+            f'<path class="{m.group(1)}{" named" if m.group(2) in codes else ""}" data-code="{m.group(2)}"'
+        ),
+        drawing,
+    )
+
+
+async def answer_map(ctx: ServerContext, places: list[str]) -> tuple[str, str] | None:
+    """The map of an answer that names zones or districts (IRIs `places`): those districts shaded, with a
+    caption naming what is shaded and what lies in no single district (None without the extra or places)."""
+    if not places or not mapping.available():
+        return None
+    data = await _data(ctx)
+    if data is None:
+        return None
+    drawing = await ctx.in_thread(ctx.cached, "map:home", lambda: mapping.draw(data, href=ctx.site.href))
+    codes: set[str] = set()
+    unplaced = []
+    for iri in places:
+        found = data.codes_of(iri)
+        codes |= found
+        if not found:
+            unplaced.append(ctx.site.label(URIRef(iri)))
+    names = sorted(d.label for d in data.districts.values() if d.code in codes)
+    note = (
+        f"Shaded dark: the {len(names)} district{'s' if len(names) != 1 else ''} the answer names or in "
+        f"which a zone it names lies ({', '.join(names) or 'none'})."
+    )
+    if unplaced:
+        note += f" Not on the map, as the sources place them in no single district: {'; '.join(unplaced)}."
+    return mark_districts(drawing, codes), note

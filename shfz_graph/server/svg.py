@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["Bar", "Edge", "Node", "bar_chart", "neighbourhood"]
+__all__ = ["Bar", "Edge", "Node", "bar_chart", "graph", "neighbourhood"]
 
 #: Fill and stroke per kind of thing (the path segment after `id/`).
 PALETTE = {
@@ -242,5 +242,43 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
             f'<text x="{cx:.1f}" y="{height - 8:.0f}" font-size="11" fill="#64748b" text-anchor="middle">'
             f"and {more} more link{'s' if more != 1 else ''}, listed below</text>"
         )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def graph(triples: list[tuple[Node, str, Node]], *, width: int = 720) -> str:
+    """A graph answer drawn as rows: each subject once on the left, the things it links to on the right,
+    each arrow with its property (a small answer's shape at a glance; the table holds every value)."""
+    gap, box_h, node_w = 34, 24, 230
+    groups: dict[Node, list[tuple[str, Node]]] = {}
+    for subject, label, obj in triples:
+        groups.setdefault(subject, []).append((label, obj))
+    height = len(triples) * gap + 16 + 6 * len(groups)
+    lx, rx = 10 + node_w / 2, width - 10 - node_w / 2
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram graph" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="graph-title">',
+        '<title id="graph-title">The answer as a graph</title>',
+        '<defs><marker id="graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/>'
+        "</marker></defs>",
+    ]
+    y = 8.0
+    for subject, links in groups.items():
+        top = y
+        for label, obj in links:
+            cy = y + gap / 2
+            out.append(
+                f'<line x1="{lx + node_w / 2:.1f}" y1="{top + len(links) * gap / 2:.1f}" '
+                f'x2="{rx - node_w / 2:.1f}" '
+                f'y2="{cy:.1f}" stroke="#94a3b8" stroke-width="1.2" marker-end="url(#graph-arrow)"/>'
+                f'<text x="{rx - node_w / 2 - 6:.1f}" y="{cy - 5:.1f}" font-size="11" fill="#475569" '
+                'text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f"{escape(_fit(label, rx - lx - node_w - 20, 11))}</text>"
+            )
+            out.append(_box(obj, rx, cy, node_w, box_h))
+            y += gap
+        out.append(_box(subject, lx, top + len(links) * gap / 2, node_w, box_h, bold=True))
+        y += 6
     out.append("</svg>")
     return "".join(out)
