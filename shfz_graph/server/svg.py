@@ -39,9 +39,16 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _fit(text: str, width: float, size: float) -> str:
-    """The text, cut with an ellipsis so that it fits `width` pixels."""
+    """The text, shortened with an ellipsis so that it fits `width` pixels: whole words are dropped from
+    the end (never a word cut in its middle); a first word too long on its own is cut."""
     if _text_width(text, size) <= width:
         return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        shorter = " ".join(words).rstrip(",;:-–") + "…"
+        if _text_width(shorter, size) <= width:
+            return shorter
     out = ""
     for c in text:
         if _text_width(out + c + "…", size) > width:
