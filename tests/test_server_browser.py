@@ -235,3 +235,177 @@ def test_on_a_phone_the_editor_and_run_button_come_before_the_examples(
         assert examples["x"] + examples["width"] <= editor["x"]  # beside it, on the left
     SCREENSHOTS.mkdir(exist_ok=True)
     sized_page.screenshot(path=str(SCREENSHOTS / f"query-{sized_page.viewport_name}.png"), full_page=True)
+
+
+# -- the query page: editor, answers, views, history, keyboard -------------------------------------------
+
+MISSING_PAREN = (
+    "PREFIX shfz: <https://w3id.org/shfz/ontology#>\n"
+    "SELECT ?z WHERE {\n"
+    "  ?z a shfz:Zone .\n"
+    '  FILTER(CONTAINS(STR(?z), "a")\n'
+    "}"
+)
+
+
+def test_completion_offers_the_graphs_names_and_inserts_the_chosen(
+    sized_page: Any, live_server: LiveServer
+) -> None:
+    sized_page.goto(live_server.url + "/query")
+    editor = sized_page.locator("#query")
+    editor.fill("")
+    editor.press_sequentially("SELECT ?z WHERE { ?z a shfz:Zo")
+    options = sized_page.locator("#completions [role=option]")
+    options.first.wait_for()
+    assert options.first.locator("code").inner_text() == "shfz:Zone"
+    assert sized_page.locator("#completions").is_visible()
+    editor.press("Enter")
+    assert editor.input_value() == "SELECT ?z WHERE { ?z a shfz:Zone"
+    assert sized_page.locator("#completions").is_hidden()
+    editor.press_sequentially(" . ?z shfz:inDistrict 黄浦")
+    sized_page.locator("#completions [role=option] code", has_text="district:huangpu").wait_for()
+    assert options.first.locator("code").inner_text() == "district:huangpu"  # by its Chinese name
+    editor.press("Tab")
+    assert editor.input_value().endswith("?z shfz:inDistrict district:huangpu")
+    editor.press_sequentially(" }")
+    # the text is highlighted underneath: keywords, variables and prefixed names in their own spans
+    assert sized_page.locator("pre.highlight .t-k", has_text="SELECT").count() == 1
+    assert sized_page.locator("pre.highlight .t-p", has_text="district:huangpu").count() == 1
+
+
+def test_a_syntax_error_is_marked_in_the_editor_in_plain_words(
+    sized_page: Any, live_server: LiveServer
+) -> None:
+    sized_page.goto(live_server.url + "/query")
+    editor = sized_page.locator("#query")
+    editor.fill(MISSING_PAREN)
+    editor.press("Control+Enter")
+    sized_page.wait_for_selector("#query-error")
+    assert sized_page.locator("#query-error .plain").inner_text() == (
+        "Line 5, column 1: a `)` is missing before `}` (to close the `(` of line 4, column 9)."
+    )
+    mark = sized_page.locator("pre.highlight mark.error-mark")
+    assert mark.count() == 1
+    assert mark.inner_text() == "}"
+    assert editor.get_attribute("aria-invalid") == "true"
+    assert sized_page.evaluate("document.activeElement.id") == "query"  # the caret waits at the error
+    editor.press("End")
+    editor.press_sequentially(" ")  # once the text changes, the old mark goes
+    assert mark.count() == 0
+
+
+def test_answers_show_names_right_aligned_numbers_and_sort(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/query?example=zones-by-area&run")
+    table = sized_page.locator("table.results-table")
+    table.locator("tbody tr").first.wait_for()
+    first = table.locator("tbody tr").first
+    zone_link = first.locator("td").first.locator("a")
+    assert zone_link.inner_text() == "Baoshan linked innovation zone"  # a name, not id:zone/baoshan
+    assert zone_link.get_attribute("title") == "https://w3id.org/shfz/id/zone/baoshan"
+    area = first.locator("td").nth(4)
+    assert area.inner_text() == "50"  # no xsd:decimal clutter
+    assert area.evaluate("td => getComputedStyle(td).textAlign") == "right"
+    assert "@en" not in table.inner_text()
+    sized_page.locator("#show-raw").check()
+    assert first.locator("td").nth(1).inner_text() == '"Baoshan linked innovation zone"@en'
+    sized_page.locator("#show-raw").uncheck()
+    table.get_by_role("button", name="area").click()  # ascending
+    areas = [float(t) for t in table.locator("tbody tr td:nth-child(5)").all_inner_texts()]
+    assert areas == sorted(areas) and areas[0] == 4
+    assert table.locator("th").nth(4).get_attribute("aria-sort") == "ascending"
+    table.get_by_role("button", name="area").click()  # descending
+    assert float(table.locator("tbody tr td:nth-child(5)").first.inner_text()) == 50
+    sized_page.locator("#row-filter").fill("Hong")
+    assert table.locator("tbody tr").count() == 1
+    assert sized_page.locator("#page-status").inner_text() == "rows 1–1 of 1 matching (9 in all)"
+    header = table.locator("thead th").first
+    assert header.evaluate("th => getComputedStyle(th).position") == "sticky"
+
+
+def test_a_long_answer_comes_in_pages(sized_page: Any, live_server: LiveServer) -> None:
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 120"
+    sized_page.goto(live_server.url + "/query?" + urlencode({"query": query}))
+    rows = sized_page.locator("table.results-table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 50
+    assert sized_page.locator("#page-status").inner_text() == "rows 1–50 of 120"
+    sized_page.locator("nav.pager").get_by_role("button", name="Next").click()
+    assert sized_page.locator("#page-status").inner_text() == "rows 51–100 of 120"
+    assert sized_page.locator("#row-count").inner_text() == "120"
+
+
+def test_chart_and_map_views(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/query?example=zones-by-area&run")
+    tabs = sized_page.locator(".view-tabs [role=tab]")
+    assert tabs.all_inner_texts() == ["Table", "Chart", "Map"]
+    assert sized_page.locator("#view-chart").is_hidden()
+    tabs.nth(1).click()
+    chart = sized_page.locator("#view-chart svg.chart")
+    assert chart.is_visible()
+    assert chart.locator("a").count() == 9  # one bar per zone, each linking to it
+    assert sized_page.locator("#view-table").is_hidden()
+    tabs.nth(2).click()
+    figure = sized_page.locator("#view-map figure.answer-map")
+    assert figure.is_visible()
+    assert figure.locator("path.district.named").count() == 8  # the districts of the 8 zones placed in one
+    assert "Comprehensive bonded areas linked innovation zone" in figure.locator("figcaption").inner_text()
+
+
+def test_a_construct_answer_has_a_graph_view(sized_page: Any, live_server: LiveServer) -> None:
+    query = (
+        "PREFIX shfz: <https://w3id.org/shfz/ontology#>\n"
+        "CONSTRUCT { ?z shfz:inDistrict ?d } WHERE { ?z shfz:inDistrict ?d }"
+    )
+    sized_page.goto(live_server.url + "/query?" + urlencode({"query": query}))
+    sized_page.get_by_role("tab", name="Graph").click()
+    drawing = sized_page.locator("#view-graph svg.graph")
+    assert drawing.is_visible()
+    assert drawing.locator("a", has_text="Huangpu District").count() >= 1
+
+
+def test_history_keeps_the_last_queries_until_cleared(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/query")
+    sized_page.evaluate("localStorage.clear()")
+    sized_page.reload()
+    assert sized_page.locator("section.history").is_hidden()
+    editor = sized_page.locator("#query")
+    editor.fill("ASK { ?s ?p ?o }")
+    editor.press("Control+Enter")
+    sized_page.wait_for_selector(".boolean")
+    editor = sized_page.locator("#query")
+    editor.fill("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    editor.press("Control+Enter")
+    sized_page.wait_for_selector("#row-count")
+    entries = sized_page.locator("#history-list li a")
+    assert entries.all_inner_texts() == ["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "ASK { ?s ?p ?o }"]
+    assert "query=ASK" in (entries.nth(1).get_attribute("href") or "")
+    sized_page.get_by_role("button", name="Clear the history").click()
+    assert sized_page.locator("section.history").is_hidden()
+    sized_page.reload()
+    assert sized_page.locator("#history-list li").count() == 0
+
+
+def test_keyboard_only_a_query_runs_and_the_answer_takes_focus(
+    sized_page: Any, live_server: LiveServer
+) -> None:
+    sized_page.goto(live_server.url + "/query")
+    presses = 0
+    while sized_page.evaluate("document.activeElement.id") != "query":
+        sized_page.keyboard.press("Tab")
+        presses += 1
+        assert presses < 15, "the editor is too many Tabs away"
+    sized_page.keyboard.press("Control+a")
+    sized_page.keyboard.type("SELECT ?d WHERE { ?d a shfz:District } ORDER BY ?d")
+    sized_page.keyboard.press("Escape")  # closes any completion list
+    sized_page.keyboard.press("Tab")
+    assert sized_page.evaluate("document.activeElement.id") == "run"  # the next stop is the Run button
+    sized_page.keyboard.press("Enter")
+    sized_page.wait_for_selector("#row-count")
+    assert sized_page.evaluate("document.activeElement.id") == "results"
+    assert sized_page.locator("#row-count").inner_text() == "13"
+    # the sort buttons and the view tabs are reached and worked by keyboard too
+    sized_page.locator("th button.sort").first.focus()
+    sized_page.keyboard.press("Enter")
+    assert sized_page.locator("th").first.get_attribute("aria-sort") == "ascending"
+    outline = sized_page.locator("th button.sort").first.evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline != "none"  # a visible focus ring
