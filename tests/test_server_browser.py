@@ -52,7 +52,7 @@ def test_follow_a_zone_link(page: Any, live_server: LiveServer) -> None:
     page.locator("table.zones").get_by_role("link", name="Huangpu linked innovation zone").click()
     page.wait_for_url(live_server.url + "/id/zone/huangpu")
     assert page.locator("h1").inner_text() == "Huangpu linked innovation zone"
-    assert page.locator("svg.diagram").count() == 1
+    assert page.locator("svg.diagram.wide").count() == 1  # and a one-column copy for phones
     page.get_by_role("link", name="Huangpu District").first.click()
     page.wait_for_url(live_server.url + "/id/district/huangpu")
     assert page.locator("h1").inner_text() == "Huangpu District"
@@ -409,3 +409,90 @@ def test_keyboard_only_a_query_runs_and_the_answer_takes_focus(
     assert sized_page.locator("th").first.get_attribute("aria-sort") == "ascending"
     outline = sized_page.locator("th button.sort").first.evaluate("b => getComputedStyle(b).outlineStyle")
     assert outline != "none"  # a visible focus ring
+
+
+# -- drawings: legible on a phone, every zone shown once, no word cut ----------------------------------
+
+SMALL_TEXT = """() => {
+  const out = [];
+  for (const t of document.querySelectorAll('svg text')) {
+    if (!t.getClientRects().length) continue;
+    const m = t.getScreenCTM();
+    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    if (px < 11) out.push(t.textContent.slice(0, 30) + ' ' + px.toFixed(1) + 'px');
+  }
+  return out.slice(0, 5);
+}"""
+
+
+def test_text_in_drawings_is_at_least_11_px_as_rendered(sized_page: Any, live_server: LiveServer) -> None:
+    small = {}
+    for path in [
+        "/",
+        "/id/zone/huangpu",
+        "/id/district/jinshan",
+        "/id/site/the-bund",
+        "/id/sector/financial-services",
+    ]:
+        sized_page.goto(live_server.url + path)
+        assert sized_page.locator("svg text").count() > 0
+        if found := sized_page.evaluate(SMALL_TEXT):
+            small[path] = found
+    sized_page.goto(live_server.url + "/query?example=zones-by-area&run")
+    for tab in ("Chart", "Map"):
+        sized_page.get_by_role("tab", name=tab).click()
+        if found := sized_page.evaluate(SMALL_TEXT):
+            small[tab] = found
+    assert small == {}
+
+
+def test_every_zone_is_reachable_from_the_home_map_by_tap(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/")
+    listed = sized_page.locator(".map-list")
+    assert listed.is_visible()
+    zones = {
+        href
+        for href in listed.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        if href.startswith("/id/zone/")
+    }
+    assert len(zones) == 16  # the twelve placed in one district, and the four in none
+    assert "/id/zone/shanghai-international-resort" in zones
+    assert "the map does not draw those" in sized_page.locator("figure.zone-map figcaption").inner_text()
+
+
+def test_a_site_page_has_a_locator_map_saying_how(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/id/site/the-bund")
+    figure = sized_page.locator("figure.locator")
+    assert figure.locator("svg.locator path.here").count() == 1
+    assert (
+        figure.locator("figcaption")
+        .inner_text()
+        .startswith(
+            "Where it is in Shanghai. Highlighted: Huangpu District (the district of Huangpu linked "
+            "innovation zone, which includes it); the site's own outline is not drawn."
+        )
+    )
+
+
+def test_the_neighbourhood_shows_each_thing_once_and_cuts_no_word(
+    sized_page: Any, live_server: LiveServer
+) -> None:
+    sized_page.goto(live_server.url + "/id/zone/changning")
+    drawing = sized_page.locator("svg.diagram:visible")
+    assert drawing.count() == 1
+    targets = drawing.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(targets) == len(set(targets))  # each related thing once
+    hongqiao = "/id/zone/hongqiao-international-central-business-district"
+    assert targets.count(hongqiao) == 1  # it overlaps Changning's zone both ways: one arrow
+    pairs = drawing.locator("text").evaluate_all(
+        """texts => texts.map(t => {
+          const own = Array.from(t.childNodes).filter(n => n.nodeType === 3).map(n => n.data).join('');
+          const title = t.querySelector('title') || t.parentNode.querySelector(':scope > title');
+          return [own, title ? title.textContent : ''];
+        })"""
+    )
+    cut = [(own, full) for own, full in pairs if own.endswith("…")]
+    assert cut, "no shortened label to check on this page"
+    for own, full in cut:
+        kept = own.removesuffix("…")
+        assert full.startswith(kept) and full[len(kept)] in " ,;:-–", (own, full)  # shortened at a word

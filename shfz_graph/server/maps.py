@@ -13,8 +13,9 @@ from rdflib import URIRef
 from shfz_graph import mapping
 from shfz_graph.errors import ShfzError
 from shfz_graph.server.context import ServerContext
+from shfz_graph.vocab import SHFZ
 
-__all__ = ["NOTE", "answer_map", "home_map", "locator_map", "mark_districts"]
+__all__ = ["NOTE", "answer_map", "home_map", "locator_map", "mark_districts", "zoned_districts"]
 
 log = logging.getLogger("shfz_graph.server")
 
@@ -47,15 +48,41 @@ async def home_map(ctx: ServerContext) -> str | None:
     return await ctx.in_thread(ctx.cached, "map:home", lambda: mapping.draw(data, href=ctx.site.href))
 
 
-async def locator_map(ctx: ServerContext, iri: str) -> str | None:
-    """A small map with the district `iri`, or the district of the zone `iri`, highlighted (None when the
-    extra is missing or the thing lies in no district of the graph)."""
+async def locator_map(ctx: ServerContext, iri: str) -> tuple[str | None, str]:
+    """A small map with the district `iri`, the districts of the zone `iri`, or those of the zones that
+    include the site `iri`, highlighted; and the caption saying which and how (None, "" when the extra is
+    missing or the thing lies in no district of the graph)."""
     if not mapping.available():
-        return None
+        return None, ""
     data = await _data(ctx)
     if data is None:
-        return None
-    return await ctx.in_thread(ctx.cached, f"map:locator:{iri}", lambda: mapping.locator(data, iri))
+        return None, ""
+    codes = data.codes_of(iri)
+    how = ""
+    target = iri
+    if not codes and ctx.site.kind(iri) == "site":
+        zones = sorted(
+            str(z)
+            for z in ctx.site.dataset.subjects(SHFZ.includesSite, URIRef(iri))
+            if not ctx.site.is_inferred((z, SHFZ.includesSite, URIRef(iri)))
+        )
+        placed = [z for z in zones if data.codes_of(z)]
+        if not placed:
+            return None, ""
+        target = placed[0]
+        codes = data.codes_of(target)
+        how = f" (the district of {ctx.site.label(URIRef(target))}, which includes it)"
+    if not codes:
+        return None, ""
+    names = ", ".join(sorted(d.label for d in data.districts.values() if d.code in codes))
+    kind = ctx.site.kind(iri)
+    what = (
+        "The district highlighted"
+        if kind == "district"
+        else f"Highlighted: {names}{how}; the {kind}'s own outline is not drawn"
+    )
+    drawing = await ctx.in_thread(ctx.cached, f"map:locator:{target}", lambda: mapping.locator(data, target))
+    return drawing, what + "."
 
 
 def mark_districts(drawing: str, codes: set[str]) -> str:
@@ -94,3 +121,12 @@ async def answer_map(ctx: ServerContext, places: list[str]) -> tuple[str, str] |
     if unplaced:
         note += f" Not on the map, as the sources place them in no single district: {'; '.join(unplaced)}."
     return mark_districts(drawing, codes), note
+
+
+async def zoned_districts(ctx: ServerContext) -> list[mapping.DistrictView]:
+    """The districts that hold a zone, by name, each with its zones: what the map's hover texts say, for
+    the list under the map (a touch screen never hovers). Empty when the map data cannot be read."""
+    data = await _data(ctx) if mapping.available() else None
+    if data is None:
+        return []
+    return sorted((d for d in data.districts.values() if d.zones), key=lambda d: d.label)

@@ -18,6 +18,7 @@ from shfz_graph.server.ontology_doc import build_ontology_doc
 from shfz_graph.server.overview import Overview, build_overview
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.render import render
+from shfz_graph.server.site import TermView
 from shfz_graph.server.void import Counts, count, void_description
 from shfz_graph.vocab import SHFZ
 
@@ -94,6 +95,20 @@ def _area_chart(data: Overview) -> str:
     return svg.bar_chart(bars, title="Area of each zone", unit=unit) if bars else ""
 
 
+def _sites_of(ctx: ServerContext, iri: str | None) -> list[TermView]:
+    """The sites a zone is on, includes or partly includes (asserted), by name."""
+    if iri is None:
+        return []
+    zone = URIRef(iri)
+    found = {
+        o
+        for p in (SHFZ.onSite, SHFZ.includesSite, SHFZ.partlyIncludes)
+        for o in ctx.site.dataset.objects(zone, p)
+        if isinstance(o, URIRef) and not ctx.site.is_inferred((zone, p, o))
+    }
+    return [ctx.site.term(o) for o in sorted(found, key=lambda n: ctx.site.label(n).lower())]
+
+
 @router.get("/", include_in_schema=False)
 async def home(request: Request, ctx: Context) -> Response:
     key = negotiated(request)
@@ -110,6 +125,9 @@ async def home(request: Request, ctx: Context) -> Response:
         data=data,
         chart=_area_chart(data),
         zone_map=zone_map,
+        zoned_districts=await maps.zoned_districts(ctx) if zone_map is not None else [],
+        sites_of=lambda iri: _sites_of(ctx, iri),
+        href=ctx.site.href,
         map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),

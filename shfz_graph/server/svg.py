@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["Bar", "Edge", "Node", "bar_chart", "graph", "neighbourhood"]
+__all__ = ["Bar", "Edge", "Node", "bar_chart", "graph", "neighbourhood", "neighbourhood_column"]
 
 #: Fill and stroke per kind of thing (the path segment after `id/`).
 PALETTE = {
@@ -107,7 +107,7 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) 
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">',
+        f'width="{width}" height="{height}" role="group" aria-labelledby="chart-title">',
         f'<title id="chart-title">{escape(title)}</title>',
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#bfdbfe"/>'
@@ -185,7 +185,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A link between the centre and a neighbour, `out` (centre -> node) or `in` (node -> centre)."""
+    """A link between the centre and a neighbour: `out` (centre -> node), `in` (node -> centre) or `both`
+    (one arrow each way, drawn once, its label naming the property of each way)."""
 
     label: str
     direction: str
@@ -215,8 +216,8 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
     cx = width / 2
     lx, rx = 10 + node_w / 2, width - 10 - node_w / 2
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width} {height:.0f}" '
-        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="diagram-title">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram wide" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" aria-labelledby="diagram-title">',
         f'<title id="diagram-title">Neighbourhood of {escape(centre.label)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/></marker></defs>',
@@ -229,6 +230,8 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
                 x1, x2 = cx + centre_w / 2, rx - node_w / 2
                 label_x, anchor = x2 - 6, "end"
                 arrow = ' marker-end="url(#arrow)"'
+                if edge.direction == "both":
+                    arrow += ' marker-start="url(#arrow)"'
             else:
                 x1, x2 = lx + node_w / 2, cx - centre_w / 2
                 label_x, anchor = x1 + 6, "start"
@@ -238,15 +241,44 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
             out.append(
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#94a3b8" '
                 f'stroke-width="1.2"{arrow}/>'
-                f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="10.5" fill="#475569" '
+                f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="11" fill="#475569" '
                 f'text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                f"{escape(_fit(edge.label, (rx - lx) / 2 - node_w / 2 - centre_w / 2 + 30, 10.5))}</text>"
+                f"<title>{escape(edge.label)}</title>"
+                f"{escape(_fit(edge.label, (rx - lx) / 2 - node_w / 2 - centre_w / 2 + 30, 11))}</text>"
             )
             out.append(_box(edge.node, lx if side == "in" else rx, y, node_w, box_h))
     out.append(_box(centre, cx, mid_y, centre_w, box_h + 8, bold=True))
     if more:
         out.append(
             f'<text x="{cx:.1f}" y="{height - 8:.0f}" font-size="11" fill="#64748b" text-anchor="middle">'
+            f"and {more} more link{'s' if more != 1 else ''}, listed below</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def neighbourhood_column(centre: Node, edges: list[Edge], *, more: int = 0, width: int = 360) -> str:
+    """The neighbourhood in one column, for a phone: the thing on top, then each related thing under the
+    name of its link (what links here first), drawn at the width it is shown so that text stays legible."""
+    row, box_h = 50, 26
+    height = 46 + row * len(edges) + (22 if more else 0)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram column" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="column-title">',
+        f'<title id="column-title">Neighbourhood of {escape(centre.label)}</title>',
+        _box(centre, width / 2, 18, width - 8, box_h + 6, bold=True),
+    ]
+    for i, edge in enumerate(edges):
+        y = 46 + i * row
+        way = {"in": "← links here:", "out": "→", "both": "↔"}[edge.direction]
+        out.append(
+            f'<text x="14" y="{y + 12}" font-size="12" fill="#475569"><title>{escape(edge.label)}</title>'
+            f"{escape(_fit(way + ' ' + edge.label, width - 24, 12))}</text>"
+        )
+        out.append(_box(edge.node, width / 2 + 6, y + 16 + box_h / 2, width - 20, box_h))
+    if more:
+        out.append(
+            f'<text x="{width / 2}" y="{height - 6}" font-size="12" fill="#64748b" text-anchor="middle">'
             f"and {more} more link{'s' if more != 1 else ''}, listed below</text>"
         )
     out.append("</svg>")
