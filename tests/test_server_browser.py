@@ -496,3 +496,49 @@ def test_the_neighbourhood_shows_each_thing_once_and_cuts_no_word(
     for own, full in cut:
         kept = own.removesuffix("…")
         assert full.startswith(kept) and full[len(kept)] in " ,;:-–", (own, full)  # shortened at a word
+
+
+CHINESE_WITHOUT_LANG = r"""() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    if (!/[\u4e00-\u9fff]/.test(node.data)) continue;
+    const el = node.parentElement;
+    if (el.closest('svg title') || !el.getClientRects().length) continue;  // tooltips and hidden text
+    const lang = el.closest('[lang]').getAttribute('lang');
+    if (!lang.toLowerCase().startsWith('zh')) out.push(el.tagName + ': ' + node.data.trim().slice(0, 40));
+  }
+  return out.slice(0, 5);
+}"""
+
+
+def test_chinese_text_is_marked_as_chinese(sized_page: Any, live_server: LiveServer) -> None:
+    unmarked = {}
+    for path in [
+        "/",
+        "/id/zone/huangpu",
+        "/id/district/jinshan",
+        "/search?q=" + quote("虹桥"),
+        "/ontology",
+        "/query?example=bilingual-labels&run",
+    ]:
+        sized_page.goto(live_server.url + path)
+        if found := sized_page.evaluate(CHINESE_WITHOUT_LANG):
+            unmarked[path] = found
+    sized_page.locator("#show-raw").check()  # the raw terms of the last page, as written
+    if found := sized_page.evaluate(CHINESE_WITHOUT_LANG):
+        unmarked["raw"] = found
+    assert unmarked == {}
+
+
+def test_links_are_underlined_not_told_by_colour_alone(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/id/zone/huangpu")
+    link = sized_page.locator("table.props td a").first
+    assert "underline" in link.evaluate("a => getComputedStyle(a).textDecorationLine")
+
+
+def test_the_sector_matrix_fits_a_screen(sized_page: Any, live_server: LiveServer) -> None:
+    sized_page.goto(live_server.url + "/")
+    width = sized_page.locator("table.matrix").evaluate("t => t.getBoundingClientRect().width")
+    assert width <= 1000  # sixteen zone columns, upright names

@@ -225,3 +225,35 @@ def test_mark_districts_names_the_shaded_ones() -> None:
     assert maps.mark_districts(drawing, {"310104"}) == (
         first + '<path class="district named" data-code="310104" d=""/>'
     )
+
+
+# -- smaller defects of the pages ------------------------------------------------------------------------
+
+
+def test_the_void_page_writes_its_turtle_once_per_address(client: TestClient) -> None:
+    first = client.get("/.well-known/void", headers=HTML)
+    assert first.status_code == 200
+    kept = client.app.state.ctx.peek("void-turtle")  # type: ignore[attr-defined]
+    assert list(kept) == ["http://testserver"]
+    again = client.get("/.well-known/void", headers=HTML)
+    assert again.text == first.text
+    for n in range(6):  # other Host headers: only the last four addresses are kept
+        client.get("/.well-known/void", headers={**HTML, "Host": f"host{n}.test"})
+    assert list(kept) == [f"http://host{n}.test" for n in range(2, 6)]
+
+
+def test_the_home_page_opens_with_the_data_and_lists_the_licence_once(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    hero = page[page.index('<section class="hero">') : page.index('<ul class="stats">')]
+    paragraphs = re.findall(r"<p>(.*?)</p>", hero)
+    assert paragraphs[0].startswith("Shanghai&#39;s linked innovation zones in both batches")
+    assert page.count("<dt>Licence</dt>") == 1
+    assert page.count('href="https://creativecommons.org/licenses/by/4.0/">https://creativecommons.org') == 1
+
+
+def test_queries_that_need_the_network_are_not_offered_as_web_links(client: TestClient) -> None:
+    for path in ("/", "/query"):
+        page = client.get(path, headers=HTML).text
+        assert 'href="/query?example=federated-wikidata-labels"' not in page, path
+        assert "<code>shfz-graph query federated-wikidata-labels --allow-network</code>" in page, path
+        assert 'href="/query?example=zones-by-sector"' in page, path

@@ -4,8 +4,11 @@ an RDF form). The query page is `shfz_graph.server.editor`'s, the IRIs' pages `s
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from fastapi import APIRouter
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -52,6 +55,26 @@ def _counts(ctx: ServerContext) -> Counts:
     return ctx.cached("counts", lambda: count(ctx.kg, uri_space=ctx.base))
 
 
+_VOID_ROOTS = 4  # the VoID page's Turtle is kept for this many server addresses (Host headers vary)
+
+
+def _void_turtle(ctx: ServerContext, root: str, graph: Graph) -> str:
+    """The VoID description in Turtle for the page: written once per server address (writing it takes
+    most of a second), the last few kept."""
+    kept: OrderedDict[str, str] = ctx.cached("void-turtle", OrderedDict)
+    lock: threading.Lock = ctx.cached("void-turtle-lock", threading.Lock)
+    with lock:
+        if root in kept:
+            kept.move_to_end(root)
+            return kept[root]
+    text = ctx.plain_rdf_bytes(graph, "turtle").decode("utf-8")
+    with lock:
+        kept[root] = text
+        while len(kept) > _VOID_ROOTS:
+            kept.popitem(last=False)
+    return text
+
+
 async def _void_answer(request: Request, ctx: ServerContext, key: str) -> Response:
     """The VoID description of the dataset, as a page or in RDF format `key`."""
     numbers = await ctx.in_thread(_counts, ctx)
@@ -66,7 +89,7 @@ async def _void_answer(request: Request, ctx: ServerContext, key: str) -> Respon
     if key != formats.HTML:
         body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
         return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})
-    turtle = (await ctx.in_thread(ctx.plain_rdf_bytes, graph, "turtle")).decode("utf-8")
+    turtle = await ctx.in_thread(_void_turtle, ctx, root, graph)
     whole = numbers.whole
     return render(
         ctx.env,
