@@ -233,8 +233,13 @@ def test_on_a_phone_the_editor_and_run_button_come_before_the_examples(
         assert sized_page.locator("aside.examples").evaluate("a => getComputedStyle(a).position") == "static"
     else:
         assert examples["x"] + examples["width"] <= editor["x"]  # beside it, on the left
+    # for a reviewer: the page with an answer, at this size (not committed)
+    sized_page.goto(live_server.url + "/query?example=zones-by-area&run")
+    sized_page.locator("table.results-table tbody tr").first.wait_for()
     SCREENSHOTS.mkdir(exist_ok=True)
-    sized_page.screenshot(path=str(SCREENSHOTS / f"query-{sized_page.viewport_name}.png"), full_page=True)
+    shot = SCREENSHOTS / f"query-{sized_page.viewport_name}.png"
+    sized_page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
 
 
 # -- the query page: editor, answers, views, history, keyboard -------------------------------------------
@@ -267,7 +272,9 @@ def test_completion_offers_the_graphs_names_and_inserts_the_chosen(
     assert options.first.locator("code").inner_text() == "district:huangpu"  # by its Chinese name
     editor.press("Tab")
     assert editor.input_value().endswith("?z shfz:inDistrict district:huangpu")
-    editor.press_sequentially(" }")
+    editor.press_sequentially(" . ?zo")
+    assert sized_page.locator("#completions").is_hidden()  # a variable's name is not completed
+    editor.press_sequentially("ne }")
     # the text is highlighted underneath: keywords, variables and prefixed names in their own spans
     assert sized_page.locator("pre.highlight .t-k", has_text="SELECT").count() == 1
     assert sized_page.locator("pre.highlight .t-p", has_text="district:huangpu").count() == 1

@@ -221,6 +221,8 @@
     var word = current.word;
     wordStart = current.start;
     if (!force && word.length < 2) { close(); return; }
+    // a variable, a language tag, or the inside of an IRI or a string: nothing to offer
+    if (/[?$@<"']$/.test(editor.value.slice(0, wordStart))) { close(); return; }
     var upper = word.toUpperCase();
     var found = [];
     if (word.indexOf(":") < 0) {
