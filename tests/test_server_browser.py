@@ -465,6 +465,13 @@ def test_every_zone_is_reachable_from_the_home_map_by_tap(sized_page: Any, live_
     assert len(zones) == 16  # the twelve placed in one district, and the four in none
     assert "/id/zone/shanghai-international-resort" in zones
     assert "the map does not draw those" in sized_page.locator("figure.zone-map figcaption").inner_text()
+    # what a hover and the legend say, in words: the zone, its area and batch, and the district's colour
+    jinshan = listed.locator("li", has_text="Jinshan District")
+    assert "Jinshan linked innovation zone (no area given; Second batch of linked innovation zones)" in (
+        jinshan.inner_text()
+    )
+    map_fill = sized_page.locator('svg.map path.district[data-code="310116"]').get_attribute("fill")
+    assert jinshan.locator("svg.swatch rect").get_attribute("fill") == map_fill
 
 
 def test_a_site_page_has_a_locator_map_saying_how(sized_page: Any, live_server: LiveServer) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from rdflib import URIRef
 
@@ -15,7 +16,15 @@ from shfz_graph.errors import ShfzError
 from shfz_graph.server.context import ServerContext
 from shfz_graph.vocab import SHFZ
 
-__all__ = ["NOTE", "answer_map", "home_map", "locator_map", "mark_districts", "zoned_districts"]
+__all__ = [
+    "NOTE",
+    "ListedDistrict",
+    "answer_map",
+    "home_map",
+    "locator_map",
+    "mark_districts",
+    "zoned_districts",
+]
 
 log = logging.getLogger("shfz_graph.server")
 
@@ -123,10 +132,27 @@ async def answer_map(ctx: ServerContext, places: list[str]) -> tuple[str, str] |
     return mark_districts(drawing, codes), note
 
 
-async def zoned_districts(ctx: ServerContext) -> list[mapping.DistrictView]:
-    """The districts that hold a zone, by name, each with its zones: what the map's hover texts say, for
-    the list under the map (a touch screen never hovers). Empty when the map data cannot be read."""
+@dataclass(frozen=True)
+class ListedDistrict:
+    """A district under the map: its view, the fill the map gives it, and the batch of each of its zones."""
+
+    district: mapping.DistrictView
+    fill: str
+    batches: dict[str, str]  # zone IRI -> label of its batch
+
+
+async def zoned_districts(ctx: ServerContext) -> list[ListedDistrict]:
+    """The districts that hold a zone, by name, each with its zones, their batches and the district's
+    colour on the map: what the map's hover texts and legend say, for the list under the map (a touch
+    screen never hovers, and a phone hides the map's small text). Empty when the map data cannot be read."""
     data = await _data(ctx) if mapping.available() else None
     if data is None:
         return []
-    return sorted((d for d in data.districts.values() if d.zones), key=lambda d: d.label)
+    fills = {b.iri: mapping.BATCH_FILLS[i % len(mapping.BATCH_FILLS)] for i, b in enumerate(data.batches)}
+    labels = {b.iri: b.label for b in data.batches}
+    out = []
+    for d in sorted((d for d in data.districts.values() if d.zones), key=lambda d: d.label):
+        batches = {z.batch for z in d.zones}
+        fill = mapping.SEVERAL_FILL if len(batches) > 1 else fills.get(next(iter(batches)) or "", "#cbd5e1")
+        out.append(ListedDistrict(d, fill, {z.iri: labels.get(z.batch or "", "no batch") for z in d.zones}))
+    return out
