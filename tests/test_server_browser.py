@@ -236,6 +236,11 @@ def test_on_a_phone_the_editor_and_run_button_come_before_the_examples(
     # for a reviewer: the page with an answer, at this size (not committed)
     sized_page.goto(live_server.url + "/query?example=zones-by-area&run")
     sized_page.locator("table.results-table tbody tr").first.wait_for()
+    # the example opens without its #+ header, in an editor as tall as its text (nothing hidden in it)
+    editor_box = sized_page.locator("#query")
+    assert editor_box.input_value().startswith("PREFIX")
+    scroll, client = editor_box.evaluate("t => [t.scrollHeight, t.clientHeight]")
+    assert scroll <= client + 2 and client > 300
     SCREENSHOTS.mkdir(exist_ok=True)
     shot = SCREENSHOTS / f"query-{sized_page.viewport_name}.png"
     sized_page.screenshot(path=str(shot), full_page=True)
