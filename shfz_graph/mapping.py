@@ -240,7 +240,7 @@ def _svg_open(width: int, at: _Layout, title: str) -> str:
     """The SVG element, its title, and the definitions (the free trade zone hatching, the inset's clip)."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {at.height:.0f}" '
-        f'width="{width}" height="{at.height:.0f}" role="img" aria-labelledby="map-title">'
+        f'width="{width}" height="{at.height:.0f}" role="group" aria-labelledby="map-title">'
         f'<title id="map-title">{escape(title)}</title>'
         '<defs><pattern id="ftz-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="{FTZ_STROKE}" '

@@ -1,8 +1,9 @@
 """The app factory: one FastAPI app serving the SPARQL endpoint, the IRIs, the pages and the REST API.
 
-The routes are the routers of `protocol`, `api`, `pages`, `editor` and `iris` (the IRIs' catch-all last);
-each gets the app's `ServerContext` through `dependencies.Context`. Errors are answered by `handlers`;
-`middleware` stacks the middlewares and sets the short way for plain SPARQL GETs (`fastpath`) in front.
+The routes are the routers of `protocol`, `complete`, `api`, `pages`, `editor` and `iris` (the IRIs'
+catch-all last); each gets the app's `ServerContext` through `dependencies.Context`. Errors are answered
+by `handlers`; `middleware` stacks the middlewares and sets the short way for plain SPARQL GETs
+(`fastpath`) in front, behind HTTP caching (`httpcache`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from shfz_graph import __version__, defaults
 from shfz_graph.errors import LimitError
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.server import api, editor, iris, middleware, pages, protocol
+from shfz_graph.server import api, complete, editor, iris, middleware, pages, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.fastpath import App
 from shfz_graph.server.handlers import HANDLERS
@@ -92,7 +93,7 @@ def create_app(
     )
     app.state.ctx = ctx
     api.use_schema(app, ctx)
-    for router in (protocol.router, api.router, pages.router, editor.router):
+    for router in (protocol.router, complete.router, api.router, pages.router, editor.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(iris.router)  # last: it serves every other path

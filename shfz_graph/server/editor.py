@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
-from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,15 +21,16 @@ from shfz_graph.errors import (
     UpdateDenied,
 )
 from shfz_graph.results import GRAPH_KINDS, Result
-from shfz_graph.server import formats
+from shfz_graph.server import formats, maps
+from shfz_graph.server.answers import AnswerView, answer_view
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
 from shfz_graph.server.problems import HTTPProblem, status_of
 from shfz_graph.server.render import render
-from shfz_graph.server.site import TermView
+from shfz_graph.server.syntax import explain
 from shfz_graph.vocab import sparql_prologue
 
-__all__ = ["DEFAULT_QUERY", "query_page", "result_response", "router"]
+__all__ = ["DEFAULT_QUERY", "query_page", "result_response", "router", "without_header"]
 
 router = APIRouter()
 
@@ -58,14 +58,12 @@ _QUERY_ERRORS = (
 )
 
 
-def _cell(ctx: ServerContext, node: Node | None) -> TermView | None:
-    """A result cell: IRIs shown compactly (prefixed), linked to their page."""
-    if node is None:
-        return None
-    view = ctx.site.term(node)
-    if view.kind == "iri" and view.iri:
-        return TermView("iri", ctx.site.short(view.iri), href=view.href, local=view.local, iri=view.iri)
-    return view
+def without_header(text: str) -> str:
+    """A named query's text without its `#+` header (summary, tags, defaults): what a user edits."""
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith("#+"):
+        lines.pop(0)
+    return "".join(lines)
 
 
 def _with_format(request: Request, fmt: str) -> str:
@@ -135,7 +133,7 @@ async def query_page(
     named: NamedQuery | None = ctx.named(example) if example else None
     values = {k: v for k, v in (values or {}).items() if v.strip()}
     if text is None:
-        text = named.text if named is not None else DEFAULT_QUERY
+        text = without_header(named.text) if named is not None else DEFAULT_QUERY
         run = bool(run)
     elif run is None:
         run = True
@@ -144,9 +142,11 @@ async def query_page(
         result, error, status, elapsed = await _run(ctx, text, named, values, raising=bool(fmt))
     if fmt and result is not None:
         return await ctx.in_thread(_download, result, fmt)
-    table: list[list[TermView | None]] = []
+    view: AnswerView | None = None
     if result is not None:
-        table = [[_cell(ctx, row.get(v)) for v in result.vars] for row in result.rows[:_SHOWN_ROWS]]
+        view = await ctx.in_thread(answer_view, ctx.site, result, limit=_SHOWN_ROWS)
+    spot = explain(text, error) if error else None
+    drawn = await maps.answer_map(ctx, view.places) if view is not None else None
     # federated queries (refused here) last
     examples = sorted(ctx.queries.values(), key=lambda q: (q.network, q.tags[:1], q.name))
     return render(
@@ -160,8 +160,12 @@ async def query_page(
         values=values,
         examples=examples,
         result=result,
-        table=table,
-        shown=min(len(table), _SHOWN_ROWS),
+        view=view,
+        shown=len(view.rows) if view is not None else 0,
+        spot=spot,
+        answer_map=drawn[0] if drawn else None,
+        answer_map_note=drawn[1] if drawn else "",
+        prefixes=sorted(ctx.prefixes.items()),
         downloads=_downloads(request, result) if result is not None else [],
         error=error,
         elapsed=elapsed,

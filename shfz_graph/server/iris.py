@@ -103,9 +103,10 @@ async def thing(request: Request, path: str, ctx: Context) -> Response:
     if key == formats.HTML:
         page = await ctx.in_thread(build_thing, ctx.site, iri)
         page.alternates = versions
-        if ctx.site.kind(iri) in ("zone", "district"):
-            page.locator = await maps.locator_map(ctx, iri)
-            page.map_note = None if mapping.available() else maps.NOTE
+        kind = ctx.site.kind(iri)
+        if kind in ("zone", "district", "site"):
+            page.locator, page.locator_note = await maps.locator_map(ctx, iri)
+            page.map_note = None if mapping.available() or kind == "site" else maps.NOTE
         return render(ctx.env, request, "thing.html", title=page.label, page=page, headers=headers)
     description = await ctx.in_thread(_description, ctx, iri)
     body = await ctx.in_thread(ctx.rdf_bytes, description, key)

@@ -6,12 +6,25 @@ naming the command that installs it (no broken image, no error)."""
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
 
 from shfz_graph import mapping
 from shfz_graph.errors import ShfzError
 from shfz_graph.server.context import ServerContext
+from shfz_graph.vocab import SHFZ
 
-__all__ = ["NOTE", "home_map", "locator_map"]
+__all__ = [
+    "NOTE",
+    "ListedDistrict",
+    "answer_map",
+    "home_map",
+    "locator_map",
+    "mark_districts",
+    "zoned_districts",
+]
 
 log = logging.getLogger("shfz_graph.server")
 
@@ -44,12 +57,102 @@ async def home_map(ctx: ServerContext) -> str | None:
     return await ctx.in_thread(ctx.cached, "map:home", lambda: mapping.draw(data, href=ctx.site.href))
 
 
-async def locator_map(ctx: ServerContext, iri: str) -> str | None:
-    """A small map with the district `iri`, or the district of the zone `iri`, highlighted (None when the
-    extra is missing or the thing lies in no district of the graph)."""
+async def locator_map(ctx: ServerContext, iri: str) -> tuple[str | None, str]:
+    """A small map with the district `iri`, the districts of the zone `iri`, or those of the zones that
+    include the site `iri`, highlighted; and the caption saying which and how (None, "" when the extra is
+    missing or the thing lies in no district of the graph)."""
     if not mapping.available():
+        return None, ""
+    data = await _data(ctx)
+    if data is None:
+        return None, ""
+    codes = data.codes_of(iri)
+    how = ""
+    target = iri
+    if not codes and ctx.site.kind(iri) == "site":
+        zones = sorted(
+            str(z)
+            for z in ctx.site.dataset.subjects(SHFZ.includesSite, URIRef(iri))
+            if not ctx.site.is_inferred((z, SHFZ.includesSite, URIRef(iri)))
+        )
+        placed = [z for z in zones if data.codes_of(z)]
+        if not placed:
+            return None, ""
+        target = placed[0]
+        codes = data.codes_of(target)
+        how = f" (the district of {ctx.site.label(URIRef(target))}, which includes it)"
+    if not codes:
+        return None, ""
+    names = ", ".join(sorted(d.label for d in data.districts.values() if d.code in codes))
+    kind = ctx.site.kind(iri)
+    what = (
+        "The district highlighted"
+        if kind == "district"
+        else f"Highlighted: {names}{how}; the {kind}'s own outline is not drawn"
+    )
+    drawing = await ctx.in_thread(ctx.cached, f"map:locator:{target}", lambda: mapping.locator(data, target))
+    return drawing, what + "."
+
+
+def mark_districts(drawing: str, codes: set[str]) -> str:
+    """The map `drawing` with the districts of division `codes` given the class `named` (the page's style
+    shades them and greys the rest)."""
+    return re.sub(
+        r'<path class="([^"]*)" data-code="(\d+)"',
+        lambda m: (
+            f'<path class="{m.group(1)}{" named" if m.group(2) in codes else ""}" data-code="{m.group(2)}"'
+        ),
+        drawing,
+    )
+
+
+async def answer_map(ctx: ServerContext, places: list[str]) -> tuple[str, str] | None:
+    """The map of an answer that names zones or districts (IRIs `places`): those districts shaded, with a
+    caption naming what is shaded and what lies in no single district (None without the extra or places)."""
+    if not places or not mapping.available():
         return None
     data = await _data(ctx)
     if data is None:
         return None
-    return await ctx.in_thread(ctx.cached, f"map:locator:{iri}", lambda: mapping.locator(data, iri))
+    drawing = await ctx.in_thread(ctx.cached, "map:home", lambda: mapping.draw(data, href=ctx.site.href))
+    codes: set[str] = set()
+    unplaced = []
+    for iri in places:
+        found = data.codes_of(iri)
+        codes |= found
+        if not found:
+            unplaced.append(ctx.site.label(URIRef(iri)))
+    names = sorted(d.label for d in data.districts.values() if d.code in codes)
+    note = (
+        f"Shaded dark: the {len(names)} district{'s' if len(names) != 1 else ''} the answer names or in "
+        f"which a zone it names lies ({', '.join(names) or 'none'})."
+    )
+    if unplaced:
+        note += f" Not on the map, as the sources place them in no single district: {'; '.join(unplaced)}."
+    return mark_districts(drawing, codes), note
+
+
+@dataclass(frozen=True)
+class ListedDistrict:
+    """A district under the map: its view, the fill the map gives it, and the batch of each of its zones."""
+
+    district: mapping.DistrictView
+    fill: str
+    batches: dict[str, str]  # zone IRI -> label of its batch
+
+
+async def zoned_districts(ctx: ServerContext) -> list[ListedDistrict]:
+    """The districts that hold a zone, by name, each with its zones, their batches and the district's
+    colour on the map: what the map's hover texts and legend say, for the list under the map (a touch
+    screen never hovers, and a phone hides the map's small text). Empty when the map data cannot be read."""
+    data = await _data(ctx) if mapping.available() else None
+    if data is None:
+        return []
+    fills = {b.iri: mapping.BATCH_FILLS[i % len(mapping.BATCH_FILLS)] for i, b in enumerate(data.batches)}
+    labels = {b.iri: b.label for b in data.batches}
+    out = []
+    for d in sorted((d for d in data.districts.values() if d.zones), key=lambda d: d.label):
+        batches = {z.batch for z in d.zones}
+        fill = mapping.SEVERAL_FILL if len(batches) > 1 else fills.get(next(iter(batches)) or "", "#cbd5e1")
+        out.append(ListedDistrict(d, fill, {z.iri: labels.get(z.batch or "", "no batch") for z in d.zones}))
+    return out

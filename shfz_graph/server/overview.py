@@ -264,7 +264,8 @@ def _datasets(site: Site) -> list[DatasetInfo]:
                     sources=[site.term(x) for x in sorted(graph.objects(subject, DCTERMS.source), key=str)],
                 )
             )
-    return out
+    # the data's own dataset (the one with sources) first: the home page opens with its description
+    return sorted(out, key=lambda d: (not d.sources, d.title.lower()))
 
 
 def _ontology_info(site: Site) -> dict[str, str | None]:

@@ -4,8 +4,11 @@ an RDF form). The query page is `shfz_graph.server.editor`'s, the IRIs' pages `s
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from fastapi import APIRouter
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +21,7 @@ from shfz_graph.server.ontology_doc import build_ontology_doc
 from shfz_graph.server.overview import Overview, build_overview
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.render import render
+from shfz_graph.server.site import TermView
 from shfz_graph.server.void import Counts, count, void_description
 from shfz_graph.vocab import SHFZ
 
@@ -51,6 +55,26 @@ def _counts(ctx: ServerContext) -> Counts:
     return ctx.cached("counts", lambda: count(ctx.kg, uri_space=ctx.base))
 
 
+_VOID_ROOTS = 4  # the VoID page's Turtle is kept for this many server addresses (Host headers vary)
+
+
+def _void_turtle(ctx: ServerContext, root: str, graph: Graph) -> str:
+    """The VoID description in Turtle for the page: written once per server address (writing it takes
+    most of a second), the last few kept."""
+    kept: OrderedDict[str, str] = ctx.cached("void-turtle", OrderedDict)
+    lock: threading.Lock = ctx.cached("void-turtle-lock", threading.Lock)
+    with lock:
+        if root in kept:
+            kept.move_to_end(root)
+            return kept[root]
+    text = ctx.plain_rdf_bytes(graph, "turtle").decode("utf-8")
+    with lock:
+        kept[root] = text
+        while len(kept) > _VOID_ROOTS:
+            kept.popitem(last=False)
+    return text
+
+
 async def _void_answer(request: Request, ctx: ServerContext, key: str) -> Response:
     """The VoID description of the dataset, as a page or in RDF format `key`."""
     numbers = await ctx.in_thread(_counts, ctx)
@@ -65,7 +89,7 @@ async def _void_answer(request: Request, ctx: ServerContext, key: str) -> Respon
     if key != formats.HTML:
         body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
         return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})
-    turtle = (await ctx.in_thread(ctx.plain_rdf_bytes, graph, "turtle")).decode("utf-8")
+    turtle = await ctx.in_thread(_void_turtle, ctx, root, graph)
     whole = numbers.whole
     return render(
         ctx.env,
@@ -94,6 +118,20 @@ def _area_chart(data: Overview) -> str:
     return svg.bar_chart(bars, title="Area of each zone", unit=unit) if bars else ""
 
 
+def _sites_of(ctx: ServerContext, iri: str | None) -> list[TermView]:
+    """The sites a zone is on, includes or partly includes (asserted), by name."""
+    if iri is None:
+        return []
+    zone = URIRef(iri)
+    found = {
+        o
+        for p in (SHFZ.onSite, SHFZ.includesSite, SHFZ.partlyIncludes)
+        for o in ctx.site.dataset.objects(zone, p)
+        if isinstance(o, URIRef) and not ctx.site.is_inferred((zone, p, o))
+    }
+    return [ctx.site.term(o) for o in sorted(found, key=lambda n: ctx.site.label(n).lower())]
+
+
 @router.get("/", include_in_schema=False)
 async def home(request: Request, ctx: Context) -> Response:
     key = negotiated(request)
@@ -110,6 +148,9 @@ async def home(request: Request, ctx: Context) -> Response:
         data=data,
         chart=_area_chart(data),
         zone_map=zone_map,
+        zoned_districts=await maps.zoned_districts(ctx) if zone_map is not None else [],
+        sites_of=lambda iri: _sites_of(ctx, iri),
+        href=ctx.site.href,
         map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -35,7 +36,16 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(nav=NAV, version=__version__)
+    env.filters["lang_attr"] = lang_attr
     return env
+
+
+def lang_attr(text: str) -> Markup:
+    """` lang="zh-Hans"` for a text with Chinese characters in it (a search or a matched label), else
+    nothing: screen readers and fonts then treat it as Chinese."""
+    if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text):
+        return Markup(' lang="zh-Hans"')
+    return Markup("")
 
 
 def render(

@@ -252,6 +252,38 @@ class Site:
                         seen.add(key)
                         yield key
 
+    def complete(self, text: str, *, namespace: str | None = None, limit: int = 12) -> list[URIRef]:
+        """Things whose label (English or Chinese) starts with `text`, then those where a word of it does,
+        then those whose local name starts so; within `namespace` only when given (then an empty `text`
+        matches all of it). Shortest label first."""
+        wanted = text.casefold().strip()
+        if not wanted and namespace is None:
+            return []
+        best: dict[URIRef, tuple[int, int]] = {}
+        for node, label in self._candidates():
+            iri = str(node)
+            if not isinstance(node, URIRef) or (namespace is not None and not iri.startswith(namespace)):
+                continue
+            folded = label.casefold()
+            local = (iri[len(namespace) :] if namespace else re.split(r"[/#]", iri)[-1]).casefold()
+            if namespace is not None and local.startswith(wanted):
+                rank = 0
+            elif folded.startswith(wanted):
+                rank = 1
+            elif any(w.startswith(wanted) for w in _WORD.findall(folded)) or (
+                not wanted.isascii() and wanted in folded
+            ):
+                rank = 2
+            elif local.startswith(wanted):
+                rank = 3
+            else:
+                continue
+            score = (rank, len(label))
+            if score < best.get(node, (9, 0)):
+                best[node] = score
+        ranked = sorted(best, key=lambda n: (*best[n], str(n)))
+        return ranked[:limit]
+
     def search(self, query: str, *, limit: int = 20) -> list[Hit]:
         """Things whose label (English, Chinese or alternative) or IRI contains the words, best first.
 

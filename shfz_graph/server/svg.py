@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["Bar", "Edge", "Node", "bar_chart", "neighbourhood"]
+__all__ = ["Bar", "Edge", "Node", "bar_chart", "graph", "neighbourhood", "neighbourhood_column"]
 
 #: Fill and stroke per kind of thing (the path segment after `id/`).
 PALETTE = {
@@ -39,9 +39,16 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _fit(text: str, width: float, size: float) -> str:
-    """The text, cut with an ellipsis so that it fits `width` pixels."""
+    """The text, shortened with an ellipsis so that it fits `width` pixels: whole words are dropped from
+    the end (never a word cut in its middle); a first word too long on its own is cut."""
     if _text_width(text, size) <= width:
         return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        shorter = " ".join(words).rstrip(",;:-–") + "…"
+        if _text_width(shorter, size) <= width:
+            return shorter
     out = ""
     for c in text:
         if _text_width(out + c + "…", size) > width:
@@ -100,7 +107,7 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", width: int = 720) 
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">',
+        f'width="{width}" height="{height}" role="group" aria-labelledby="chart-title">',
         f'<title id="chart-title">{escape(title)}</title>',
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#bfdbfe"/>'
@@ -178,7 +185,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A link between the centre and a neighbour, `out` (centre -> node) or `in` (node -> centre)."""
+    """A link between the centre and a neighbour: `out` (centre -> node), `in` (node -> centre) or `both`
+    (one arrow each way, drawn once, its label naming the property of each way)."""
 
     label: str
     direction: str
@@ -208,8 +216,8 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
     cx = width / 2
     lx, rx = 10 + node_w / 2, width - 10 - node_w / 2
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width} {height:.0f}" '
-        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="diagram-title">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram wide" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" aria-labelledby="diagram-title">',
         f'<title id="diagram-title">Neighbourhood of {escape(centre.label)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/></marker></defs>',
@@ -222,6 +230,8 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
                 x1, x2 = cx + centre_w / 2, rx - node_w / 2
                 label_x, anchor = x2 - 6, "end"
                 arrow = ' marker-end="url(#arrow)"'
+                if edge.direction == "both":
+                    arrow += ' marker-start="url(#arrow)"'
             else:
                 x1, x2 = lx + node_w / 2, cx - centre_w / 2
                 label_x, anchor = x1 + 6, "start"
@@ -231,9 +241,10 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
             out.append(
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#94a3b8" '
                 f'stroke-width="1.2"{arrow}/>'
-                f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="10.5" fill="#475569" '
+                f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="11" fill="#475569" '
                 f'text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                f"{escape(_fit(edge.label, (rx - lx) / 2 - node_w / 2 - centre_w / 2 + 30, 10.5))}</text>"
+                f"<title>{escape(edge.label)}</title>"
+                f"{escape(_fit(edge.label, (rx - lx) / 2 - node_w / 2 - centre_w / 2 + 30, 11))}</text>"
             )
             out.append(_box(edge.node, lx if side == "in" else rx, y, node_w, box_h))
     out.append(_box(centre, cx, mid_y, centre_w, box_h + 8, bold=True))
@@ -242,5 +253,71 @@ def neighbourhood(centre: Node, edges: list[Edge], *, more: int = 0, width: int 
             f'<text x="{cx:.1f}" y="{height - 8:.0f}" font-size="11" fill="#64748b" text-anchor="middle">'
             f"and {more} more link{'s' if more != 1 else ''}, listed below</text>"
         )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def neighbourhood_column(centre: Node, edges: list[Edge], *, more: int = 0, width: int = 360) -> str:
+    """The neighbourhood in one column, for a phone: the thing on top, then each related thing under the
+    name of its link (what links here first), drawn at the width it is shown so that text stays legible."""
+    row, box_h = 50, 26
+    height = 46 + row * len(edges) + (22 if more else 0)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram column" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="column-title">',
+        f'<title id="column-title">Neighbourhood of {escape(centre.label)}</title>',
+        _box(centre, width / 2, 18, width - 8, box_h + 6, bold=True),
+    ]
+    for i, edge in enumerate(edges):
+        y = 46 + i * row
+        way = {"in": "← links here:", "out": "→", "both": "↔"}[edge.direction]
+        out.append(
+            f'<text x="14" y="{y + 12}" font-size="12" fill="#475569"><title>{escape(edge.label)}</title>'
+            f"{escape(_fit(way + ' ' + edge.label, width - 24, 12))}</text>"
+        )
+        out.append(_box(edge.node, width / 2 + 6, y + 16 + box_h / 2, width - 20, box_h))
+    if more:
+        out.append(
+            f'<text x="{width / 2}" y="{height - 6}" font-size="12" fill="#64748b" text-anchor="middle">'
+            f"and {more} more link{'s' if more != 1 else ''}, listed below</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def graph(triples: list[tuple[Node, str, Node]], *, width: int = 720) -> str:
+    """A graph answer drawn as rows: each subject once on the left, the things it links to on the right,
+    each arrow with its property (a small answer's shape at a glance; the table holds every value)."""
+    gap, box_h, node_w = 34, 24, 230
+    groups: dict[Node, list[tuple[str, Node]]] = {}
+    for subject, label, obj in triples:
+        groups.setdefault(subject, []).append((label, obj))
+    height = len(triples) * gap + 16 + 6 * len(groups)
+    lx, rx = 10 + node_w / 2, width - 10 - node_w / 2
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram graph" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="graph-title">',
+        '<title id="graph-title">The answer as a graph</title>',
+        '<defs><marker id="graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/>'
+        "</marker></defs>",
+    ]
+    y = 8.0
+    for subject, links in groups.items():
+        top = y
+        for label, obj in links:
+            cy = y + gap / 2
+            out.append(
+                f'<line x1="{lx + node_w / 2:.1f}" y1="{top + len(links) * gap / 2:.1f}" '
+                f'x2="{rx - node_w / 2:.1f}" '
+                f'y2="{cy:.1f}" stroke="#94a3b8" stroke-width="1.2" marker-end="url(#graph-arrow)"/>'
+                f'<text x="{rx - node_w / 2 - 6:.1f}" y="{cy - 5:.1f}" font-size="11" fill="#475569" '
+                'text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f"{escape(_fit(label, rx - lx - node_w - 20, 11))}</text>"
+            )
+            out.append(_box(obj, rx, cy, node_w, box_h))
+            y += gap
+        out.append(_box(subject, lx, top + len(links) * gap / 2, node_w, box_h, bold=True))
+        y += 6
     out.append("</svg>")
     return "".join(out)

@@ -69,6 +69,7 @@ class ThingPage:
     alternates: list[tuple[str, str, str]] = field(default_factory=list)
     locator: str | None = None  # a small map with the place highlighted (the `map` extra)
     map_note: str | None = None  # said instead when the `map` extra is missing
+    locator_note: str = ""  # what the locator map highlights, and how the place was found in it
 
 
 def _literal_rank(node: Node) -> tuple[int, str]:
@@ -142,29 +143,48 @@ def _sources(site: Site, node: URIRef) -> list[SourceView]:
 
 
 def _diagram(site: Site, node: URIRef, label: str) -> str:
-    edges: list[svg.Edge] = []
-    more = 0
+    """The neighbourhood drawing, twice: wide for screens, one column for phones (the page's style shows
+    one). Each related thing appears once: a thing linked both ways gets one arrow with both properties."""
+    links: dict[URIRef, dict[str, list[str]]] = {}
     for direction in ("out", "in"):
         triples = (
             site.dataset.triples((node, None, None))
             if direction == "out"
             else site.dataset.triples((None, None, node))
         )
-        found = []
         for s, p, o in triples:
             other = o if direction == "out" else s
             if p in _DIAGRAM_SKIP or not isinstance(other, URIRef) or other == node:
                 continue
             if site.is_inferred((s, p, o)):
                 continue
-            found.append((site.predicate_term(p).text, site.label(other).lower(), p, other))  # type: ignore[arg-type]
-        found.sort()
-        more += max(0, len(found) - _MAX_PER_SIDE)
-        for p_label, _, _, other in found[:_MAX_PER_SIDE]:
-            target = svg.Node(site.label(other), site.kind(str(other)), site.href(str(other)))
-            edges.append(svg.Edge(p_label, direction, target))
+            names = links.setdefault(other, {"out": [], "in": []})[direction]
+            name = site.predicate_term(p).text  # type: ignore[arg-type]
+            if name not in names:
+                names.append(name)
+    found = []
+    for other, named in links.items():
+        direction = "both" if named["out"] and named["in"] else "out" if named["out"] else "in"
+        text = " · ".join(sorted(named["out"]))
+        if direction == "both":
+            text += " / " + " · ".join(sorted(named["in"]))
+        elif direction == "in":
+            text = " · ".join(sorted(named["in"]))
+        found.append((direction == "in", text, site.label(other).lower(), direction, other))
+    found.sort()
+    edges: list[svg.Edge] = []
+    kept = {"in": 0, "out": 0}
+    more = 0
+    for _, text, _, direction, other in found:
+        side = "in" if direction == "in" else "out"
+        if kept[side] >= _MAX_PER_SIDE:
+            more += 1
+            continue
+        kept[side] += 1
+        target = svg.Node(site.label(other), site.kind(str(other)), site.href(str(other)))
+        edges.append(svg.Edge(text, direction, target))
     centre = svg.Node(label, site.kind(str(node)), None)
-    return svg.neighbourhood(centre, edges, more=more)
+    return svg.neighbourhood(centre, edges, more=more) + svg.neighbourhood_column(centre, edges, more=more)
 
 
 def build_thing(site: Site, iri: str) -> ThingPage:
