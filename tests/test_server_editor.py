@@ -92,7 +92,7 @@ def test_the_page_marks_the_error_with_its_plain_words(client: TestClient) -> No
     assert (
         "Line 5, column 1: a `)` is missing before `}` (to close the `(` of line 4, column 9)." in page.text
     )
-    assert "SPARQL syntax error at line 4, column 3" in page.text  # the engine's words stay beside
+    assert "SPARQL syntax error at line 5, column 2" in page.text  # the engine's words stay beside
 
 
 # -- completion -----------------------------------------------------------------------------------------
