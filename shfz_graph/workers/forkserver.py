@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import logging
 import os
 import signal
 import socket
@@ -30,6 +31,8 @@ from typing import Any
 from shfz_graph.errors import WorkerFailure
 
 __all__ = ["ForkServer", "Spawned", "serve"]
+
+log = logging.getLogger("shfz_graph.workers")
 
 START_TIMEOUT = 60.0
 
@@ -99,6 +102,8 @@ class ForkServer:
         self.sandbox_problem = greeting[2]
         self.sandboxed = not self.network and greeting[2] is None
         self.starts += 1
+        if self.starts > 1:
+            log.warning("the query workers' fork server had died; started another (pid %d)", self._process.pid)
         self._sock = ours
         return ours
 
