@@ -86,7 +86,6 @@ def _graph(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
     """Our graph with the synthetic data in the on-disk store `work/kg`, and the store the workers read."""
     cache = work / "cache"
     os.environ["SHFZ_GRAPH_CACHE"] = str(cache)
-    from shfz_graph import querystore
     from shfz_graph.graph import load
 
     kg = load(
@@ -97,7 +96,7 @@ def _graph(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
         reason=reason,
         max_memory=8 << 30,  # the raw baseline has no limit either: give the worker room for the heavy ones
     )
-    return kg, querystore.ensure_store(kg)
+    return kg, kg.query_store()
 
 
 def _servers(args: argparse.Namespace, work: Path, data: Path, store: Path) -> tuple[Server, Server]:

@@ -6,6 +6,7 @@ become links, so an IRI such as `javascript:...` from a remote endpoint stays in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,6 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 if TYPE_CHECKING:
-    from shfz_graph.graph import KnowledgeGraph
     from shfz_graph.results import Result
 
 #: Rows a result shows in a notebook before it says how many more there are.
@@ -51,13 +51,12 @@ def result_html(result: Result, *, max_rows: int = HTML_ROWS) -> str:
     )
 
 
-def graph_html(kg: KnowledgeGraph) -> str:
-    """The graph's named graphs with their triple counts, its store, reasoner and source hash."""
-    counts = kg.counts()
+def graph_html(counts: Mapping[str, int], *, store: str, reasoner: str | None, source_hash: str) -> str:
+    """A graph's named graphs with their triple counts, its store, reasoner and source hash."""
     rows = "".join(f"<tr><td>{escape(name)}</td><td>{n}</td></tr>" for name, n in counts.items())
     facts = (
-        f"store {escape(str(kg.store))}, reasoner {escape(str(kg.reasoner or 'none'))}, "
-        f'source hash <code title="{escape(kg.source_hash)}">{escape(kg.source_hash[:12])}</code>'
+        f"store {escape(str(store))}, reasoner {escape(str(reasoner or 'none'))}, "
+        f'source hash <code title="{escape(source_hash)}">{escape(source_hash[:12])}</code>'
     )
     return (
         f"<p><strong>KnowledgeGraph</strong>: {sum(counts.values())} triples in {len(counts)} graphs; "

@@ -8,7 +8,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -23,9 +23,6 @@ from shfz_graph.files import write_atomic
 from shfz_graph.formats import Format
 from shfz_graph.iris import check_iri
 from shfz_graph.literals import canonical
-
-if TYPE_CHECKING:
-    from shfz_graph.graph import KnowledgeGraph
 
 __all__ = [
     "FORMATS",
@@ -55,16 +52,16 @@ def get_format(name: str) -> Format:
     return found
 
 
-def export(kg: KnowledgeGraph, format: str, *, inferred: bool = False) -> bytes:
-    """Serialise the asserted named graphs of ``kg`` (plus ``inferred`` if asked) in ``format``."""
+def export(graphs: Sequence[Graph], format: str, *, namespaces: Iterable[tuple[str, URIRef]] = ()) -> bytes:
+    """Serialise named graphs in ``format`` (JSON-LD compacted with our context), byte-identical for the
+    same input; ``namespaces`` are the prefixes to write."""
     fmt = get_format(format)
-    graphs = [kg.graph(name) for name in kg.names if inferred or name != "inferred"]
     context = None
     if fmt.name == "json-ld":
         from shfz_graph.jsonld import load_context
 
         context = load_context()
-    return serialize_dataset(graphs, fmt.name, context=context, namespaces=kg.dataset.namespaces())
+    return serialize_dataset(list(graphs), fmt.name, context=context, namespaces=namespaces)
 
 
 def serialize_dataset(

@@ -29,6 +29,7 @@ from shfz_graph.sources import Source
 from shfz_graph.vocab import GRAPH_INFERRED
 
 if TYPE_CHECKING:
+    from shfz_graph.querystore import StoreDescription
     from shfz_graph.results import Result
     from shfz_graph.validation import ValidationReport
     from shfz_graph.workers.supervisor import QueryPool
@@ -230,6 +231,18 @@ class KnowledgeGraph:
             self._prefix_map = {str(prefix): str(ns) for prefix, ns in self.dataset.namespaces()}
         return self._prefix_map
 
+    def store_description(self) -> StoreDescription:
+        """What this graph's on-disk query store is built from (see `shfz_graph.querystore`)."""
+        from shfz_graph.querystore import StoreDescription
+
+        return StoreDescription(self.sources, self.source_hash, self.reasoner, self.cache_dir, self.graph)
+
+    def query_store(self) -> Path:
+        """The on-disk Oxigraph store of this graph, built on first use (workers open it read-only)."""
+        from shfz_graph import querystore
+
+        return querystore.ensure_store(self.store_description())
+
     def query_pool(self, *, network: bool = False) -> QueryPool:
         """The worker processes this graph's isolated queries run in (started on first use, over the
         on-disk query store, which is built on first use: see `shfz_graph.querystore`).
@@ -244,7 +257,7 @@ class KnowledgeGraph:
                 from shfz_graph import querystore
                 from shfz_graph.workers.supervisor import QueryPool
 
-                path = querystore.ensure_store(self)
+                path = querystore.ensure_store(self.store_description())
                 memory = self.max_memory if self.max_memory is not None else defaults.MAX_MEMORY
                 self._pools[network] = QueryPool(path, max_memory=memory or None, network=network)
             return self._pools[network]
@@ -281,7 +294,8 @@ class KnowledgeGraph:
         """The graph serialised as `format` (see `shfz_graph.export`)."""
         from shfz_graph import export
 
-        return export.export(self, format, inferred=inferred)
+        graphs = [self.graph(name) for name in self.names if inferred or name != "inferred"]
+        return export.export(graphs, format, namespaces=self.dataset.namespaces())
 
     def close(self) -> None:
         """Stop the query workers and release the store (an on-disk Oxigraph store stays locked while
@@ -312,7 +326,9 @@ class KnowledgeGraph:
         """Graphs, triple counts and source hash as HTML, for Jupyter."""
         from shfz_graph.display import graph_html
 
-        return graph_html(self)
+        return graph_html(
+            self.counts(), store=self.store, reasoner=self.reasoner, source_hash=self.source_hash
+        )
 
 
 def load(
@@ -439,7 +455,7 @@ def open_for_queries(
         cache_dir=cache_dir,
         max_memory=max_memory,
     )
-    if not querystore.is_ready(kg):
+    if not querystore.is_ready(kg.store_description()):
         kg.close()
         return None
     return kg

@@ -10,17 +10,31 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from shfz_graph import formats, reasoning
 from shfz_graph.errors import InputError, MissingExtraError
+from shfz_graph.sources import Source
 from shfz_graph.vocab import GRAPH_INFERRED
 
-if TYPE_CHECKING:
-    from shfz_graph.graph import KnowledgeGraph
+__all__ = ["STORE_FORMAT", "StoreDescription", "ensure_store", "is_ready", "store_dir"]
 
-__all__ = ["STORE_FORMAT", "ensure_store", "is_ready", "store_dir"]
+
+@dataclass(frozen=True)
+class StoreDescription:
+    """What a query store is built from: the sources and their hash, the reasoner (None: no closure),
+    where caches live, and how to get a named graph held in memory (for sources Oxigraph cannot parse
+    itself, and a closure that is not in the cache)."""
+
+    sources: Sequence[Source]
+    source_hash: str
+    reasoner: str | None
+    cache_dir: Path | str | None
+    graph: Callable[[str], Any]
+
 
 STORE_FORMAT = 1
 _READY = "shfz-ready"  # written last, inside the folder, before the rename
@@ -31,7 +45,7 @@ _OX_FORMATS = {
 }
 
 
-def store_dir(kg: KnowledgeGraph) -> Path:
+def store_dir(kg: StoreDescription) -> Path:
     """Where the query store of `kg` lives: one folder per source hash, reasoner and package version."""
     from shfz_graph import __version__
 
@@ -40,13 +54,13 @@ def store_dir(kg: KnowledgeGraph) -> Path:
     return base / f"store-v{STORE_FORMAT}-{kg.source_hash}-{reasoner}-shfz-{__version__}"
 
 
-def is_ready(kg: KnowledgeGraph) -> bool:
+def is_ready(kg: StoreDescription) -> bool:
     """Whether the query store of `kg` is built and complete."""
     return (store_dir(kg) / _READY).is_file()
 
 
-def ensure_store(kg: KnowledgeGraph) -> Path:
-    """The path of a complete on-disk store holding `kg`'s named graphs (built now if missing)."""
+def ensure_store(kg: StoreDescription) -> Path:
+    """The path of a complete on-disk store holding the described named graphs (built now if missing)."""
     target = store_dir(kg)
     if (target / _READY).is_file():
         return target
@@ -80,7 +94,7 @@ def ensure_store(kg: KnowledgeGraph) -> Path:
     return target
 
 
-def _fill(store: object, kg: KnowledgeGraph) -> None:
+def _fill(store: object, kg: StoreDescription) -> None:
     """Bulk-load every named graph of `kg` into `store`: sources parsed by Oxigraph, the closure from its
     cache file (both without rdflib terms), anything else serialised from the live graph."""
     import pyoxigraph

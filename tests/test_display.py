@@ -60,7 +60,9 @@ def test_a_graph_shows_its_graphs_counts_and_source_hash(mini: Path, tmp_path: P
     with load(reason=False, extra_sources=[extra]) as kg:
         counts = kg.counts()
         html = kg._repr_html_()
-        assert html == graph_html(kg)
+        assert html == graph_html(
+            kg.counts(), store=kg.store, reasoner=kg.reasoner, source_hash=kg.source_hash
+        )
     rows = "".join(f"<tr><td>{name}</td><td>{n}</td></tr>" for name, n in counts.items() if "<" not in name)
     assert html == (
         f"<p><strong>KnowledgeGraph</strong>: {sum(counts.values())} triples in {len(counts)} graphs; "

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import child_pids
 
-from shfz_graph import querystore
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.workers import forkserver
 from shfz_graph.workers.supervisor import QueryPool
@@ -19,7 +18,7 @@ from shfz_graph.workers.supervisor import QueryPool
 
 @pytest.fixture(scope="module")
 def store_path(kg: KnowledgeGraph) -> Path:
-    return querystore.ensure_store(kg)
+    return kg.query_store()
 
 
 def _descriptors(pid: int) -> dict[int, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Listener, LiveServer
 
-from shfz_graph import execute, querystore
+from shfz_graph import execute
 from shfz_graph.errors import RemoteError
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.workers.supervisor import QueryPool
@@ -62,7 +62,7 @@ CORPUS_NAMES = list(evasion_corpus("http://127.0.0.1:1/sparql"))
 
 @pytest.fixture(scope="module")
 def store_path(kg: KnowledgeGraph) -> Path:
-    return querystore.ensure_store(kg)
+    return kg.query_store()
 
 
 def service_job(url: str) -> object:

@@ -21,7 +21,7 @@ import pytest
 from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY, child_pids
 from rdflib import XSD, Literal, URIRef
 
-from shfz_graph import execute, querystore
+from shfz_graph import execute
 from shfz_graph.catalog import catalog
 from shfz_graph.errors import (
     NetworkAccessDenied,
@@ -53,7 +53,7 @@ MEMORY = 512 << 20
 @pytest.fixture(scope="module")
 def store_path(kg: KnowledgeGraph) -> Path:
     """The query store of the real graph (built once for this module)."""
-    return querystore.ensure_store(kg)
+    return kg.query_store()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from starlette.types import Receive
 
 from shfz_graph import catalog as catalog_module
-from shfz_graph import defaults, execute, querystore
+from shfz_graph import defaults, execute
 from shfz_graph.catalog import NamedQuery
 from shfz_graph.errors import (
     ClientDisconnected,
@@ -188,7 +188,7 @@ class ServerContext:
 
                 raise WorkerFailure("the server is shutting down")
             if self._pool is None:
-                path = querystore.ensure_store(self.kg)
+                path = self.kg.query_store()
                 self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory, spare=True)
             return self._pool
 

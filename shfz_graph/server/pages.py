@@ -245,7 +245,7 @@ async def download(request: Request, filename: str, ctx: Context) -> Response:
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     data = await ctx.in_thread(
-        ctx.cached, f"dump:{filename}", lambda: export.export(ctx.kg, fmt.name, inferred=inferred)
+        ctx.cached, f"dump:{filename}", lambda: ctx.kg.export(fmt.name, inferred=inferred)
     )
     headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return Response(data, media_type=_media_type(fmt), headers=headers)

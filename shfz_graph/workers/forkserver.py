@@ -103,7 +103,9 @@ class ForkServer:
         self.sandboxed = not self.network and greeting[2] is None
         self.starts += 1
         if self.starts > 1:
-            log.warning("the query workers' fork server had died; started another (pid %d)", self._process.pid)
+            log.warning(
+                "the query workers' fork server had died; started another (pid %d)", self._process.pid
+            )
         self._sock = ours
         return ours
 
