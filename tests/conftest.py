@@ -31,9 +31,26 @@ REPO = Path(__file__).resolve().parent.parent
 WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "shanghai-sample.ttl"
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One closure and query-store cache for the whole run: entries are keyed by the hash of their
+    sources, so a test that loads the same files as another reuses its closure instead of reasoning again."""
+    return tmp_path_factory.mktemp("shfz-shared-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own empty closure cache: no test reads or writes ~/.cache."""
+def _shared_cache_env(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes ~/.cache: every test uses the run's shared cache unless it asks for an
+    empty one (`_isolated_cache`)."""
+    monkeypatch.setenv("SHFZ_GRAPH_CACHE", str(shared_cache))
+    return shared_cache
+
+
+@pytest.fixture
+def _isolated_cache(
+    _shared_cache_env: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """An empty closure cache of this test's own, for tests about the cache itself."""
     cache = tmp_path_factory.mktemp("shfz-cache")
     monkeypatch.setenv("SHFZ_GRAPH_CACHE", str(cache))
     return cache
@@ -47,9 +64,9 @@ def mini(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def kg_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The closure cache shared by the session-scoped real graphs below."""
-    return tmp_path_factory.mktemp("kg-cache")
+def kg_cache_dir(shared_cache: Path) -> Path:
+    """The closure cache of the session-scoped real graphs below: the run's shared cache."""
+    return shared_cache
 
 
 @pytest.fixture(scope="session")
