@@ -108,7 +108,7 @@ def _servers(args: argparse.Namespace, work: Path, data: Path, store: Path) -> t
 
 def _endpoint_query() -> str:
     from shfz_graph import catalog
-    from shfz_graph.binding import bind_constants
+    from shfz_graph.query.binding import bind_constants
 
     query = catalog.get(ENDPOINT_QUERY)
     return bind_constants(query.text, query.bind({}))

@@ -21,17 +21,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from shfz_graph import defaults, reasoning, resources, stores
-from shfz_graph import sources as sources_module
+from shfz_graph import defaults, reasoning, resources
 from shfz_graph.errors import ParameterError
 from shfz_graph.literals import canonical
-from shfz_graph.sources import Source
+from shfz_graph.loading import sources as sources_module
+from shfz_graph.loading import stores
+from shfz_graph.loading.sources import Source
 from shfz_graph.vocab import GRAPH_INFERRED
 
 if TYPE_CHECKING:
-    from shfz_graph.querystore import StoreDescription
-    from shfz_graph.results import Result
-    from shfz_graph.validation import ValidationReport
+    from shfz_graph.loading.querystore import StoreDescription
+    from shfz_graph.loading.validation import ValidationReport
+    from shfz_graph.query.results import Result
     from shfz_graph.workers.supervisor import QueryPool
     from shfz_graph.workers.wire import Answer
 
@@ -166,9 +167,9 @@ class KnowledgeGraph:
         """
         query_text, bindings = self._query_text(name_or_sparql, params)
         if self.execution == "in-process":
-            from shfz_graph import sparql
+            from shfz_graph.query import engine
 
-            return sparql.run(
+            return engine.run(
                 self.dataset,
                 query_text,
                 bindings=bindings,
@@ -176,7 +177,7 @@ class KnowledgeGraph:
                 timeout=timeout,
                 max_rows=max_rows,
             )
-        from shfz_graph import execute
+        from shfz_graph.workers import execute
 
         answer = self.answer(
             query_text, bindings=bindings, allow_network=allow_network, timeout=timeout, max_rows=max_rows
@@ -200,7 +201,7 @@ class KnowledgeGraph:
 
         Formats: json, xml, csv, tsv for SELECT and ASK; nt, turtle, xml for CONSTRUCT and DESCRIBE.
         """
-        from shfz_graph import execute
+        from shfz_graph.workers import execute
 
         job = execute.make_job(
             text,
@@ -232,20 +233,20 @@ class KnowledgeGraph:
         return self._prefix_map
 
     def store_description(self) -> StoreDescription:
-        """What this graph's on-disk query store is built from (see `shfz_graph.querystore`)."""
-        from shfz_graph.querystore import StoreDescription
+        """What this graph's on-disk query store is built from (see `shfz_graph.loading.querystore`)."""
+        from shfz_graph.loading.querystore import StoreDescription
 
         return StoreDescription(self.sources, self.source_hash, self.reasoner, self.cache_dir, self.graph)
 
     def query_store(self) -> Path:
         """The on-disk Oxigraph store of this graph, built on first use (workers open it read-only)."""
-        from shfz_graph import querystore
+        from shfz_graph.loading import querystore
 
         return querystore.ensure_store(self.store_description())
 
     def query_pool(self, *, network: bool = False) -> QueryPool:
         """The worker processes this graph's isolated queries run in (started on first use, over the
-        on-disk query store, which is built on first use: see `shfz_graph.querystore`).
+        on-disk query store, which is built on first use: see `shfz_graph.loading.querystore`).
 
         Workers run in a sandbox with no network (see `shfz_graph.workers.sandbox`); queries that were
         allowed the network (`allow_network=True`) run in a second pool, started only when first asked.
@@ -254,7 +255,7 @@ class KnowledgeGraph:
             if self._closed:
                 raise ParameterError("the knowledge graph is closed")
             if network not in self._pools:
-                from shfz_graph import querystore
+                from shfz_graph.loading import querystore
                 from shfz_graph.workers.supervisor import QueryPool
 
                 path = querystore.ensure_store(self.store_description())
@@ -276,7 +277,7 @@ class KnowledgeGraph:
         (the closure adds, e.g., every enclosing place to shfz:locatedIn). The ontology is given to
         pySHACL as the ontology graph, so class targets follow rdfs:subClassOf. All are plain copies.
         """
-        from shfz_graph import validation
+        from shfz_graph.loading import validation
 
         shapes_path = Path(shapes) if shapes is not None else resources.shapes_path()
         shapes_graph = Graph()
@@ -291,8 +292,8 @@ class KnowledgeGraph:
         return validation.validate(data, shapes_graph, ontology)
 
     def export(self, format: str, *, inferred: bool = False) -> bytes:
-        """The graph serialised as `format` (see `shfz_graph.export`)."""
-        from shfz_graph import export
+        """The graph serialised as `format` (see `shfz_graph.rdf.export`)."""
+        from shfz_graph.rdf import export
 
         graphs = [self.graph(name) for name in self.names if inferred or name != "inferred"]
         return export.export(graphs, format, namespaces=self.dataset.namespaces())
@@ -324,7 +325,7 @@ class KnowledgeGraph:
 
     def _repr_html_(self) -> str:
         """Graphs, triple counts and source hash as HTML, for Jupyter."""
-        from shfz_graph.display import graph_html
+        from shfz_graph.analysis.display import graph_html
 
         return graph_html(
             self.counts(), store=self.store, reasoner=self.reasoner, source_hash=self.source_hash
@@ -443,7 +444,7 @@ def open_for_queries(
     """A graph for isolated queries only, when its query store is already built for these very sources
     (same hash and reasoner): nothing is parsed or reasoned, so a command line query starts at once.
     Its `dataset` is empty; None when the store must first be built by `load`."""
-    from shfz_graph import querystore
+    from shfz_graph.loading import querystore
 
     wanted = reasoning.resolve_reasoner(reasoner) if reason else None
     sources = sources_module.list_sources(extra_sources)

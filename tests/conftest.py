@@ -22,8 +22,9 @@ import pytest
 from rdflib import Graph
 from rdflib.term import Node
 
-from shfz_graph import remote, resources
+from shfz_graph import resources
 from shfz_graph.graph import KnowledgeGraph, load
+from shfz_graph.links import remote
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -551,46 +552,3 @@ HOSTILE_LIMITS = {
 
 
 # -- imports: the cycles among the modules of a package (test_cli, test_server_package) -------------------
-
-
-def imports_within(package: str) -> dict[str, set[str]]:
-    """Module -> the modules of `package` it imports anywhere (at the top, in a function, for typing).
-
-    `from shfz_graph.server import formats` counts as importing `shfz_graph.server.formats`; a name that is
-    no module (`from shfz_graph.server import create_app`) as importing the package itself.
-    """
-    import ast
-
-    folder = REPO.joinpath(*package.split("."))
-    modules = {package: folder / "__init__.py"}
-    modules |= {f"{package}.{p.stem}": p for p in folder.glob("*.py") if p.stem != "__init__"}
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, path in modules.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                graph[name] |= {a.name for a in node.names if a.name in modules}
-            elif isinstance(node, ast.ImportFrom) and node.module in modules:
-                graph[name] |= {
-                    f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
-                    for a in node.names
-                }
-    for name in graph:
-        graph[name].discard(name)
-    return graph
-
-
-def import_cycles(package: str) -> list[list[str]]:
-    """The cycles of imports among the modules of `package` (each as the path back to its start)."""
-    graph = imports_within(package)
-    cycles: list[list[str]] = []
-
-    def walk(path: list[str]) -> None:
-        for nxt in sorted(graph[path[-1]]):
-            if nxt == path[0]:
-                cycles.append([*path, nxt])
-            elif nxt not in path and nxt > path[0]:  # each cycle once, from its smallest module
-                walk([*path, nxt])
-
-    for start in sorted(graph):
-        walk([start])
-    return cycles

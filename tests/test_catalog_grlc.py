@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 
 from shfz_graph import catalog
 from shfz_graph.cli import main
-from shfz_graph.results import GRAPH_KINDS
+from shfz_graph.query.results import GRAPH_KINDS
 
 pytestmark = pytest.mark.grlc
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_QUERIES, OxigraphServer, descendant_pids, import_cycles
+from conftest import HOSTILE_QUERIES, OxigraphServer, descendant_pids
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -24,7 +24,7 @@ from shfz_graph import cli
 from shfz_graph.cli import answer, options, output
 from shfz_graph.graph import load
 from shfz_graph.literals import answer_term
-from shfz_graph.results import shorten
+from shfz_graph.query.results import shorten
 
 REPO = Path(__file__).resolve().parent.parent
 HUANGPU_ZONE = URIRef("https://w3id.org/shfz/id/zone/huangpu")
@@ -561,7 +561,7 @@ def test_validate_with_a_missing_shapes_file(capsys: pytest.CaptureFixture[str],
 
 
 def test_export_json_ld_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from shfz_graph.jsonld import parse_jsonld
+    from shfz_graph.rdf.jsonld import parse_jsonld
 
     target = tmp_path / "graph.jsonld"
     assert run(capsys, "export", "--format", "jsonld", "-o", str(target)) == (0, "", "")
@@ -569,7 +569,7 @@ def test_export_json_ld_round_trips(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str]) -> None:
-    from shfz_graph.jsonld import parse_jsonld
+    from shfz_graph.rdf.jsonld import parse_jsonld
 
     code, out, _ = run(capsys, "describe", "黄浦区", "--format", "json-ld", "--no-reasoning")
     with load(reason=False) as kg:
@@ -825,27 +825,6 @@ def test_the_formats_printed_as_workers_write_them_are_the_workers_own() -> None
 
     assert set(answer.NATIVE_RESULT_FORMATS) == set(wire.RESULT_FORMATS)
     assert set(answer.NATIVE_GRAPH_FORMATS) <= set(wire.GRAPH_FORMATS)
-
-
-def test_nothing_outside_the_cli_package_imports_it() -> None:
-    import ast
-
-    package = REPO / "shfz_graph"
-    importers = []
-    for path in package.rglob("*.py"):
-        if (package / "cli") in path.parents:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            if any(n == "shfz_graph.cli" or n.startswith("shfz_graph.cli.") for n in names):
-                importers.append(path.relative_to(REPO).as_posix())
-    assert importers == ["shfz_graph/__main__.py"]
-
-
-def test_no_module_of_the_cli_imports_another_in_a_cycle() -> None:
-    assert import_cycles("shfz_graph.cli") == []
 
 
 def test_every_format_the_cli_offers_is_a_row_of_the_format_table() -> None:

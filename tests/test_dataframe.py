@@ -12,11 +12,12 @@ import pytest
 from conftest import OxigraphServer
 from rdflib import BNode, Literal, Namespace, URIRef
 
-from shfz_graph import catalog, remote
+from shfz_graph import catalog
 from shfz_graph.errors import MissingExtraError, ParameterError
 from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.links import remote
 from shfz_graph.literals import language_tag
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
 
 ID = "https://w3id.org/shfz/id/"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
-from shfz_graph import defaults, execute, graph, linking, remote, sparql
+from shfz_graph import defaults, graph
+from shfz_graph.links import linking, remote
+from shfz_graph.query import engine
 from shfz_graph.server import serve
 from shfz_graph.server.app import create_app
 from shfz_graph.server.context import ServerContext
-from shfz_graph.workers import supervisor, wire
+from shfz_graph.workers import execute, supervisor, wire
 
 
 def default_of(func: Callable[..., Any], name: str) -> Any:
@@ -26,8 +28,8 @@ def default_of(func: Callable[..., Any], name: str) -> Any:
         (graph.KnowledgeGraph.query, "max_rows", defaults.MAX_ROWS),
         (graph.KnowledgeGraph.answer, "timeout", defaults.TIMEOUT),
         (graph.KnowledgeGraph.answer, "max_rows", defaults.MAX_ROWS),
-        (sparql.run, "timeout", defaults.TIMEOUT),
-        (sparql.run, "max_rows", defaults.MAX_ROWS),
+        (engine.run, "timeout", defaults.TIMEOUT),
+        (engine.run, "max_rows", defaults.MAX_ROWS),
         (execute.make_job, "max_bytes", defaults.MAX_BYTES),
         (supervisor.QueryPool, "max_memory", defaults.MAX_MEMORY),
         (create_app, "timeout", defaults.TIMEOUT),

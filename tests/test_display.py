@@ -6,9 +6,9 @@ from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 
-from shfz_graph.display import HTML_ROWS, graph_html, result_html
+from shfz_graph.analysis.display import HTML_ROWS, graph_html, result_html
 from shfz_graph.graph import KnowledgeGraph, load
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
 
 ID = "https://w3id.org/shfz/id/"
 

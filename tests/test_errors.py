@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from rdflib import Dataset
 
-from shfz_graph import errors, remote, sparql
+from shfz_graph import errors
 from shfz_graph.errors import LimitError, ParameterError, ShfzError
 from shfz_graph.graph import KnowledgeGraph, load
+from shfz_graph.links import remote
+from shfz_graph.query import engine
 
 # Nothing listens here: the limits are checked before any connection is tried.
 UNUSED_ENDPOINT = "http://127.0.0.1:9/sparql"
@@ -29,7 +31,7 @@ def mini_kg(request: pytest.FixtureRequest, mini: Path) -> Iterator[KnowledgeGra
 def _paths(kg: KnowledgeGraph) -> dict[str, Callable[..., Any]]:
     return {
         "KnowledgeGraph.query": lambda **limits: kg.query("ASK {}", **limits),
-        "sparql.run": lambda **limits: sparql.run(Dataset(), "ASK {}", **limits),
+        "engine.run": lambda **limits: engine.run(Dataset(), "ASK {}", **limits),
         "remote.query": lambda **limits: remote.query(UNUSED_ENDPOINT, "ASK {}", retries=0, **limits),
     }
 

@@ -13,10 +13,10 @@ import pytest
 from rdflib import RDF, SKOS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-import shfz_graph.jsonld
+import shfz_graph.rdf.jsonld
 from shfz_graph.errors import ShfzError
-from shfz_graph.export import FORMATS, ExportError, export, get_format, readable_turtle, serialize_dataset
-from shfz_graph.jsonld import load_context, parse_jsonld
+from shfz_graph.rdf.export import FORMATS, ExportError, export, get_format, readable_turtle, serialize_dataset
+from shfz_graph.rdf.jsonld import load_context, parse_jsonld
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -64,7 +64,7 @@ def parse(data: bytes, fmt: str) -> Graph | Dataset:
 def use_fixture_context(monkeypatch: pytest.MonkeyPatch) -> dict:
     """export() reads the project's context; point it at the test fixture."""
     context = load_context(CONTEXT)
-    monkeypatch.setattr(shfz_graph.jsonld, "load_context", lambda path=None: context)
+    monkeypatch.setattr(shfz_graph.rdf.jsonld, "load_context", lambda path=None: context)
     return context
 
 
@@ -106,8 +106,8 @@ def test_bytes_are_identical_across_processes_and_hash_seeds() -> None:
     script = (
         "import hashlib, sys\n"
         "from rdflib import Dataset\n"
-        "from shfz_graph.export import FORMATS, serialize_dataset\n"
-        "from shfz_graph.jsonld import load_context\n"
+        "from shfz_graph.rdf.export import FORMATS, serialize_dataset\n"
+        "from shfz_graph.rdf.jsonld import load_context\n"
         "ds = Dataset(); ds.parse(sys.argv[1], format='trig')\n"
         "ctx = load_context(sys.argv[2])\n"
         "for f in sorted(FORMATS):\n"

@@ -11,8 +11,9 @@ from types import ModuleType
 import pytest
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
-from shfz_graph import catalog, reasoning, resources, sparql
+from shfz_graph import catalog, reasoning, resources
 from shfz_graph.graph import KnowledgeGraph, load
+from shfz_graph.query import engine
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, SHFZ
 
 REPO = Path(__file__).resolve().parent.parent
@@ -168,5 +169,5 @@ def test_every_named_query_answers_on_the_synthetic_graph_alone(
     }
     if "code" in params:  # a plain string, not an IRI
         params["code"] = str(params["code"])
-    result = sparql.run(synthetic_only, query.text, bindings=query.bind(params), timeout=60)
+    result = engine.run(synthetic_only, query.text, bindings=query.bind(params), timeout=60)
     assert result.boolean if result.kind == "ASK" else result.rows, name

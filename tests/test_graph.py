@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from shfz_graph import reasoning, resources, sources
+from shfz_graph import reasoning, resources
 from shfz_graph.errors import InputError, MissingExtraError, ParameterError
 from shfz_graph.graph import KnowledgeGraph, load
+from shfz_graph.loading import sources
 from shfz_graph.reasoning import InconsistencyError, engines
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES, SHFZ
 

@@ -14,7 +14,7 @@ from rdflib.namespace import RDFS, XSD
 from rdflib.plugins.shared.jsonld.context import Context
 
 from shfz_graph.errors import InputError
-from shfz_graph.jsonld import (
+from shfz_graph.rdf.jsonld import (
     _OfflineContexts,
     load_context,
     parse_jsonld,

@@ -17,10 +17,11 @@ from conftest import OxigraphServer
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from shfz_graph import linking, resources
+from shfz_graph import resources
 from shfz_graph.errors import InputError, ParameterError, RemoteError
 from shfz_graph.graph import KnowledgeGraph, load
-from shfz_graph.linking import Candidate
+from shfz_graph.links import linking
+from shfz_graph.links.linking import Candidate
 
 REPO = Path(__file__).resolve().parent.parent
 LINKS = REPO / "data" / "links.ttl"

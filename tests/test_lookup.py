@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from shfz_graph.errors import ShfzError
-from shfz_graph.lookup import LabelError, find, label_of, resolve
+from shfz_graph.query.lookup import LabelError, find, label_of, resolve
 
 ID = "https://w3id.org/shfz/id/"
 ZONE = URIRef(ID + "zone/huangpu")

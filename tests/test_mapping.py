@@ -1,4 +1,4 @@
-"""The map of Shanghai's districts (shfz_graph.mapping): boundaries joined by division code, one shape per
+"""The map of Shanghai's districts (shfz_graph.geo.mapping): boundaries joined by division code, one shape per
 district, exactly the zone districts shaded, links, hover texts, legend, credit, locator maps, the extra."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shfz_graph import mapping
 from shfz_graph.errors import MissingExtraError, ParameterError
+from shfz_graph.geo import mapping
 from shfz_graph.graph import KnowledgeGraph
 
 pytest.importorskip("shapely", reason="the map extra is not installed: pip install 'shfz-graph[map]'")

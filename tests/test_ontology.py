@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import Node
 
-from shfz_graph.jsonld import load_context, remote_references
+from shfz_graph.rdf.jsonld import load_context, remote_references
 from shfz_graph.vocab import ID, ONTOLOGY_IRI, SHFZ
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from rdflib.term import Node
 from shfz_graph import catalog, load
 from shfz_graph.errors import NetworkAccessDenied
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"

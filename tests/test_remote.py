@@ -29,7 +29,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from shfz_graph import __version__, catalog, httpclient, ntriples, remote
+from shfz_graph import __version__, catalog
 from shfz_graph.errors import (
     NetworkAccessDenied,
     ParameterError,
@@ -39,8 +39,9 @@ from shfz_graph.errors import (
     UpdateDenied,
 )
 from shfz_graph.graph import KnowledgeGraph, load
-from shfz_graph.remote import Auth, RemoteTimeout
-from shfz_graph.results import Result
+from shfz_graph.links import httpclient, ntriples, remote
+from shfz_graph.links.remote import Auth, RemoteTimeout
+from shfz_graph.query.results import Result
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 

@@ -27,9 +27,10 @@ from conftest import (
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from shfz_graph import catalog, remote
+from shfz_graph import catalog
 from shfz_graph.cli import main
 from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.links import remote
 from shfz_graph.literals import answer_term
 
 pytestmark = [

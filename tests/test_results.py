@@ -12,7 +12,7 @@ from rdflib.query import Result as RdflibResult
 from rdflib.term import Node
 
 from shfz_graph.errors import ShfzError
-from shfz_graph.results import Result, columns, shorten
+from shfz_graph.query.results import Result, columns, shorten
 
 HUANGPU = URIRef("https://w3id.org/shfz/id/zone/huangpu")
 EX = URIRef("http://example.org/x")

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Listener, LiveServer
 
-from shfz_graph import execute
 from shfz_graph.errors import RemoteError
 from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.workers import execute
 from shfz_graph.workers.supervisor import QueryPool
 
 

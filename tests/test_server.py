@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, VOID, XSD
 
 from shfz_graph.catalog import catalog
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.jsonld import parse_jsonld
+from shfz_graph.rdf.jsonld import parse_jsonld
 from shfz_graph.server import create_app, svg
 from shfz_graph.server.negotiation import choose, parse_accept
 from shfz_graph.server.overview import build_overview, short_labels

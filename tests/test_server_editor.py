@@ -13,7 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
 from shfz_graph.server import answers, complete, editor, maps, syntax
 from shfz_graph.server.app import create_app
 from shfz_graph.server.site import Site

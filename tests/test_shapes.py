@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.validation import ValidationReport, validate
+from shfz_graph.loading.validation import ValidationReport, validate
 from shfz_graph.vocab import ID, QUDT, SHFZ, UNIT
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,10 +13,7 @@ import pytest
 from rdflib import BNode, Literal, Namespace, URIRef
 
 from shfz_graph import __version__, catalog
-from shfz_graph.errors import MissingExtraError, ShfzError
-from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.results import Result
-from shfz_graph.spreadsheet import (
+from shfz_graph.analysis.spreadsheet import (
     CELL_LIMIT,
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -25,6 +22,9 @@ from shfz_graph.spreadsheet import (
     About,
     to_xlsx,
 )
+from shfz_graph.errors import MissingExtraError, ShfzError
+from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.query.results import Result
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 ID = "https://w3id.org/shfz/id/"

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from shfz_graph import catalog, reasoning, resources
 from shfz_graph.errors import NetworkAccessDenied
 from shfz_graph.graph import KnowledgeGraph, load
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = [q.name for q in catalog.catalog() if not q.network]

@@ -21,7 +21,6 @@ import pytest
 from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY, child_pids
 from rdflib import XSD, Literal, URIRef
 
-from shfz_graph import execute
 from shfz_graph.catalog import catalog
 from shfz_graph.errors import (
     NetworkAccessDenied,
@@ -34,7 +33,8 @@ from shfz_graph.errors import (
 )
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
+from shfz_graph.workers import execute
 from shfz_graph.workers.supervisor import QueryPool
 from shfz_graph.workers.wire import Answer, Job
 
@@ -339,9 +339,9 @@ def test_every_named_query_answers_alike_isolated_and_in_process(kg: KnowledgeGr
 
 
 def _in_process(kg: KnowledgeGraph, text: str, bindings: dict[str, object]) -> Result:
-    from shfz_graph import sparql
+    from shfz_graph.query import engine
 
-    return sparql.run(kg.dataset, text, bindings=bindings)  # type: ignore[arg-type]
+    return engine.run(kg.dataset, text, bindings=bindings)  # type: ignore[arg-type]
 
 
 def _rows(result: Result) -> list[tuple[object, ...]]:

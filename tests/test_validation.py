@@ -9,7 +9,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from shfz_graph.errors import InputError, ParameterError
 from shfz_graph.graph import load
-from shfz_graph.validation import SH, ValidationReport, ValidationResult, validate
+from shfz_graph.loading.validation import SH, ValidationReport, ValidationResult, validate
 
 EX = Namespace("http://ex.org/")
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
@@ -210,7 +210,7 @@ def test_a_sparql_constraint_pyshacl_cannot_run_is_an_input_error() -> None:
     from rdflib import Graph
 
     from shfz_graph.errors import InputError
-    from shfz_graph.validation import validate
+    from shfz_graph.loading.validation import validate
 
     shapes = Graph().parse(
         data="""

@@ -44,9 +44,10 @@ def run(
     """Every named query but the network ones and `skip`, ours then raw; `show` sees each row as it comes."""
     import pyoxigraph as ox
 
-    from shfz_graph import catalog, sparql
-    from shfz_graph.binding import bind_constants
+    from shfz_graph import catalog
     from shfz_graph.errors import ShfzError
+    from shfz_graph.query import guard
+    from shfz_graph.query.binding import bind_constants
 
     raw_store = ox.Store.read_only(str(store_path))
     rows = []
@@ -63,7 +64,7 @@ def run(
         except ShfzError as exc:
             row = NamedRow(named.name, error=str(exc))
         else:
-            raw = _raw_call(raw_store, bind_constants(named.text, bindings), sparql.check(named.text).kind)
+            raw = _raw_call(raw_store, bind_constants(named.text, bindings), guard.check(named.text).kind)
             row.raw = timed(raw, repeats)
         rows.append(row)
         show(row)

@@ -82,12 +82,12 @@ def consume_rdflib(result: Any) -> int:
 
 
 def goes_native(kg: KnowledgeGraph, text: str, bindings: dict[str, Any]) -> bool:
-    """Whether sparql.run hands this query to Oxigraph (else rdflib's engine runs over the Oxigraph store)."""
-    from shfz_graph import sparql
+    """Whether engine.run hands this query to Oxigraph (else rdflib's engine runs over the Oxigraph store)."""
+    from shfz_graph.query import engine, guard
 
-    checked = sparql.check(text, prefixes=dict(kg.dataset.namespaces()))
-    can_bind = getattr(sparql, "_native_can_bind", None)
-    return True if can_bind is None else bool(can_bind(checked, sparql._term_bindings(bindings)))
+    checked = guard.check(text, prefixes=dict(kg.dataset.namespaces()))
+    can_bind = getattr(engine, "_native_can_bind", None)
+    return True if can_bind is None else bool(can_bind(checked, engine._term_bindings(bindings)))
 
 
 def _one(
@@ -151,7 +151,7 @@ def run(size: int, path: Path, cache: Path, quick: bool, rdflib_cap: float) -> d
 
 def profile_query(kg: KnowledgeGraph, name: str) -> list[tuple[str, float]]:
     """Where the time of one kg.query goes: each step timed on its own (medians of 5)."""
-    from shfz_graph import sparql
+    from shfz_graph.query import guard
 
     query = catalog.get(name)
     prefixes = dict(kg.dataset.namespaces())
@@ -161,7 +161,7 @@ def profile_query(kg: KnowledgeGraph, name: str) -> list[tuple[str, float]]:
         ("catalog.get + NamedQuery.bind", lambda: catalog.get(name).bind({})),
         (
             "sparql.check (rdflib parse + algebra, every call)",
-            lambda: sparql.check(query.text, prefixes=prefixes),
+            lambda: guard.check(query.text, prefixes=prefixes),
         ),
         (
             "Dataset.query via oxrdflib + reading the rows (rdflib terms)",

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from shfz_graph.graph import KnowledgeGraph
-    from shfz_graph.results import Result
+    from shfz_graph.query.results import Result
     from shfz_graph.workers.wire import Answer
 
 __all__ = ["GRAPH_RESULT_FORMATS", "RESULT_FORMATS", "print_answer", "print_result"]
@@ -35,7 +35,7 @@ def print_answer(
 ) -> int:
     """Run a query in a worker and print its answer (or write it to ``--output``): as Oxigraph wrote it
     for the W3C formats, Turtle and N-Triples; through a `Result` for tables, Markdown, JSON-LD and xlsx."""
-    from shfz_graph import execute
+    from shfz_graph.workers import execute
 
     fmt = args.format
     native = fmt in NATIVE_RESULT_FORMATS
@@ -82,7 +82,7 @@ def print_result(result: Result, args: argparse.Namespace, about: dict[str, Any]
     elif fmt in GRAPH_RESULT_FORMATS:
         out(result.to_rdf(fmt))
     elif fmt in NATIVE_RESULT_FORMATS and (result.kind == "SELECT" or (result.kind, fmt) in _ASK_NATIVE):
-        from shfz_graph import execute  # a remote answer, written as a local one is
+        from shfz_graph.workers import execute  # a remote answer, written as a local one is
 
         data = execute.oxigraph_bytes(result, fmt)
         out_bytes(data if data.endswith(b"\n") else data + b"\n")
@@ -96,7 +96,7 @@ def print_result(result: Result, args: argparse.Namespace, about: dict[str, Any]
 def write_result(result: Result, args: argparse.Namespace, about: dict[str, Any]) -> None:
     """Write the result to ``--output`` atomically, or an xlsx file to stdout unless that is a terminal."""
     if args.format == "xlsx":
-        from shfz_graph.spreadsheet import About, to_xlsx
+        from shfz_graph.analysis.spreadsheet import About, to_xlsx
 
         data = to_xlsx(result, About(**about, endpoint=args.endpoint))
     else:

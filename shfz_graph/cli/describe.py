@@ -23,8 +23,8 @@ def configure_describe(parser: argparse.ArgumentParser) -> None:
 
 
 def run_describe(args: argparse.Namespace) -> int:
-    from shfz_graph.export import serialize_dataset
-    from shfz_graph.lookup import describe_table, resolve
+    from shfz_graph.query.lookup import describe_table, resolve
+    from shfz_graph.rdf.export import serialize_dataset
 
     with options.load_graph(args, reason=reasoning_wanted(args)) as kg:
         iri = resolve(kg.dataset, args.thing)
@@ -36,7 +36,7 @@ def run_describe(args: argparse.Namespace) -> int:
             return EXIT_OK
         context = None
         if args.format == "json-ld":
-            from shfz_graph.jsonld import load_context
+            from shfz_graph.rdf.jsonld import load_context
 
             context = load_context()
         namespaces = kg.dataset.namespaces()

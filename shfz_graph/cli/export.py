@@ -68,7 +68,7 @@ def configure_info(parser: argparse.ArgumentParser) -> None:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from shfz_graph.results import columns, shorten
+    from shfz_graph.query.results import columns, shorten
 
     with options.load_graph(args, reason=reasoning_wanted(args)) as kg:
         counts = kg.counts()

@@ -25,7 +25,7 @@ def configure_map(parser: argparse.ArgumentParser) -> None:
 
 def run_map(args: argparse.Namespace) -> int:
     """Draw the map of Shanghai's districts and zones (the `map` extra: exit 2 naming it when missing)."""
-    from shfz_graph import mapping
+    from shfz_graph.geo import mapping
 
     mapping.require()
     with options.graph_for_queries(args) as kg:

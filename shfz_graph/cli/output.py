@@ -37,6 +37,6 @@ def write_output(data: bytes, output: Path | None) -> None:
     if output is None:
         out_bytes(data)
     else:
-        from shfz_graph.export import write_atomic
+        from shfz_graph.rdf.export import write_atomic
 
         write_atomic(output, data)

@@ -27,7 +27,7 @@ from shfz_graph.errors import ParameterError
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-    from shfz_graph.results import Result
+    from shfz_graph.query.results import Result
 
 __all__ = [
     "configure_queries",
@@ -150,7 +150,7 @@ def run_sparql(args: argparse.Namespace) -> int:
 
 def remote_query(args: argparse.Namespace, text: str, bindings: dict[str, Node] | None) -> Result:
     """Run a query at ``--endpoint`` (parameters as a VALUES block), with the same limits as locally."""
-    from shfz_graph import remote
+    from shfz_graph.links import remote
 
     return remote.query(args.endpoint, text, bindings=bindings, **query_limits(args))
 

@@ -1,6 +1,6 @@
 """`push` and `link`: load the named graphs into a SPARQL 1.1 store; propose links to Wikidata items.
 
-No import of `shfz_graph.remote` at module level: building the parser must stay cheap (it costs 0.4 s).
+No import of `shfz_graph.links.remote` at module level: building the parser must stay cheap (it costs 0.4 s).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def configure_push(parser: argparse.ArgumentParser) -> None:
 
 
 def run_push(args: argparse.Namespace) -> int:
-    from shfz_graph import remote
-    from shfz_graph.results import columns
+    from shfz_graph.links import remote
+    from shfz_graph.query.results import columns
 
     update = None if args.graph_store else (args.update_endpoint or args.endpoint)
     timeout = {"timeout": args.timeout} if args.timeout is not None else {}
@@ -76,9 +76,9 @@ def configure_link(parser: argparse.ArgumentParser) -> None:
 
 
 def run_link(args: argparse.Namespace) -> int:
-    from shfz_graph import linking
-    from shfz_graph.remote import WIKIDATA_SPARQL
-    from shfz_graph.results import columns
+    from shfz_graph.links import linking
+    from shfz_graph.links.remote import WIKIDATA_SPARQL
+    from shfz_graph.query.results import columns
 
     target = args.out or checkout_links_file()
     timeout = {"timeout": args.timeout} if args.timeout is not None else {}

@@ -12,7 +12,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from shfz_graph.results import GRAPH_KINDS, Result, shorten
+from shfz_graph.query.results import GRAPH_KINDS, Result, shorten
 from shfz_graph.server import svg
 from shfz_graph.server.site import Site
 

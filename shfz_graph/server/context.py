@@ -19,7 +19,7 @@ from rdflib.term import Node
 from starlette.types import Receive
 
 from shfz_graph import catalog as catalog_module
-from shfz_graph import defaults, execute
+from shfz_graph import defaults
 from shfz_graph.catalog import NamedQuery
 from shfz_graph.errors import (
     ClientDisconnected,
@@ -28,12 +28,13 @@ from shfz_graph.errors import (
     UnknownQueryError,
     check_timeout,
 )
-from shfz_graph.export import serialize_dataset
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.literals import answer_term, canonical
-from shfz_graph.results import Result
+from shfz_graph.query.results import Result
+from shfz_graph.rdf.export import serialize_dataset
 from shfz_graph.server.render import make_environment
 from shfz_graph.server.site import Site
+from shfz_graph.workers import execute
 from shfz_graph.workers.supervisor import QueryPool
 from shfz_graph.workers.wire import Answer, Job
 
@@ -143,7 +144,7 @@ class ServerContext:
         """The project's JSON-LD context (read once), or None if it is missing (then JSON-LD is expanded)."""
 
         def read() -> dict[str, Any] | None:
-            from shfz_graph.jsonld import load_context
+            from shfz_graph.rdf.jsonld import load_context
 
             try:
                 return load_context()

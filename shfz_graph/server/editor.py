@@ -20,7 +20,7 @@ from shfz_graph.errors import (
     QueryTimeout,
     UpdateDenied,
 )
-from shfz_graph.results import GRAPH_KINDS, Result
+from shfz_graph.query.results import GRAPH_KINDS, Result
 from shfz_graph.server import formats, maps
 from shfz_graph.server.answers import AnswerView, answer_view
 from shfz_graph.server.context import ServerContext

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from shfz_graph import formats as format_table
-from shfz_graph import mapping
+from shfz_graph.geo import mapping
 from shfz_graph.server import formats, maps
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context

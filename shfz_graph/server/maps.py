@@ -1,7 +1,7 @@
 """The map on the pages: the home page's map of the zones and the locator maps of zones and districts.
 
-Drawn by `shfz_graph.mapping` when the `map` extra is installed; without it the pages carry a one-line note
-naming the command that installs it (no broken image, no error)."""
+Drawn by `shfz_graph.geo.mapping` when the `map` extra is installed; without it the pages carry a one-line
+note naming the command that installs it (no broken image, no error)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from shfz_graph import mapping
 from shfz_graph.errors import ShfzError
+from shfz_graph.geo import mapping
 from shfz_graph.server.context import ServerContext
 from shfz_graph.vocab import SHFZ
 

@@ -12,7 +12,8 @@ from rdflib import Graph, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shfz_graph import export, mapping
+from shfz_graph.geo import mapping
+from shfz_graph.rdf import export
 from shfz_graph.server import formats, maps, svg
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context

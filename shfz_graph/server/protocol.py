@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive
 
-from shfz_graph.results import GRAPH_KINDS
+from shfz_graph.query.results import GRAPH_KINDS
 from shfz_graph.server import formats
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.iris import iri_problem
-from shfz_graph.results import shorten
+from shfz_graph.query.results import shorten
 from shfz_graph.vocab import BASE, GRAPH_INFERRED, SHFZ
 
 __all__ = ["Hit", "Site", "TermView"]

@@ -215,7 +215,7 @@ class Planner:
         written = {n: _rdflib_term(s) for n, s in job.bindings.items() if n not in projected}
         if not written:
             return _Plan(screened.kind, text, substituted, used)
-        from shfz_graph import binding
+        from shfz_graph.query import binding
 
         for bind in (binding.bind_constants, binding.bind_values):
             candidate = bind(text, written)

@@ -276,7 +276,7 @@ def serve(sock_fd: int, *, network: bool) -> None:
         problem = sandbox.enter()
     import pyoxigraph  # noqa: F401
 
-    from shfz_graph import binding  # noqa: F401  (bound queries need it: imported once, shared)
+    from shfz_graph.query import binding  # noqa: F401  (bound queries need it: imported once, shared)
     from shfz_graph.workers import child  # noqa: F401
 
     gc.freeze()  # keep the collector from touching (and so copying) the shared objects in every worker

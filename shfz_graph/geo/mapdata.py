@@ -14,7 +14,7 @@ from shfz_graph.vocab import UNIT, sparql_prologue
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
-    from shfz_graph.results import Result
+    from shfz_graph.query.results import Result
 
 __all__ = [
     "LABELS_QUERY",

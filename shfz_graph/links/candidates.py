@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from shfz_graph import remote
 from shfz_graph.errors import ParameterError, RemoteError
+from shfz_graph.links import remote
 from shfz_graph.vocab import PREFIXES, SHFZ, sparql_prologue
 
 if TYPE_CHECKING:

@@ -14,8 +14,9 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef, namespace
 from rdflib.graph import Graph
 
-from shfz_graph import sparql
+from shfz_graph import defaults
 from shfz_graph.errors import (
+    LoadDenied,
     NetworkAccessDenied,
     ParameterError,
     QuerySyntaxError,
@@ -23,7 +24,9 @@ from shfz_graph.errors import (
     ShfzError,
     UpdateDenied,
 )
-from shfz_graph.sparql import LoadDenied, check, run
+from shfz_graph.query import guard
+from shfz_graph.query.engine import run
+from shfz_graph.query.guard import check
 
 # rdflib's own evaluator calls its deprecated Dataset.contexts/default_context for GRAPH and DESCRIBE
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset\\.\\w+ is deprecated:DeprecationWarning")
@@ -571,15 +574,15 @@ def test_guard_stops_the_same_queries(mem: Dataset, server: tuple[int, list[str]
 
 
 def test_module_defaults() -> None:
-    assert (sparql.DEFAULT_TIMEOUT, sparql.DEFAULT_MAX_ROWS) == (10.0, 10000)
+    assert (defaults.TIMEOUT, defaults.MAX_ROWS) == (10.0, 10000)
 
 
 def test_parses_are_cached_but_the_network_guard_still_applies() -> None:
     text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    first = sparql.check(text, allow_network=True)
-    assert sparql.check(text, allow_network=True) is first  # parsed once
+    first = guard.check(text, allow_network=True)
+    assert guard.check(text, allow_network=True) is first  # parsed once
     with pytest.raises(NetworkAccessDenied):
-        sparql.check(text)  # a cached parse never skips the guard
+        guard.check(text)  # a cached parse never skips the guard
 
 
 def test_concurrent_in_process_answers_equal_sequential_ones(kg: Any) -> None:

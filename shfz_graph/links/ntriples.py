@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from shfz_graph.binding import sparql_term
+from shfz_graph.query.binding import sparql_term
 
 __all__ = ["batches", "nt_line", "ntriples"]
 

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from shfz_graph.errors import LabelError
-from shfz_graph.results import columns, shorten
+from shfz_graph.query.results import columns, shorten
 
 __all__ = [
     "LABEL_PREDICATES",

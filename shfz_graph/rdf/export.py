@@ -58,7 +58,7 @@ def export(graphs: Sequence[Graph], format: str, *, namespaces: Iterable[tuple[s
     fmt = get_format(format)
     context = None
     if fmt.name == "json-ld":
-        from shfz_graph.jsonld import load_context
+        from shfz_graph.rdf.jsonld import load_context
 
         context = load_context()
     return serialize_dataset(list(graphs), fmt.name, context=context, namespaces=namespaces)
@@ -218,7 +218,7 @@ def _sorted_lines(data: bytes) -> bytes:
 
 def _jsonld(graph: Graph, context: Mapping[str, Any] | None) -> bytes:
     """Compact JSON-LD with ``context`` (embedded as a dict), top-level nodes sorted by ``@id``."""
-    from shfz_graph.jsonld import remote_references
+    from shfz_graph.rdf.jsonld import remote_references
 
     refs = list(remote_references({"@context": context}))
     if refs:
@@ -300,7 +300,7 @@ def readable_turtle(graph: Graph, prefixes: Mapping[str, str], order: Sequence[N
     """`graph` as Turtle laid out for people, in a fixed order: the `prefixes` (all, in their order); each
     reified statement's own triple just before the `rdf:Statement` (its predicates ranked by `order`);
     then every other subject, types first. Prefixed names where they read well, `\"\"\"` for long text.
-    Used for a generated block inside a hand-written file (`shfz_graph.linking`)."""
+    Used for a generated block inside a hand-written file (`shfz_graph.links.linking`)."""
     out = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in prefixes.items()]
     done: set[Triple] = set()
 

@@ -24,7 +24,7 @@ __all__ = ["Source", "format_of", "hash_sources", "input_error", "list_sources",
 
 # The source formats: those that hold triples (each file becomes one named graph), by rdflib parser name.
 # The Oxigraph store uses oxrdflib's fast parser for the same syntax (`ox-<name>`). JSON-LD goes through
-# shfz_graph.jsonld, which refuses remote contexts (rdflib's parser fetches them).
+# shfz_graph.rdf.jsonld, which refuses remote contexts (rdflib's parser fetches them).
 _SOURCE_FORMATS = {f.rdflib: f for f in formats.formats(formats.RDF, quads=False) if f.rdflib}
 _RESERVED_NAMES = frozenset({"ontology", "inferred"})
 _LINE = re.compile(r"\bline (\d+)")
@@ -84,7 +84,7 @@ def hash_sources(sources: Sequence[Source]) -> str:
 def parse_into(graph: Graph, path: Path, fmt: str) -> None:
     """Parse a file into `graph` (oxrdflib's parser into an Oxigraph store); errors name file and line."""
     if fmt == "json-ld":
-        from shfz_graph.jsonld import parse_jsonld
+        from shfz_graph.rdf.jsonld import parse_jsonld
 
         graph += parse_jsonld(path)  # raises InputError naming the file (and line) itself
         return

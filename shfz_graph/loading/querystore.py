@@ -17,7 +17,7 @@ from typing import Any
 
 from shfz_graph import formats, reasoning
 from shfz_graph.errors import InputError, MissingExtraError
-from shfz_graph.sources import Source
+from shfz_graph.loading.sources import Source
 from shfz_graph.vocab import GRAPH_INFERRED
 
 __all__ = ["STORE_FORMAT", "StoreDescription", "ensure_store", "is_ready", "store_dir"]

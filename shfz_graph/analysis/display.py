@@ -14,14 +14,14 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 if TYPE_CHECKING:
-    from shfz_graph.results import Result
+    from shfz_graph.query.results import Result
 
 #: Rows a result shows in a notebook before it says how many more there are.
 HTML_ROWS = 20
 
 
 def _cell(term: Node | None) -> str:
-    from shfz_graph.results import _term_text
+    from shfz_graph.query.results import _term_text
 
     text = escape(_term_text(term))
     if isinstance(term, URIRef) and str(term).startswith(("http://", "https://")):

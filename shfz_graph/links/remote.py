@@ -4,8 +4,9 @@ Everything here speaks the W3C standards only, so it works with any store (Oxigr
 Virtuoso, GraphDB, Neptune, QLever):
 
 - `query(endpoint, text, ...)` sends a query with the SPARQL 1.1 Protocol and returns the same
-  :class:`~shfz_graph.results.Result` as a local query. Parameters cannot travel as rdflib's `initBindings`,
-  so each bound term is serialised (and checked) into a `VALUES` block at the top of the query's WHERE
+  :class:`~shfz_graph.query.results.Result` as a local query. Parameters cannot travel as rdflib's
+  `initBindings`, so each bound term is serialised (and checked) into a `VALUES` block at the top of the
+  query's WHERE
   group: the same semantics as pre-binding for every variable used in the main pattern, its FILTERs, its
   OPTIONALs and its template; a raw user string never reaches the query text. Every literal of the answer
   goes through `literals.answer_term`, so a store's own spelling of numbers, booleans and language tags
@@ -40,7 +41,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import defaults, formats
-from shfz_graph.binding import bind_values, sparql_term
 from shfz_graph.errors import (
     AttemptFailed,
     ParameterError,
@@ -49,7 +49,8 @@ from shfz_graph.errors import (
     check_max_rows,
     check_timeout,
 )
-from shfz_graph.httpclient import (
+from shfz_graph.iris import check_iri
+from shfz_graph.links.httpclient import (
     AUTH_ENV,
     USER_AGENT,
     Auth,
@@ -62,12 +63,12 @@ from shfz_graph.httpclient import (
     resolve_auth,
     with_retries,
 )
-from shfz_graph.iris import check_iri
+from shfz_graph.links.ntriples import batches, ntriples
+from shfz_graph.links.services import rewrite_services
 from shfz_graph.literals import answer_term
-from shfz_graph.ntriples import batches, ntriples
 from shfz_graph.progress import progress
-from shfz_graph.results import Result
-from shfz_graph.services import rewrite_services
+from shfz_graph.query.binding import bind_values, sparql_term
+from shfz_graph.query.results import Result
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -130,7 +131,7 @@ def query(
     `basic:...`/`bearer:...` string, or None for `$SHFZ_GRAPH_AUTH`. `timeout` is per connection and per
     read, in seconds; `retries` is how many times a 429/502/503/504 answer is retried.
     """
-    from shfz_graph import sparql
+    from shfz_graph.query import guard
 
     check_url(endpoint, "endpoint")
     check_timeout(timeout, optional=False)
@@ -139,7 +140,7 @@ def query(
     if service_map:
         text = rewrite_services(text, service_map)
     text = bind_values(text, bindings)
-    checked = sparql.check(text, allow_network=allow_network)
+    checked = guard.check(text, allow_network=allow_network)
     kind = checked.kind
     what = "remote query"
 

@@ -52,7 +52,7 @@ def rewrite_services(
     if not service_map:
         return text
     mapping = {check_iri(k, "service"): check_iri(v, "service") for k, v in service_map.items()}
-    from shfz_graph import sparql
+    from shfz_graph.query import guard
 
     declared = {**{k: str(v) for k, v in (prefixes or {}).items()}, **_prefixes(text)}
     pieces: list[str] = []
@@ -71,8 +71,8 @@ def rewrite_services(
             before = ""
         pieces.append(piece)
     rewritten = "".join(pieces)
-    checked = sparql.check(rewritten, allow_network=True, prefixes=prefixes)
-    remaining = sparql.network_features(checked.query.algebra)
+    checked = guard.check(rewritten, allow_network=True, prefixes=prefixes)
+    remaining = guard.network_features(checked.query.algebra)
     left = [k for k in mapping if f"SERVICE {URIRef(k).n3()}" in remaining]
     if left:
         raise ParameterError(f"cannot rewrite SERVICE <{left[0]}> in this query (write it as an IRI)")

@@ -44,7 +44,8 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from shfz_graph import __version__
-from shfz_graph.candidates import (
+from shfz_graph.errors import InputError, ParameterError
+from shfz_graph.links.candidates import (
     DEFAULT_TARGETS,
     WD,
     WD_SHANGHAI,
@@ -54,7 +55,6 @@ from shfz_graph.candidates import (
     linked_subjects,
     propose_links,
 )
-from shfz_graph.errors import InputError, ParameterError
 from shfz_graph.vocab import ID, PREFIXES, SCHEMA, SHFZ, prefixes
 
 __all__ = [
@@ -306,8 +306,8 @@ def write_links(
     See the module docstring for the format. `out` may not exist yet. Nothing is written when nothing
     changes; a file that is written is replaced atomically.
     """
-    from shfz_graph.export import readable_turtle
     from shfz_graph.files import write_atomic
+    from shfz_graph.rdf.export import readable_turtle
 
     if not 0.0 <= threshold <= 1.0:
         raise ParameterError(f"threshold must be between 0 and 1, not {threshold}")

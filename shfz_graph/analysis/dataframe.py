@@ -37,7 +37,7 @@ from shfz_graph.literals import canonical, language_tag
 if TYPE_CHECKING:
     import pandas as pd
 
-    from shfz_graph.results import Result
+    from shfz_graph.query.results import Result
 
 __all__ = ["DECIMALS", "to_dataframe"]
 

@@ -216,9 +216,9 @@ class Result:
 
     def to_rdf(self, fmt: str = "turtle") -> str:
         """Serialise a CONSTRUCT/DESCRIBE graph in an RDF format (turtle, json-ld, nt, xml, ...) with the
-        project's prefixes, through `shfz_graph.export` (the one RDF writer): sorted, stable output."""
-        from shfz_graph.export import serialize_dataset
+        project's prefixes, through `shfz_graph.rdf.export` (the one RDF writer): sorted, stable output."""
         from shfz_graph.literals import answer_term
+        from shfz_graph.rdf.export import serialize_dataset
 
         if self.graph is None or self.kind not in GRAPH_KINDS:
             raise ShfzError(f"a {self.kind} result is not a graph; use serialize() instead of to_rdf()")
@@ -229,17 +229,17 @@ class Result:
         data = serialize_dataset(self.graph, found.name, namespaces=_RDF_PREFIXES, spelling=answer_term)
         return data.decode("utf-8")
 
-    # -- pandas and notebooks (shfz_graph.dataframe, shfz_graph.display) ---------------------------
+    # -- pandas and notebooks (analysis.dataframe, analysis.display) ----------------------------------------
 
     def to_dataframe(self, *, decimals: Literal_["float", "decimal"] = "float") -> pd.DataFrame:
-        """A pandas DataFrame typed from the RDF datatypes (extra `pandas`; see `shfz_graph.dataframe`)."""
-        from shfz_graph.dataframe import to_dataframe
+        """A pandas DataFrame typed from the RDF datatypes (extra `pandas`; see `analysis.dataframe`)."""
+        from shfz_graph.analysis.dataframe import to_dataframe
 
         return to_dataframe(self, decimals=decimals)
 
     def _repr_html_(self) -> str:
         """The first rows as an HTML table, for Jupyter."""
-        from shfz_graph.display import result_html
+        from shfz_graph.analysis.display import result_html
 
         return result_html(self)
 

@@ -1,7 +1,7 @@
 """Query results as an .xlsx workbook (the `pandas` extra: pandas and openpyxl) that says where it came from.
 
-Sheet "Results": a bold, frozen header row, then one typed cell per value, typed as in
-`shfz_graph.dataframe` (numbers, booleans, dates as dates, text as text; unbound values are empty cells).
+Sheet "Results": a bold, frozen header row, then one typed cell per value, typed as in `dataframe`
+(numbers, booleans, dates as dates, text as text; unbound values are empty cells).
 Text is always stored as text, never as a formula, so a label such as `=HYPERLINK(...)` stays inert.
 Sheet "Query": the query's name and text, its parameters, the source hash or the endpoint, the date it ran,
 the row count and the software that wrote it.
@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 from rdflib.term import Node
 
 from shfz_graph import __version__
-from shfz_graph.dataframe import to_dataframe
+from shfz_graph.analysis.dataframe import to_dataframe
 from shfz_graph.errors import MissingExtraError, ShfzError
 
 if TYPE_CHECKING:
-    from shfz_graph.results import Result
+    from shfz_graph.query.results import Result
 
 __all__ = [
     "CELL_LIMIT",
@@ -136,7 +136,7 @@ def _results_sheet(sheet: Any, result: Result) -> bool:
 
 
 def _source_sheet(sheet: Any, result: Result, about: About, created: dt.datetime, utc_note: bool) -> None:
-    from shfz_graph.results import _term_nt
+    from shfz_graph.query.results import _term_nt
 
     rows: list[tuple[str, Any]] = []
     if about.name:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from shfz_graph.borders import (
+from shfz_graph.geo.borders import (
     Frame,
     available,
     boundaries,
@@ -26,7 +26,7 @@ from shfz_graph.borders import (
     require,
     simplified,
 )
-from shfz_graph.mapdata import (
+from shfz_graph.geo.mapdata import (
     LABELS_QUERY,
     QUERY,
     BatchView,

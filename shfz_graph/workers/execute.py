@@ -17,7 +17,7 @@ from rdflib.term import Node
 from shfz_graph._sparqltext import prefixes_used
 from shfz_graph.defaults import MAX_BYTES as DEFAULT_MAX_BYTES
 from shfz_graph.errors import LimitError, ParameterError, ShfzError, check_max_rows, check_timeout
-from shfz_graph.results import TABLE_PREFIXES, Result
+from shfz_graph.query.results import TABLE_PREFIXES, Result
 from shfz_graph.workers.supervisor import QueryPool
 from shfz_graph.workers.wire import Answer, Job, term_spec
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from rdflib import Dataset
 
-from shfz_graph import sources as sources_module
 from shfz_graph.errors import InputError, MissingExtraError
 from shfz_graph.files import write_atomic
-from shfz_graph.sources import Source
+from shfz_graph.loading import sources as sources_module
+from shfz_graph.loading.sources import Source
 from shfz_graph.vocab import prefixes
 
 __all__ = ["new_dataset", "open_oxigraph", "read_meta", "write_meta"]

@@ -1,0 +1,2 @@
+"""For analysts: results as DataFrames (`dataframe`), spreadsheets (`spreadsheet`) and notebook views
+(`display`)."""

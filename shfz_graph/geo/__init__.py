@@ -1,0 +1,1 @@
+"""Maps: what is drawn (`mapdata`), the district borders (`borders`) and the drawing (`mapping`)."""
