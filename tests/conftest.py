@@ -32,6 +32,17 @@ REPO = Path(__file__).resolve().parent.parent
 WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "shanghai-sample.ttl"
 
 
+INTEGRATION = Path(__file__).parent / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/integration/ runs a real outside program (a server, a browser, a triple
+    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop."""
+    for item in items:
+        if INTEGRATION in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One closure and query-store cache for the whole run: entries are keyed by the hash of their
@@ -483,7 +494,7 @@ def w3c_rows(text: str, fmt: str) -> list[tuple[Node | None, ...]]:
     return [tuple(answer_term(t) if t is not None else None for t in row) for row in parsed]  # type: ignore[union-attr]
 
 
-# -- hostile queries: one of each class the query workers must stop (test_pool, test_cli, test_server_limits)
+# -- hostile queries: one of each class the query workers must stop (supervisor, cli, server limits)
 
 #: A light query that must keep being answered while hostile ones run.
 LIGHT_QUERY = "ASK { ?s ?p ?o }"

@@ -191,7 +191,7 @@ def test_every_query_file_is_kebab_case_with_a_summary_and_a_test(path: Path) ->
     assert named.summary, f"{path.name} has no '#+ summary:' header"
     assert named.tags, f"{path.name} has no '#+ tags:' header"
     if named.network:
-        remote_tests = (Path(__file__).parent / "test_remote.py").read_text(encoding="utf-8")
+        remote_tests = (Path(__file__).parent / "integration" / "test_remote.py").read_text(encoding="utf-8")
         assert f'"{path.stem}"' in remote_tests, f"no test in test_remote.py runs {path.name}"
         return
     this_file = Path(__file__).read_text(encoding="utf-8")

@@ -124,7 +124,7 @@ def test_home_page_map_is_drawn_and_its_districts_link(
 # -- every page fits a 390 px phone and a 1280 px screen --------------------------------------------------
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-SCREENSHOTS = Path(__file__).resolve().parent.parent / ".screenshots"  # gitignored: for a reviewer's eyes
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".screenshots"  # gitignored: for a reviewer's eyes
 WIDE_QUERY = (  # an answer of eight columns, some holding long IRIs
     "PREFIX shfz: <https://w3id.org/shfz/ontology#>\n"
     "SELECT ?a ?b ?c ?d ?e ?f ?g ?h WHERE { ?a ?b ?c . BIND(?a AS ?d) BIND(?b AS ?e) BIND(?c AS ?f) "

@@ -23,7 +23,7 @@ from shfz_graph.graph import KnowledgeGraph, load
 from shfz_graph.links import linking
 from shfz_graph.links.linking import Candidate
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LINKS = REPO / "data" / "links.ttl"
 ID = "https://w3id.org/shfz/id/"
 WD = "http://www.wikidata.org/entity/"

@@ -48,7 +48,7 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 # rdflib's own evaluator calls its deprecated Dataset.contexts/default_context; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset\\.\\w+ is deprecated:DeprecationWarning")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ID = "https://w3id.org/shfz/id/"
 WD = "http://www.wikidata.org/entity/"
 SELECT_JSON = json.dumps(
