@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,9 @@ pytestmark = [
 ]
 
 README_PORTS = ("127.0.0.1:1111", "127.0.0.1:8890")
+
+#: Runs `shfz-graph ARGS...` in this process: (exit code, stdout, stderr).
+CliRunner = Callable[..., tuple[int, str, str]]
 
 
 def readme_recipe() -> tuple[str, list[str]]:
@@ -114,7 +117,7 @@ def cli(
     monkeypatch: pytest.MonkeyPatch,
     kg_cache_dir: Path,
     kg: KnowledgeGraph,
-) -> Iterator[object]:
+) -> Iterator[CliRunner]:
     """Run `shfz-graph ARGS` in this process (with the session's closure cache): (exit code, out, err)."""
     monkeypatch.setenv("SHFZ_GRAPH_CACHE", str(kg_cache_dir))
 
@@ -126,9 +129,8 @@ def cli(
     yield run
 
 
-def test_the_readme_commands_push_and_query(virtuoso: Virtuoso, cli: object, kg: KnowledgeGraph) -> None:
+def test_the_readme_commands_push_and_query(virtuoso: Virtuoso, cli: CliRunner, kg: KnowledgeGraph) -> None:
     run = cli
-    assert callable(run)
     counts = {str(kg.graph(name).identifier): n for name, n in kg.counts().items()}
     for command, how in zip(virtuoso.commands[:2], ("Graph Store Protocol", "SPARQL Update"), strict=True):
         code, out, err = run(*shlex.split(command)[1:])
@@ -158,9 +160,10 @@ LOCAL_QUERIES = [named.name for named in catalog.catalog() if not named.network]
 
 
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
-def test_every_named_query_prints_the_same_text_at_virtuoso(name: str, loaded: Virtuoso, cli: object) -> None:
+def test_every_named_query_prints_the_same_text_at_virtuoso(
+    name: str, loaded: Virtuoso, cli: CliRunner
+) -> None:
     run = cli
-    assert callable(run)
     local = run("query", name)
     assert local[0] == 0 and local[2] == ""
     assert run("query", name, "--endpoint", loaded.sparql) == local
@@ -178,19 +181,17 @@ def test_every_named_query_prints_the_same_text_at_virtuoso(name: str, loaded: V
     ],
 )
 def test_parameters_and_formats_print_the_same_text_at_virtuoso(
-    argv: tuple[str, ...], loaded: Virtuoso, cli: object
+    argv: tuple[str, ...], loaded: Virtuoso, cli: CliRunner
 ) -> None:
     run = cli
-    assert callable(run)
     local = run("query", *argv)
     assert local[0] == 0 and local[1]
     assert run("query", *argv, "--endpoint", loaded.sparql) == local
 
 
-def test_the_w3c_formats_give_the_same_results_at_virtuoso(loaded: Virtuoso, cli: object) -> None:
+def test_the_w3c_formats_give_the_same_results_at_virtuoso(loaded: Virtuoso, cli: CliRunner) -> None:
     """JSON and TSV: locally Oxigraph's writer spells them, remotely ours; the results are the same."""
     run = cli
-    assert callable(run)
     for fmt in ("json", "tsv"):
         code, local, _ = run("query", "zones-by-area", "--format", fmt)
         assert code == 0
@@ -199,9 +200,8 @@ def test_the_w3c_formats_give_the_same_results_at_virtuoso(loaded: Virtuoso, cli
         assert w3c_rows(there, fmt) == w3c_rows(local, fmt) and len(w3c_rows(local, fmt)) == 9
 
 
-def test_computed_booleans_and_decimals_come_back_typed(loaded: Virtuoso, cli: object) -> None:
+def test_computed_booleans_and_decimals_come_back_typed(loaded: Virtuoso, cli: CliRunner) -> None:
     run = cli
-    assert callable(run)
     code, out, _ = run("query", "total-area", "--format", "csv", "--endpoint", loaded.sparql)
     assert (code, out) == (0, "totalArea,zones,approximate\r\n266.7,9,true\r\n")
 
