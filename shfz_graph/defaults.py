@@ -1,12 +1,17 @@
 """The default limits and settings, named once: the library, the server and the command line read them here.
 
-Light on purpose (the query worker and the command line's parser import it): plain constants and one
-function, no imports from the package. See docs/architecture.md for which module enforces each limit.
+Light on purpose (the query worker and the command line's parser import it): plain constants, one
+function and `Limits`, the one value that carries a query's limits from the shells to the workers (it
+imports only `errors`, to say what is out of range). See docs/architecture.md for which module enforces
+each limit.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+
+from shfz_graph.errors import LimitError, check_max_rows, check_timeout
 
 __all__ = [
     "ANSWER_CACHE",
@@ -20,6 +25,7 @@ __all__ = [
     "REMOTE_RETRIES",
     "REMOTE_TIMEOUT",
     "TIMEOUT",
+    "Limits",
     "workers",
 ]
 
@@ -52,3 +58,23 @@ def workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of a query, one value from the command line or the server to the pool and its workers:
+    seconds (None: none), rows kept, answer bytes, and the worker's address space in bytes (None: none).
+    Out-of-range values are refused here, once, with a `LimitError`."""
+
+    timeout: float | None = TIMEOUT
+    max_rows: int = MAX_ROWS
+    max_bytes: int = MAX_BYTES
+    max_memory: int | None = MAX_MEMORY
+
+    def __post_init__(self) -> None:
+        check_timeout(self.timeout)
+        check_max_rows(self.max_rows)
+        if self.max_bytes < 1:
+            raise LimitError(f"max_bytes must be positive (got {self.max_bytes})")
+        if self.max_memory is not None and self.max_memory <= 0:
+            raise LimitError(f"max_memory must be positive, or None for no limit (got {self.max_memory})")

@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from shfz_graph.workers.wire import Answer
 
 __all__ = [
-    "DEFAULT_MAX_ROWS",
-    "DEFAULT_TIMEOUT",
     "EXECUTIONS",
     "STORES",
     "KnowledgeGraph",
@@ -48,8 +46,11 @@ __all__ = [
 
 STORES = ("memory", "oxigraph")
 EXECUTIONS = ("isolated", "in-process")
-DEFAULT_TIMEOUT = defaults.TIMEOUT
-DEFAULT_MAX_ROWS = defaults.MAX_ROWS
+
+
+def _check_execution(execution: str) -> None:
+    if execution not in EXECUTIONS:
+        raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
 
 _QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
@@ -69,8 +70,7 @@ class KnowledgeGraph:
         execution: str = "isolated",
         max_memory: int | None = None,
     ) -> None:
-        if execution not in EXECUTIONS:
-            raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
+        _check_execution(execution)
         self.dataset = dataset
         self.sources = tuple(sources)
         self.source_hash = source_hash
@@ -154,8 +154,8 @@ class KnowledgeGraph:
         name_or_sparql: str,
         *,
         allow_network: bool = False,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        max_rows: int = DEFAULT_MAX_ROWS,
+        timeout: float | None = defaults.TIMEOUT,
+        max_rows: int = defaults.MAX_ROWS,
         **params: Any,
     ) -> Result:
         """Run a named query (parameters as keywords) or SPARQL text (parameters as RDF terms, by variable).
@@ -190,8 +190,8 @@ class KnowledgeGraph:
         *,
         bindings: dict[str, Node] | None = None,
         allow_network: bool = False,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        max_rows: int = DEFAULT_MAX_ROWS,
+        timeout: float | None = defaults.TIMEOUT,
+        max_rows: int = defaults.MAX_ROWS,
         max_bytes: int | None = None,
         select_format: str | None = "json",
         ask_format: str | None = "json",
@@ -203,18 +203,23 @@ class KnowledgeGraph:
         """
         from shfz_graph.workers import execute
 
+        limits = defaults.Limits(
+            timeout=timeout,
+            max_rows=max_rows,
+            max_bytes=max_bytes if max_bytes is not None else defaults.MAX_BYTES,
+            max_memory=None,  # the pool's own, set when it started (see query_pool)
+        )
         job = execute.make_job(
             text,
             bindings=bindings,
             allow_network=allow_network,
-            max_rows=max_rows,
-            max_bytes=max_bytes if max_bytes is not None else execute.DEFAULT_MAX_BYTES,
+            limits=limits,
             prefixes=self._prefixes(),
             select_format=select_format,
             ask_format=ask_format,
             graph_format=graph_format,
         )
-        return execute.run(self.query_pool(network=allow_network), job, timeout=timeout)
+        return execute.run(self.query_pool(network=allow_network), job, timeout=limits.timeout)
 
     def _query_text(self, name_or_sparql: str, params: dict[str, Any]) -> tuple[str, dict[str, Node]]:
         """The SPARQL text and bindings for a query name and its parameters, or SPARQL text and its terms."""
@@ -398,8 +403,7 @@ def _check_load_options(store: str, store_path: object, execution: str, reasoner
     """ParameterError for a store, execution or reasoner `load` does not know, or a path without a store."""
     if store not in STORES:
         raise ParameterError(f"unknown store {store!r}; choose one of {', '.join(STORES)}")
-    if execution not in EXECUTIONS:
-        raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
+    _check_execution(execution)  # before any parsing: a wrong word fails at once
     if store_path is not None and store != "oxigraph":
         raise ParameterError("store_path needs store='oxigraph'")
     if reasoner not in reasoning.REASONERS:

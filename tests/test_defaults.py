@@ -14,7 +14,7 @@ from shfz_graph.query import engine
 from shfz_graph.server import serve
 from shfz_graph.server.app import create_app
 from shfz_graph.server.context import ServerContext
-from shfz_graph.workers import execute, supervisor, wire
+from shfz_graph.workers import supervisor, wire
 
 
 def default_of(func: Callable[..., Any], name: str) -> Any:
@@ -30,7 +30,10 @@ def default_of(func: Callable[..., Any], name: str) -> Any:
         (graph.KnowledgeGraph.answer, "max_rows", defaults.MAX_ROWS),
         (engine.run, "timeout", defaults.TIMEOUT),
         (engine.run, "max_rows", defaults.MAX_ROWS),
-        (execute.make_job, "max_bytes", defaults.MAX_BYTES),
+        (defaults.Limits, "timeout", defaults.TIMEOUT),
+        (defaults.Limits, "max_rows", defaults.MAX_ROWS),
+        (defaults.Limits, "max_bytes", defaults.MAX_BYTES),
+        (defaults.Limits, "max_memory", defaults.MAX_MEMORY),
         (supervisor.QueryPool, "max_memory", defaults.MAX_MEMORY),
         (create_app, "timeout", defaults.TIMEOUT),
         (create_app, "max_rows", defaults.MAX_ROWS),

@@ -43,7 +43,7 @@ def test_the_package_names_its_api() -> None:
     import shfz_graph.server as server
 
     assert server.serve is server.run
-    assert set(server.__all__) == {"DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"}
+    assert set(server.__all__) == {"app_factory", "create_app", "require", "run", "serve"}
     server.require()  # the extra is installed here: no error
 
 

@@ -22,6 +22,7 @@ from conftest import HOSTILE_LIMITS, HOSTILE_QUERIES, LIGHT_QUERY, child_pids
 from rdflib import XSD, Literal, URIRef
 
 from shfz_graph.catalog import catalog
+from shfz_graph.defaults import Limits
 from shfz_graph.errors import (
     NetworkAccessDenied,
     QueryLimitExceeded,
@@ -65,7 +66,7 @@ def pool(store_path: Path) -> Iterator[QueryPool]:
 
 
 def job(text: str, **options: object) -> Job:
-    return execute.make_job(text, max_rows=10_000, **options)  # type: ignore[arg-type]
+    return execute.make_job(text, limits=Limits(max_rows=10_000), **options)  # type: ignore[arg-type]
 
 
 def light_answer(pool: QueryPool) -> float:
@@ -93,18 +94,22 @@ def test_a_select_answer_is_written_by_oxigraph(pool: QueryPool) -> None:
 
 
 def test_the_row_cap_cuts_the_answer_and_says_so(pool: QueryPool) -> None:
-    answer = pool.run(execute.make_job(ZONES, max_rows=2, select_format="csv"), timeout=TIMEOUT)
+    answer = pool.run(
+        execute.make_job(ZONES, limits=Limits(max_rows=2), select_format="csv"), timeout=TIMEOUT
+    )
     assert answer.body == (
         b"z\r\nhttps://w3id.org/shfz/id/zone/baoshan\r\nhttps://w3id.org/shfz/id/zone/changning\r\n"
     )
     assert (answer.rows, answer.truncated) == (2, True)
-    exact = pool.run(execute.make_job(ZONES, max_rows=16, select_format="csv"), timeout=TIMEOUT)
+    exact = pool.run(
+        execute.make_job(ZONES, limits=Limits(max_rows=16), select_format="csv"), timeout=TIMEOUT
+    )
     assert (exact.rows, exact.truncated) == (16, False)
 
 
 def test_a_graph_answer_is_capped_in_triples(pool: QueryPool) -> None:
     text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    answer = pool.run(execute.make_job(text, max_rows=5, graph_format="nt"), timeout=TIMEOUT)
+    answer = pool.run(execute.make_job(text, limits=Limits(max_rows=5), graph_format="nt"), timeout=TIMEOUT)
     assert (answer.kind, answer.format, answer.rows, answer.truncated) == ("CONSTRUCT", "nt", 5, True)
     assert answer.body.count(b"\n") == 5
 
@@ -113,7 +118,7 @@ def test_an_answer_past_the_byte_limit_is_refused(pool: QueryPool) -> None:
     with pytest.raises(
         QueryLimitExceeded, match=r"^the answer exceeded the size limit of 100 bytes$"
     ) as info:
-        pool.run(execute.make_job(ZONES, max_rows=100, max_bytes=100), timeout=TIMEOUT)
+        pool.run(execute.make_job(ZONES, limits=Limits(max_rows=100, max_bytes=100)), timeout=TIMEOUT)
     assert info.value.limit == "answer-bytes"
     assert light_answer(pool) < 1.0
 
@@ -516,7 +521,7 @@ def test_a_worker_gives_oxigraph_only_the_prefixes_a_query_uses() -> None:
     )
     assert prefixes_used(text, prefixes) == (("zone", "https://w3id.org/shfz/id/zone/"),)
     assert prefixes_used("ASK { ?s ?p ?o }", prefixes) == ()
-    job = execute.make_job(text, max_rows=10, prefixes=dict(prefixes))
+    job = execute.make_job(text, limits=Limits(max_rows=10), prefixes=dict(prefixes))
     assert job.prefixes == {"zone": "https://w3id.org/shfz/id/zone/"}  # the job carries no more
 
 

@@ -198,7 +198,7 @@ def _queries_text(q: dict[str, Any]) -> str:
             else "cap of 60 s."
         )
         + f" Each reads at most {MAX_ROWS:,} rows, as `kg.query` does. 'native' says whether "
-        "`sparql.run` gave"
+        "`engine.run` gave"
         " the query to Oxigraph (no: rdflib's engine over the Oxigraph store)."
     )
 

@@ -9,11 +9,11 @@ WHY = {
     "query_raw": (
         "Two causes remain. (1) oxrdflib turns every value of every solution into an rdflib term"
         " (`oxrdflib.store.OxigraphStore.query` -> `_converter.from_ox` -> `rdflib.term.Literal.__new__`),"
-        " then `sparql._plain` and `Result.select` copy each row again: on row-heavy answers"
+        " then `engine._convert_native` and `Result.select` copy each row again: on row-heavy answers"
         " (bilingual-labels,"
         " figure-sources, announcement) this costs as much as Oxigraph's evaluation or more (see the"
         " breakdown"
-        " table). Fix: in `sparql._run_native` call `store._inner.query(text,"
+        " table). Fix: in `engine._run_native` call `store._inner.query(text,"
         " use_default_graph_as_union=True,"
         " prefixes=...)` directly and convert through a dict memo per query (IRIs and labels repeat across"
         " rows), building the row dicts once. (2) Parameters bound with a VALUES block"
@@ -47,9 +47,10 @@ WHY = {
         " parser lazily and caching parsed queries closes the rest."
     ),
     "endpoint": (
-        "each request is handled in Python: uvicorn and FastAPI, then `sparql.run` (a worker thread"
+        "each request is handled in Python: uvicorn and FastAPI, then `engine.run` (a worker thread"
         " per query,"
-        " oxrdflib's conversion of every value into rdflib terms, `sparql._plain`, `Result.select`) and"
+        " oxrdflib's conversion of every value into rdflib terms, `engine._convert_native`,"
+        " `Result.select`) and"
         " `Result.to_json`, while `oxigraph serve` parses, evaluates and writes JSON in Rust; with 2"
         " cores the"
         " 16 client threads also compete with the server. Writing answers with pyoxigraph's own"

@@ -160,7 +160,7 @@ def profile_query(kg: KnowledgeGraph, name: str) -> list[tuple[str, float]]:
         ("kg.query (total)", lambda: kg.query(name, timeout=300)),
         ("catalog.get + NamedQuery.bind", lambda: catalog.get(name).bind({})),
         (
-            "sparql.check (rdflib parse + algebra, every call)",
+            "guard.check (rdflib parse + algebra, every call)",
             lambda: guard.check(query.text, prefixes=prefixes),
         ),
         (

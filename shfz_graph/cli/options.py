@@ -135,7 +135,21 @@ def add_reasoning_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
-    """`--max-memory` and `--max-bytes`: the limits of a query's worker process and of its answer."""
+    """The limits of a query, defined once for every command that runs one: `--timeout`, `--max-rows`,
+    `--max-memory` (its worker's address space) and `--max-bytes` (its answer)."""
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=None,
+        help=f"seconds a query may run (default: {defaults.TIMEOUT:g}; "
+        f"{defaults.REMOTE_TIMEOUT:g} per request to a remote endpoint)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=positive_int,
+        default=None,
+        help=f"keep at most this many rows of an answer (default: {defaults.MAX_ROWS})",
+    )
     parser.add_argument(
         "--max-memory",
         type=memory_size,

@@ -11,14 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shfz_graph import defaults
 from shfz_graph.cli import answer, options
 from shfz_graph.cli.options import (
     EXIT_OK,
     add_limit_options,
     add_reasoning_option,
-    positive_float,
-    positive_int,
     query_limits,
 )
 from shfz_graph.cli.output import out
@@ -79,18 +76,6 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
         help="write to this file (atomically) instead of stdout (xlsx: needed on a terminal)",
     )
     add_reasoning_option(parser)
-    parser.add_argument(
-        "--timeout",
-        type=positive_float,
-        default=None,
-        help=f"seconds a query may run (default: {defaults.TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--max-rows",
-        type=positive_int,
-        default=None,
-        help=f"keep at most this many rows (default: {defaults.MAX_ROWS})",
-    )
     add_limit_options(parser)
     parser.add_argument(
         "--allow-network", action="store_true", help="allow SERVICE and FROM (federated queries)"

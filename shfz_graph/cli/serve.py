@@ -17,7 +17,6 @@ from shfz_graph.cli.options import (
     memory_size,
     non_negative_int,
     port,
-    positive_float,
     positive_int,
     reasoning_wanted,
 )
@@ -37,18 +36,6 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--base-url",
         default=None,
         help="IRI prefix served at this server's root (default: https://w3id.org/shfz/)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=positive_float,
-        default=defaults.TIMEOUT,
-        help=f"seconds a query may run (default: {defaults.TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--max-rows",
-        type=positive_int,
-        default=defaults.MAX_ROWS,
-        help=f"rows a query may return (default: {defaults.MAX_ROWS})",
     )
     parser.add_argument(
         "--max-body",
@@ -97,8 +84,8 @@ def run_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             base_url=args.base_url,
-            timeout=args.timeout,
-            max_rows=args.max_rows,
+            timeout=args.timeout if args.timeout is not None else defaults.TIMEOUT,
+            max_rows=args.max_rows if args.max_rows is not None else defaults.MAX_ROWS,
             max_body=args.max_body,
             workers=args.workers,
             no_sandbox=args.no_sandbox,

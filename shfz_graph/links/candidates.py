@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from shfz_graph import defaults
 from shfz_graph.errors import ParameterError, RemoteError
 from shfz_graph.links import remote
 from shfz_graph.vocab import PREFIXES, SHFZ, sparql_prologue
@@ -145,8 +146,8 @@ def propose_links(
     *,
     targets: Sequence[LinkTarget] = DEFAULT_TARGETS,
     within: URIRef = WD_SHANGHAI,
-    timeout: float = remote.DEFAULT_TIMEOUT,
-    retries: int = remote.DEFAULT_RETRIES,
+    timeout: float = defaults.REMOTE_TIMEOUT,
+    retries: int = defaults.REMOTE_RETRIES,
     auth: remote.Auth | str | None = None,
     batch_size: int = DEFAULT_BATCH,
 ) -> list[Candidate]:

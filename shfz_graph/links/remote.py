@@ -75,9 +75,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUTH_ENV",
-    "DEFAULT_MAX_ROWS",
-    "DEFAULT_RETRIES",
-    "DEFAULT_TIMEOUT",
     "USER_AGENT",
     "WIKIDATA_SPARQL",
     "Auth",
@@ -93,9 +90,6 @@ __all__ = [
 ]
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-DEFAULT_TIMEOUT = defaults.REMOTE_TIMEOUT
-DEFAULT_RETRIES = defaults.REMOTE_RETRIES
-DEFAULT_MAX_ROWS = defaults.MAX_ROWS
 DEFAULT_BATCH = 5_000
 _GET_LIMIT = 2000  # longer queries are POSTed (URL-encoded form)
 
@@ -116,12 +110,12 @@ def query(
     text: str,
     *,
     bindings: Mapping[str, Node] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
+    timeout: float = defaults.REMOTE_TIMEOUT,
+    retries: int = defaults.REMOTE_RETRIES,
     auth: Auth | str | None = None,
     allow_network: bool = False,
     service_map: Mapping[str, str] | None = None,
-    max_rows: int = DEFAULT_MAX_ROWS,
+    max_rows: int = defaults.MAX_ROWS,
 ) -> Result:
     """Run a query at a SPARQL 1.1 endpoint and return its `Result` (as a local query would).
 
@@ -258,8 +252,8 @@ def count_triples(
     endpoint: str,
     graph: str,
     *,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
+    timeout: float = defaults.REMOTE_TIMEOUT,
+    retries: int = defaults.REMOTE_RETRIES,
     auth: Auth | str | None = None,
 ) -> int:
     """Number of triples the endpoint holds in named graph `graph`."""
@@ -294,8 +288,8 @@ def push(
     graph_store: str | None = None,
     update_endpoint: str | None = None,
     inferred: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
+    timeout: float = defaults.REMOTE_TIMEOUT,
+    retries: int = defaults.REMOTE_RETRIES,
     auth: Auth | str | None = None,
     batch_size: int = DEFAULT_BATCH,
     progress_stream: TextIO | None = None,

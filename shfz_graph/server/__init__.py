@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from shfz_graph.graph import KnowledgeGraph
-    from shfz_graph.server.app import DEFAULT_MAX_BODY, create_app
+    from shfz_graph.server.app import create_app
 
-__all__ = ["DEFAULT_MAX_BODY", "app_factory", "create_app", "require", "run", "serve"]
+__all__ = ["app_factory", "create_app", "require", "run", "serve"]
 
 _EXTRA_MODULES = ("fastapi", "starlette", "jinja2", "anyio")
 
@@ -44,7 +44,7 @@ def _app_module() -> Any:
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("create_app", "DEFAULT_MAX_BODY"):
+    if name == "create_app":
         return getattr(_app_module(), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

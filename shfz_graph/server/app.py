@@ -24,9 +24,8 @@ from shfz_graph.server.fastpath import App
 from shfz_graph.server.handlers import HANDLERS
 from shfz_graph.vocab import BASE
 
-__all__ = ["DEFAULT_MAX_BODY", "App", "create_app"]
+__all__ = ["App", "create_app"]
 
-DEFAULT_MAX_BODY = defaults.MAX_BODY
 STATIC = Path(__file__).resolve().parent / "static"
 
 

@@ -93,14 +93,13 @@ class ServerContext:
         max_bytes: int = defaults.MAX_BYTES,
     ) -> None:
         check_timeout(timeout, optional=False)
-        if max_rows < 1:
-            raise LimitError("max_rows must be at least 1")
+        self.limits = defaults.Limits(
+            timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_memory=max_memory
+        )
         if max_body < 1:
             raise LimitError("max_body must be at least 1")
         if workers is not None and workers < 1:
             raise LimitError("workers must be at least 1")
-        if max_bytes < 1:
-            raise LimitError("max_bytes must be at least 1")
         self.kg = kg
         self.base = base
         self.timeout = timeout
@@ -190,7 +189,8 @@ class ServerContext:
                 raise WorkerFailure("the server is shutting down")
             if self._pool is None:
                 path = self.kg.query_store()
-                self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory, spare=True)
+                memory = self.limits.max_memory
+                self._pool = QueryPool(path, size=self.workers, max_memory=memory, spare=True)
             return self._pool
 
     def reopen(self) -> None:
@@ -234,8 +234,7 @@ class ServerContext:
                 text,
                 bindings=bindings,
                 allow_network=False,
-                max_rows=self.max_rows,
-                max_bytes=self.max_bytes,
+                limits=self.limits,
                 prefixes=self.prefixes,
                 select_format=select_format,
                 ask_format=ask_format,

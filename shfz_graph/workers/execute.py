@@ -15,13 +15,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph._sparqltext import prefixes_used
-from shfz_graph.defaults import MAX_BYTES as DEFAULT_MAX_BYTES
-from shfz_graph.errors import LimitError, ParameterError, ShfzError, check_max_rows, check_timeout
+from shfz_graph.defaults import Limits
+from shfz_graph.errors import ParameterError, ShfzError, check_timeout
 from shfz_graph.query.results import TABLE_PREFIXES, Result
 from shfz_graph.workers.supervisor import QueryPool
 from shfz_graph.workers.wire import Answer, Job, term_spec
 
-__all__ = ["DEFAULT_MAX_BYTES", "make_job", "oxigraph_bytes", "run", "to_result"]
+__all__ = ["make_job", "oxigraph_bytes", "run", "to_result"]
 
 
 def make_job(
@@ -29,17 +29,15 @@ def make_job(
     *,
     bindings: Mapping[str, Node] | None = None,
     allow_network: bool = False,
-    max_rows: int,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits | None = None,
     prefixes: Mapping[str, Any] | None = None,
     select_format: str | None = "json",
     ask_format: str | None = "json",
     graph_format: str | None = "nt",
 ) -> Job:
-    """A job for a worker; bindings are checked here (IRIs and literals only) and travel as plain tuples."""
-    check_max_rows(max_rows)
-    if max_bytes < 1:
-        raise LimitError(f"max_bytes must be positive (got {max_bytes})")
+    """A job for a worker under `limits` (its rows and bytes; the pool keeps its time and memory);
+    bindings are checked here (IRIs and literals only) and travel as plain tuples."""
+    limits = limits if limits is not None else Limits()
     specs = {}
     for name, term in (bindings or {}).items():
         if not isinstance(term, (URIRef, Literal)):
@@ -54,8 +52,8 @@ def make_job(
         ask_format=ask_format,
         graph_format=graph_format,
         allow_network=allow_network,
-        max_rows=max_rows,
-        max_bytes=max_bytes,
+        max_rows=limits.max_rows,
+        max_bytes=limits.max_bytes,
         # only those the text may use: the job crosses a pipe for every query
         prefixes=dict(
             prefixes_used(text, tuple(sorted((str(k), str(v)) for k, v in (prefixes or {}).items())))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Listener, LiveServer
 
+from shfz_graph.defaults import Limits
 from shfz_graph.errors import RemoteError
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.workers import execute
@@ -68,7 +69,7 @@ def store_path(kg: KnowledgeGraph) -> Path:
 def service_job(url: str) -> object:
     """A SERVICE query the screen lets through, as if it had been checked and allowed."""
     text = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
-    return execute.make_job(text, allow_network=True, max_rows=10)
+    return execute.make_job(text, allow_network=True, limits=Limits(max_rows=10))
 
 
 def test_a_process_in_the_sandbox_connects_nowhere(listener: Listener) -> None:
