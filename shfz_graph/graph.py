@@ -52,6 +52,7 @@ def _check_execution(execution: str) -> None:
     if execution not in EXECUTIONS:
         raise ParameterError(f"unknown execution {execution!r}; choose one of {', '.join(EXECUTIONS)}")
 
+
 _QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 

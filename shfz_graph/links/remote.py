@@ -28,7 +28,6 @@ line. A refused connection, a timeout, an HTTP error or a malformed answer is a 
 from __future__ import annotations
 
 import io
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph import defaults, formats
@@ -68,7 +67,7 @@ from shfz_graph.links.services import rewrite_services
 from shfz_graph.literals import answer_term
 from shfz_graph.progress import progress
 from shfz_graph.query.binding import bind_values, sparql_term
-from shfz_graph.query.results import Result
+from shfz_graph.query.results import Result, read_json
 
 if TYPE_CHECKING:
     from shfz_graph.graph import KnowledgeGraph
@@ -182,55 +181,11 @@ def _malformed(endpoint: str, problem: str) -> RemoteError:
 
 
 def _parse_results(body: bytes, kind: str, endpoint: str, max_rows: int) -> Result:
-    """SPARQL 1.1 Query Results JSON -> Result; anything unexpected is a RemoteError."""
+    """SPARQL 1.1 Query Results JSON -> Result (`results.read_json`); anything unexpected is a RemoteError."""
     try:
-        doc = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _malformed(endpoint, f"not SPARQL results JSON ({detail(str(exc))})") from None
-    if not isinstance(doc, dict):
-        raise _malformed(endpoint, "the JSON is not an object")
-    if kind == "ASK":
-        answer = doc.get("boolean")
-        if not isinstance(answer, bool):
-            raise _malformed(endpoint, "an ASK answer without a boolean")
-        return Result.ask(answer)
-    head, results = doc.get("head"), doc.get("results")
-    names = head.get("vars") if isinstance(head, dict) else None
-    rows = results.get("bindings") if isinstance(results, dict) else None
-    if (
-        not isinstance(names, list)
-        or not all(isinstance(v, str) for v in names)
-        or not isinstance(rows, list)
-    ):
-        raise _malformed(endpoint, "no head.vars or results.bindings")
-    out: list[dict[str, Node | None]] = []
-    truncated = False
-    for row in rows:
-        if len(out) == max_rows:
-            truncated = True
-            break
-        if not isinstance(row, dict):
-            raise _malformed(endpoint, "a result row is not an object")
-        out.append({name: _term(row[name], endpoint) if name in row else None for name in names})
-    return Result.select(names, out, truncated=truncated)
-
-
-def _term(value: object, endpoint: str) -> Node:
-    """One RDF term of SPARQL results JSON."""
-    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
-        raise _malformed(endpoint, f"a binding is not a term: {detail(json.dumps(value))}")
-    kind, lexical = value.get("type"), value["value"]
-    if kind == "uri":
-        return URIRef(lexical)
-    if kind == "bnode":
-        return BNode(lexical)
-    if kind in ("literal", "typed-literal"):
-        lang, datatype = value.get("xml:lang"), value.get("datatype")
-        if lang:
-            return answer_term(Literal(lexical, lang=str(lang)))
-        typed = URIRef(str(datatype)) if datatype else None
-        return answer_term(Literal(lexical, datatype=typed, normalize=False))
-    raise _malformed(endpoint, f"unsupported term type {kind!r}")
+        return read_json(body, kind, max_rows=max_rows, spell=answer_term)
+    except ValueError as exc:
+        raise _malformed(endpoint, detail(str(exc))) from None
 
 
 def _parse_graph(body: bytes, content_type: str, endpoint: str) -> Graph:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from typing import Literal as Literal_
@@ -268,6 +268,64 @@ class Result:
 
 
 # -- term encodings ---------------------------------------------------------------------------------
+
+
+def read_json(
+    body: bytes, kind: str, *, max_rows: int | None = None, spell: Callable[[Node], Node] | None = None
+) -> Result:
+    """SPARQL 1.1 Query Results JSON (of a SELECT or an ASK) as a `Result`: the one reader, for our workers'
+    answers and remote endpoints' alike. Rows past `max_rows` are cut (the result says so); `spell` rewrites
+    each literal (remote answers go through `literals.answer_term`). Anything that is not such JSON raises
+    ValueError saying what is wrong."""
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"not SPARQL results JSON ({str(exc)[:200]})") from None
+    if not isinstance(doc, dict):
+        raise ValueError("the JSON is not an object")
+    if kind == "ASK":
+        answer = doc.get("boolean")
+        if not isinstance(answer, bool):
+            raise ValueError("an ASK answer without a boolean")
+        return Result.ask(answer)
+    head, results = doc.get("head"), doc.get("results")
+    names = head.get("vars") if isinstance(head, dict) else None
+    rows = results.get("bindings") if isinstance(results, dict) else None
+    if (
+        not isinstance(names, list)
+        or not all(isinstance(v, str) for v in names)
+        or not isinstance(rows, list)
+    ):
+        raise ValueError("no head.vars or results.bindings")
+    out: list[dict[str, Node | None]] = []
+    truncated = False
+    for row in rows:
+        if max_rows is not None and len(out) == max_rows:
+            truncated = True
+            break
+        if not isinstance(row, dict):
+            raise ValueError("a result row is not an object")
+        out.append({name: _json_term(row[name], spell) if name in row else None for name in names})
+    return Result.select(names, out, truncated=truncated)
+
+
+def _json_term(value: object, spell: Callable[[Node], Node] | None) -> Node:
+    """One RDF term of SPARQL results JSON."""
+    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        raise ValueError(f"a binding is not a term: {json.dumps(value)[:200]}")
+    kind, lexical = value.get("type"), value["value"]
+    if kind == "uri":
+        return URIRef(lexical)
+    if kind == "bnode":
+        return BNode(lexical)
+    if kind in ("literal", "typed-literal"):
+        lang, datatype = value.get("xml:lang"), value.get("datatype")
+        if lang:
+            literal = Literal(lexical, lang=str(lang))
+        else:
+            literal = Literal(lexical, datatype=URIRef(str(datatype)) if datatype else None, normalize=False)
+        return spell(literal) if spell is not None else literal
+    raise ValueError(f"unsupported term type {kind!r}")
 
 
 def _term_json(term: Node) -> dict[str, str]:

@@ -7,17 +7,16 @@ terms, for tables, pages and Python callers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from shfz_graph._sparqltext import prefixes_used
 from shfz_graph.defaults import Limits
 from shfz_graph.errors import ParameterError, ShfzError, check_timeout
-from shfz_graph.query.results import TABLE_PREFIXES, Result
+from shfz_graph.query.results import TABLE_PREFIXES, Result, read_json
 from shfz_graph.workers.supervisor import QueryPool
 from shfz_graph.workers.wire import Answer, Job, term_spec
 
@@ -82,12 +81,9 @@ def to_result(answer: Answer) -> Result:
         return result
     if answer.format != "json":
         raise ShfzError(f"cannot read a {answer.format} answer back (ask for json)")
-    doc = json.loads(answer.body)
-    if answer.kind == "ASK":
-        return Result.ask(bool(doc["boolean"]))
-    names = [str(v) for v in doc["head"].get("vars", [])]
-    rows = [{name: _term(value) for name, value in row.items()} for row in doc["results"]["bindings"]]
-    return Result.select(names, rows, truncated=answer.truncated)
+    result = read_json(answer.body, answer.kind)
+    result.truncated = answer.truncated
+    return result
 
 
 def oxigraph_bytes(result: Result, fmt: str) -> bytes:
@@ -101,15 +97,3 @@ def oxigraph_bytes(result: Result, fmt: str) -> bytes:
         raise ShfzError(f"Oxigraph writes SELECT and ASK results as json, xml, csv or tsv, not {fmt}")
     parsed = ox.parse_query_results(result.to_json().encode("utf-8"), ox.QueryResultsFormat.JSON)
     return parsed.serialize(format=getattr(ox.QueryResultsFormat, names[fmt])) or b""
-
-
-def _term(value: Mapping[str, str]) -> Node:
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None, normalize=False)
