@@ -37,10 +37,13 @@ INTEGRATION = Path(__file__).parent / "integration"
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/integration/ runs a real outside program (a server, a browser, a triple
-    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop."""
-    for item in items:
-        if INTEGRATION in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.slow)
+    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop; and it runs after the others
+    (the browser's driver keeps an event loop running in this thread until the session ends)."""
+    integration = [item for item in items if INTEGRATION in Path(str(item.fspath)).parents]
+    for item in integration:
+        item.add_marker(pytest.mark.slow)
+    chosen = set(map(id, integration))
+    items[:] = [item for item in items if id(item) not in chosen] + integration
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ NOTE = "The map of the zones needs the optional map extra: pip install &#39;shfz
 
 @pytest.fixture(scope="module")
 def client(kg: KnowledgeGraph) -> Iterator[TestClient]:
-    with TestClient(create_app(kg), raise_server_exceptions=False) as test_client:
+    """No answer cache: a test here takes the map extra away, and the pages must be drawn again."""
+    with TestClient(create_app(kg, answer_cache=0), raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -141,7 +141,11 @@ def test_bindings_travel_as_terms_projected_or_not(pool: QueryPool) -> None:
 @pytest.mark.parametrize(
     ("text", "error", "message"),
     [
-        ("SELECT ?x WHERE { ?x ?y }", QuerySyntaxError, "SPARQL syntax error at line 1, column 26: expected"),
+        (
+            "SELECT ?x WHERE { ?x ?y }",
+            QuerySyntaxError,
+            r"^SPARQL syntax error at line 1, column 26: unexpected '}' \(expected one of ",
+        ),
         ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", NetworkAccessDenied, "SERVICE"),
         ("INSERT DATA { <a:b> <a:b> <a:b> }", UpdateDenied, "SPARQL updates are not allowed here"),
         ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", NetworkAccessDenied, "FROM"),
@@ -589,6 +593,7 @@ def test_a_busy_worker_killed_from_outside_fails_its_query_alone_with_the_true_c
         while "busy" not in [state for _, state in pool.workers()] and time.monotonic() < deadline:
             time.sleep(0.01)
         (busy,) = [pid for pid, state in pool.workers() if state == "busy"]
+        time.sleep(0.5)  # taken is not yet sent: a worker killed before its job arrives costs no query
         os.kill(busy, signal.SIGKILL)
         thread.join(10)
         assert [type(e) for e in outcome] == [WorkerDied]
