@@ -22,10 +22,11 @@ from benchmarks import wrk
 from benchmarks.cold import light_queries
 from benchmarks.harness import Timing
 from benchmarks.report import chart, isolated, markdown
+from benchmarks.report import cold as cold_report
 from benchmarks.report import soak as soak_report
 from benchmarks.report import suite as sections
 from benchmarks.servers import start_shfz
-from benchmarks.stages import hostile, soak
+from benchmarks.stages import cold, hostile, soak
 from benchmarks.stages.hostile import Hostile
 from benchmarks.stages.named import NamedRow
 from benchmarks.stages.throughput import Throughput, combine
@@ -394,3 +395,35 @@ def test_the_soak_against_a_real_server_counts_no_wrong_answer_and_no_error(
     assert all(not what.startswith("200") for what in result.hostile)
     assert result.answers_after
     assert result.workers_after == result.workers_before > 0
+
+
+def _wrk_run(qps: float, p99: float, wrong: int = 0, errors: int = 0) -> wrk.WrkRun:
+    return wrk.WrkRun(
+        int(qps * 10), 10.0, int(qps * 10) - wrong - errors, wrong, errors, 0, 0.002, p99, 0.5, []
+    )
+
+
+def test_the_cold_section_shows_cold_and_repeated_side_by_side_with_their_verdicts() -> None:
+    ours = {"cold": cold.Side([_wrk_run(500, 0.2), _wrk_run(700, 0.1)], [(5.0, 2.0), (7.0, 3.0)])}
+    ours["repeated"] = cold.Side([_wrk_run(1500, 0.03, wrong=1)], [(9.0, 6.0)])
+    oxigraph = {m: cold.Side([_wrk_run(2000, 0.01)], [(4.0, 0.0)]) for m in cold.MODES}
+    result = cold.Cold(ours, oxigraph, 16, 10, 48)
+    setup = cold_report.ColdSetup(
+        "2026-12-07 02:00 UTC", "python -m benchmarks cold", "2 CPUs", "ours", "1", "2"
+    )
+    lines = cold_report.cold_section(setup, result).splitlines()
+    assert lines[0] == "<!-- cold:start -->" and lines[-1] == "<!-- cold:end -->"
+    assert lines[9:15] == [
+        "| target | measured | baseline | ratio / value | limit | verdict |",
+        "|---|---|---|---:|---:|---|",
+        "| cold texts: q/s, 16 connections, at least 0.7x `oxigraph serve-read-only` | 600 q/s | 2000 q/s | "
+        "0.30x | ≥ 0.7 | **missed** |",
+        "| repeated texts: q/s, 16 connections, at least 0.7x `oxigraph serve-read-only` | 1500 q/s | "
+        "2000 q/s | 0.75x | ≥ 0.7 | met |",
+        "| errors (any status but 200, socket errors, timeouts), every run | 0 | 0 | | 0 | met |",
+        "| wrong answers, every run | 1 | 0 | | 0 | **missed** |",
+    ]
+    # q/s: the mean of the middle two rounds; latency: the lower middle round; CPU: over all 12,000 requests
+    assert lines[18] == (
+        "| cold | shfz-graph serve | 600 | 500, 700 | 2.0 | 200.0 | 1417 (1000 + 417) | 12,000 | 0 | 0 |"
+    )

@@ -43,7 +43,9 @@ def cold_section(setup: ColdSetup, cold: Cold) -> str:
         "in its VALUES block). Repeated: each query keeps one text. Each server and mode in turn, "
         f"{len(cold.ours['cold'].runs)} rounds, the median round counts. Every answer is checked by the "
         "script: the query's number and this request's nonce come back, and the count is the reference "
-        "store's.",
+        "store's. CPU per query: the CPU time of the server's processes over its runs (the server process, "
+        "and its children: our fork server and workers) divided by the requests; on a shared machine it "
+        "moves less than q/s.",
         "",
         f"- Date: {setup.date}; command: `{setup.command}`",
         f"- Machine: {setup.machine}; load average before {setup.load_before}, after {setup.load_after}",
@@ -73,6 +75,7 @@ def cold_section(setup: ColdSetup, cold: Cold) -> str:
         for name, side in (("shfz-graph serve", cold.ours[mode]), ("oxigraph", cold.oxigraph[mode])):
             middle = side.median_run
             rounds = ", ".join(f"{r.qps:.0f}" for r in side.runs)
+            own, rest = side.cpu_per_query()
             rows.append(
                 [
                     mode,
@@ -81,6 +84,7 @@ def cold_section(setup: ColdSetup, cold: Cold) -> str:
                     rounds,
                     f"{middle.p50 * 1000:.1f}",
                     f"{middle.p99 * 1000:.1f}",
+                    f"{(own + rest) * 1e6:.0f} ({own * 1e6:.0f} + {rest * 1e6:.0f})",
                     f"{side.total('requests'):,}",
                     str(side.total("errors") + side.total("died")),
                     str(side.total("wrong")),
@@ -93,10 +97,11 @@ def cold_section(setup: ColdSetup, cold: Cold) -> str:
         "q/s per round",
         "p50 ms",
         "p99 ms",
+        "CPU µs per query (server + children)",
         "requests",
         "errors",
         "wrong",
     ]
-    lines += table(header, rows, "llrrrrrrr")
+    lines += table(header, rows, "llrrrrrrrr")
     lines.append(end)
     return "\n".join(lines) + "\n"

@@ -8,21 +8,31 @@ Every answer is checked by the wrk script (benchmarks/wrk.py): errors and wrong 
 
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import wrk
-from benchmarks.servers import Server
+from benchmarks.servers import Server, tree_cpu
 
 MODES = ("cold", "repeated")
 
 
 @dataclass
 class Side:
-    """One server in one mode: every round's wrk run."""
+    """One server in one mode: every round's wrk run, and the CPU seconds its processes used in it (the
+    server process itself, and its descendants: our fork server and workers)."""
 
     runs: list[wrk.WrkRun] = field(default_factory=list)
+    cpu: list[tuple[float, float]] = field(default_factory=list)
+
+    def cpu_per_query(self) -> tuple[float, float]:
+        """CPU seconds per answered request over every round: the server process's, and the rest's."""
+        requests = sum(r.requests for r in self.runs)
+        if not requests:
+            return 0.0, 0.0
+        return sum(c[0] for c in self.cpu) / requests, sum(c[1] for c in self.cpu) / requests
 
     @property
     def qps(self) -> float:
@@ -51,6 +61,14 @@ class Cold:
         return self.ours[mode].qps / base if base else 0.0
 
 
+def cpu_used(pid: int, before: dict[int, int], after: dict[int, int]) -> tuple[float, float]:
+    """CPU seconds between two `tree_cpu` readings: of the process `pid`, and of its descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    own = (after.get(pid, 0) - before.get(pid, 0)) / tick
+    rest = sum(t - before.get(p, 0) for p, t in after.items() if p != pid) / tick
+    return own, rest
+
+
 def run(
     ours: Server,
     oxigraph: Server,
@@ -74,6 +92,7 @@ def run(
     for round_number in range(rounds):
         for mode in MODES:
             for server, sides in ((ours, result.ours), (oxigraph, result.oxigraph)):
+                before = tree_cpu(server.pid)
                 done = wrk.run(
                     server.url,
                     queries,
@@ -83,6 +102,7 @@ def run(
                     script=script,
                 )
                 sides[mode].runs.append(done)
+                sides[mode].cpu.append(cpu_used(server.pid, before, tree_cpu(server.pid)))
                 if progress:
                     print(
                         f"round {round_number + 1} {mode} {server.name}: {done.qps:.0f} q/s, "

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from benchmarks import wrk
 from benchmarks.client import http_get
-from benchmarks.servers import Server
+from benchmarks.servers import Server, children, cpu_ticks, parent, processes, pss
 from benchmarks.stages.hostile import HOSTILE
 
 
@@ -54,62 +54,10 @@ class Soak:
     workers_after: int = 0
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:
-        return found
-    for task in tasks:
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def processes(server: int) -> tuple[list[int], list[int]]:
-    """The long-lived serving processes (the server and its children: the fork server) and the workers
-    (every process further down)."""
-    long_lived = [server, *_children(server)]
-    workers: list[int] = []
-    todo = [c for p in long_lived[1:] for c in _children(p)]
-    while todo:
-        current = todo.pop()
-        workers.append(current)
-        todo += _children(current)
-    return long_lived, workers
-
-
-def pss(pid: int) -> int:
-    """The PSS of one process in KiB (0 once it is gone)."""
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-
-
 def sample(server: int, started: float) -> Sample:
     long_lived, workers = processes(server)
     kept = sum(pss(p) for p in long_lived)
     return Sample(time.monotonic() - started, kept + sum(pss(p) for p in workers), kept, len(workers))
-
-
-def cpu_ticks(pid: int) -> int | None:
-    """utime + stime of a process, None once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return None
-    return int(fields[11]) + int(fields[12])
-
-
-def parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def kill_a_worker(server: int, look: float, rng: random.Random) -> str | None:
@@ -133,7 +81,7 @@ def kill_a_worker(server: int, look: float, rng: random.Random) -> str | None:
     except OSError:
         return None
     try:
-        if parent(victim) != expected_parent or expected_parent not in _children(server):
+        if parent(victim) != expected_parent or expected_parent not in children(server):
             return None
         signal.pidfd_send_signal(handle, signal.SIGKILL)
     except OSError:
