@@ -36,7 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--triples", type=int, default=1000, help="synthetic triples (default: 1000)")
     parser.add_argument("--connections", type=int, default=4, help="wrk's connections (default: 4)")
     parser.add_argument("--hostile", type=int, default=2, help="hostile clients (default: 2)")
-    parser.add_argument("--chaos-every", type=float, default=3.0, help="seconds between kills (default: 3)")
+    parser.add_argument(
+        "--chaos-every", type=float, default=3.0, help="seconds between kills; 0: none (default: 3)"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="serve's query timeout (default: 10)")
     parser.add_argument("--work", type=Path, help="keep data, stores and logs here")
     parser.add_argument("--no-write", action="store_true", help="print, but leave RESULTS.md alone")

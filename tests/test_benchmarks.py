@@ -344,6 +344,7 @@ def test_the_chart_is_svg_with_one_point_per_sample() -> None:
         assert len(points) == len(samples)
         assert all(0 <= x <= chart.WIDTH and 0 <= y <= chart.HEIGHT for x, y in points)
         assert [x for x, _ in points] == sorted(x for x, _ in points)
+        assert points[-1][0] == chart.WIDTH - chart.RIGHT  # the x axis ends with the last sample
     assert 'a < b & "c"' not in chart.line_chart('a < b & "c"', "x", "y", [])  # text is escaped
 
 

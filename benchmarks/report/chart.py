@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -18,17 +19,19 @@ class Series:
     points: list[tuple[float, float]]
 
 
-def _ticks(high: float, count: int = 4) -> list[float]:
-    """About `count` round tick values from 0 to at least `high`."""
+def _ticks(high: float, count: int = 4, *, round_up: bool = True) -> list[float]:
+    """About `count` round tick values from 0: up to the first at or past `high` (`round_up`), else up to
+    `high` itself."""
     if high <= 0:
         return [0.0, 1.0]
     raw = high / count
-    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1.0
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     step = next(s * magnitude for s in (1, 2, 2.5, 5, 10) if s * magnitude >= raw)
-    ticks, value = [], 0.0
-    while value < high + step:
-        ticks.append(value)
-        value += step
+    ticks = [0.0]
+    while ticks[-1] < high:
+        ticks.append(len(ticks) * step)
+    if not round_up and ticks[-1] > high:
+        ticks.pop()
     return ticks
 
 
@@ -37,11 +40,12 @@ def _number(value: float) -> str:
 
 
 def line_chart(title: str, x_label: str, y_label: str, series: list[Series]) -> str:
-    """The chart as an SVG document: one polyline per series (a point per sample), axes from 0."""
+    """The chart as an SVG document: one polyline per series (a point per sample), axes from 0, the x
+    axis up to the last point and the y axis up to a round value."""
     xs = [x for s in series for x, _ in s.points] or [0.0]
     ys = [y for s in series for _, y in s.points] or [0.0]
-    x_ticks, y_ticks = _ticks(max(xs)), _ticks(max(ys))
-    x_high, y_high = x_ticks[-1], y_ticks[-1]
+    x_ticks, y_ticks = _ticks(max(xs), round_up=False), _ticks(max(ys))
+    x_high, y_high = max(max(xs), x_ticks[-1]), y_ticks[-1]  # the x axis ends with the data
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def at(x: float, y: float) -> str:

@@ -159,7 +159,7 @@ def run(
         if now >= next_sample:
             samples.append(sample(server.pid, started))
             next_sample += sample_every
-        if now >= next_kill and now - started < seconds:
+        if chaos_every > 0 and now >= next_kill and now - started < seconds:
             killed = kill_a_worker(server.pid, 0.1, rng)
             kills += killed == "idle"
             busy_kills += killed == "least busy"
