@@ -280,6 +280,7 @@ def test_the_lua_script_sends_a_new_text_every_request_and_checks_every_answer(t
         run = wrk.run(endpoint.url, FOUR, fresh=True, connections=4, seconds=1, script=tmp_path / "a.lua")
     assert run.requests >= 20
     assert (run.answered, run.wrong, run.errors, run.died) == (run.requests, 0, 0, 0)
+    assert 0 < run.p50 <= run.p99 <= run.max < 1  # each answer timed by the script
     assert len(set(endpoint.texts)) == len(endpoint.texts) >= run.requests  # every text new
     for text in endpoint.texts:  # each is one of the templates with a nonce whose remainder is its number
         q, n = re.search(r"\((\d+) (\d+)\)", text).groups()  # type: ignore[union-attr]
@@ -388,7 +389,9 @@ def test_the_soak_against_a_real_server_counts_no_wrong_answer_and_no_error(
     light = result.light
     assert light.requests > 50
     assert (light.wrong, light.errors) == (0, 0), light.samples
-    assert light.died <= result.busy_kills  # only a light query whose worker was killed under it fails
+    # only a light query whose worker was killed fails: a busy one, or one that looked idle (CPU ticks are
+    # counted 100 times a second, so a worker answering short queries can show none over the look)
+    assert light.died <= result.kills + result.busy_kills
     assert result.kills + result.busy_kills >= 4
     assert len(result.samples) >= 10
     assert all(s.total >= s.long_lived > 0 for s in result.samples)

@@ -45,7 +45,8 @@ def cold_section(setup: ColdSetup, cold: Cold) -> str:
         "script: the query's number and this request's nonce come back, and the count is the reference "
         "store's. CPU per query: the CPU time of the server's processes over its runs (the server process, "
         "and its children: our fork server and workers) divided by the requests; on a shared machine it "
-        "moves less than q/s.",
+        "moves less than q/s. Latencies: each right answer timed by the script from its request's send (the "
+        "median round's).",
         "",
         f"- Date: {setup.date}; command: `{setup.command}`",
         f"- Machine: {setup.machine}; load average before {setup.load_before}, after {setup.load_after}",

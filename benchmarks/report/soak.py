@@ -104,7 +104,9 @@ def soak_section(setup: SoakSetup, soak: Soak) -> str:
         "",
         f"Light queries: {light.requests:,} answered in {light.seconds:.0f} s ({light.qps:.0f} q/s), "
         f"p50 {light.p50 * 1000:.1f} ms, p99 {light.p99 * 1000:.1f} ms, "
-        f"max {light.max * 1000:.0f} ms; "
+        f"max {light.max * 1000:.0f} ms (each right answer timed from its request; wrk's own p99, "
+        f"which adds made-up samples for stalls to correct coordinated omission: "
+        f"{light.wrk_p99 * 1000:.0f} ms); "
         f'{light.died} answered 500 "the query\'s worker died" (hit by the chaos client). Hostile '
         f"answers: {hostile}. Workers killed: {soak.kills} idle, {soak.busy_kills} least busy "
         "(none was idle); "

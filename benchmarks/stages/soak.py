@@ -5,8 +5,9 @@ clients (a few threads) send the hostile query classes of tests/conftest.py (`HO
 benchmarks/stages/hostile.py) one after the other, each running to a limit of ours. The chaos client
 SIGKILLs a random idle worker every few seconds: the workers are the children of the fork server, itself
 the server's child; a worker that used no CPU time over a short look is taken as idle, and when none is,
-the least busy one is killed (and counted apart). A light query whose worker was killed under it is
-answered 500 "the query's worker died" and counted apart from errors.
+the least busy one is killed (and counted apart). Idle is a guess: CPU time is counted in ticks of 10 ms,
+so a worker answering short queries can show none over the look. A light query whose worker was killed
+under it is answered 500 "the query's worker died" and counted apart from errors.
 Meanwhile the PSS of every serving process is sampled: the long-lived ones (the server and its direct
 children, the fork server) and all of them (the workers too).
 """
