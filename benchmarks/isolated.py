@@ -73,7 +73,7 @@ def _setup(args: argparse.Namespace, command: str) -> report.IsolatedSetup:
     )
 
 
-def _data(work: Path, triples: int) -> Path:
+def data_file(work: Path, triples: int) -> Path:
     """The synthetic file (seed 1), written by generate.py in its own process unless `work` has it."""
     data = work / f"synthetic-{triples}.ttl"
     if not data.is_file():
@@ -82,7 +82,7 @@ def _data(work: Path, triples: int) -> Path:
     return data
 
 
-def _graph(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
+def graph_store(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
     """Our graph with the synthetic data in the on-disk store `work/kg`, and the store the workers read."""
     cache = work / "cache"
     os.environ["SHFZ_GRAPH_CACHE"] = str(cache)
@@ -99,7 +99,7 @@ def _graph(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
     return kg, kg.query_store()
 
 
-def _servers(args: argparse.Namespace, work: Path, data: Path, store: Path) -> tuple[Server, Server]:
+def start_servers(args: argparse.Namespace, work: Path, data: Path, store: Path) -> tuple[Server, Server]:
     options = ["--store", "oxigraph", "--store-path", str(work / "kg"), "--data", str(data)]
     serve_options = ["--timeout", "60", *(["--no-reasoning"] if args.no_reasoning else [])]
     ours = start_shfz(work, options, serve_options)
@@ -122,13 +122,13 @@ def run(args: argparse.Namespace, command: str) -> int:
     work.mkdir(parents=True, exist_ok=True)
     setup = _setup(args, command)
     started = time.monotonic()
-    data = _data(work, args.triples)
-    kg, store = _graph(work, data, not args.no_reasoning)
+    data = data_file(work, args.triples)
+    kg, store = graph_store(work, data, not args.no_reasoning)
     print(f"stores ready in {time.monotonic() - started:.0f} s: {store}", flush=True)
     rows = named.run(kg, store, args.repeats, args.skip, lambda r: print(report.named_row(r), flush=True))
     kg.close()
     text = _endpoint_query()
-    ours, oxigraph = _servers(args, work, data, store)
+    ours, oxigraph = start_servers(args, work, data, store)
     try:
         ours.wait(text, 1200)
         oxigraph.wait(text, 1200)

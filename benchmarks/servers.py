@@ -1,7 +1,8 @@
 """The servers a benchmark talks to, each started on a free port of 127.0.0.1 and stopped by its own id.
 
 One starter per server: `shfz-graph serve`, `oxigraph serve` (or `serve-read-only`) and rdflib-endpoint;
-plus what is read off their processes (peak RSS, and the PSS of a process tree sampled in a thread).
+plus what is read off their processes in /proc (their children, peak RSS, PSS, CPU time, and the PSS of a
+process tree sampled in a thread).
 """
 
 from __future__ import annotations
@@ -144,6 +145,67 @@ def start_rdflib_endpoint(nquads: Path, work: Path) -> Server | None:
     log = work / f"rdflib-endpoint-{port}.log"
     process = _spawn([sys.executable, "-c", _RDFLIB_ENDPOINT, str(nquads), str(port)], log)
     return Server("rdflib-endpoint", process, f"http://127.0.0.1:{port}/", log)
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of `pid`, read from /proc (none once it is gone)."""
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def processes(server: int) -> tuple[list[int], list[int]]:
+    """The long-lived serving processes (the server and its children: the fork server) and the workers
+    (every process further down)."""
+    long_lived = [server, *children(server)]
+    workers: list[int] = []
+    todo = [c for p in long_lived[1:] for c in children(p)]
+    while todo:
+        current = todo.pop()
+        workers.append(current)
+        todo += children(current)
+    return long_lived, workers
+
+
+def pss(pid: int) -> int:
+    """The PSS of one process in KiB (0 once it is gone)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """utime + stime of a process, None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def parent(pid: int) -> int | None:
+    """The parent process id of `pid`, None once it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def tree_cpu(pid: int) -> dict[int, int]:
+    """CPU ticks (utime + stime) of `pid` and of each of its descendants, by process id."""
+    long_lived, below = processes(pid)
+    found = {p: cpu_ticks(p) for p in [*long_lived, *below]}
+    return {p: t for p, t in found.items() if t is not None}
 
 
 def pss_kib(pid: int) -> int:

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import http.server
+import json
+import re
+import shutil
 import subprocess
 import sys
+import threading
+import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from conftest import HOSTILE_QUERIES, missing_real_part
 
+from benchmarks import isolated as isolated_run
+from benchmarks import wrk
+from benchmarks.cold import light_queries
 from benchmarks.harness import Timing
-from benchmarks.report import isolated, markdown
+from benchmarks.report import chart, isolated, markdown
+from benchmarks.report import cold as cold_report
+from benchmarks.report import soak as soak_report
 from benchmarks.report import suite as sections
+from benchmarks.servers import start_shfz
+from benchmarks.stages import cold, hostile, soak
 from benchmarks.stages.hostile import Hostile
 from benchmarks.stages.named import NamedRow
 from benchmarks.stages.throughput import Throughput, combine
@@ -191,3 +207,227 @@ def test_a_missing_command_is_a_usage_error() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.endswith("error: the following arguments are required: COMMAND\n")
+
+
+# -- the cold path and the soak (issue 18): wrk's Lua script, the chart, the soak against a real server --
+
+
+def _answer(q: str, n: str, c: int) -> bytes:
+    """A SPARQL JSON answer as Oxigraph writes it for one light query."""
+    integer = "http://www.w3.org/2001/XMLSchema#integer"
+    terms = {
+        name: {"type": "literal", "value": value, "datatype": integer}
+        for name, value in (("q", q), ("n", n), ("c", str(c)))
+    }
+    return json.dumps({"head": {"vars": ["q", "n", "c"]}, "results": {"bindings": [terms]}}).encode()
+
+
+class _FakeEndpoint:
+    """A loopback HTTP/1.1 endpoint that records each query text and answers it as a light query would:
+    its number and nonce echoed, and the count `count_of(q)` (a wrong one when the test wants), or
+    `status_of(q)` with a message."""
+
+    def __init__(self, count_of: Callable[[int], int], status_of: Callable[[int], int] = lambda q: 200):
+        self.texts: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                text = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["query"][0]
+                outer.texts.append(text)
+                match = re.search(r"VALUES \(\?q \?n\) \{ \((\d+) (\d+)\) \}", text)
+                assert match is not None
+                q, n = match.groups()
+                status = status_of(int(q))
+                body = (
+                    _answer(q, n, count_of(int(q))) if status == 200 else b"the query's worker died (SIGKILL)"
+                )
+                self.send_response(status)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _FakeEndpoint:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+FOUR = [wrk.LightQuery(wrk.light_template(i, f"urn:p{i}", bool(i % 2)), 10 * i) for i in range(4)]
+
+
+def _needs_wrk() -> None:
+    if shutil.which("wrk") is None:
+        missing_real_part("needs wrk (Debian's wrk), the benchmarks' load generator")
+
+
+def test_the_lua_script_sends_a_new_text_every_request_and_checks_every_answer(tmp_path: Path) -> None:
+    _needs_wrk()
+    with _FakeEndpoint(lambda q: 10 * q) as endpoint:
+        run = wrk.run(endpoint.url, FOUR, fresh=True, connections=4, seconds=1, script=tmp_path / "a.lua")
+    assert run.requests >= 20
+    assert (run.answered, run.wrong, run.errors, run.died) == (run.requests, 0, 0, 0)
+    assert 0 < run.p50 <= run.p99 <= run.max < 1  # each answer timed by the script
+    assert len(set(endpoint.texts)) == len(endpoint.texts) >= run.requests  # every text new
+    for text in endpoint.texts:  # each is one of the templates with a nonce whose remainder is its number
+        q, n = re.search(r"\((\d+) (\d+)\)", text).groups()  # type: ignore[union-attr]
+        assert text == FOUR[int(q)].template.replace(wrk.NONCE, n)
+        assert int(n) % wrk.SLOTS == int(q)
+
+
+def test_repeated_texts_repeat_and_a_wrong_count_or_a_failure_is_counted(tmp_path: Path) -> None:
+    _needs_wrk()
+    script = tmp_path / "b.lua"
+    with _FakeEndpoint(lambda q: 10 * q + (q == 1)) as endpoint:  # query 1 gets a wrong count
+        run = wrk.run(endpoint.url, FOUR, fresh=False, connections=2, seconds=1, script=script)
+    assert sorted(set(endpoint.texts)) == sorted(
+        q.template.replace(wrk.NONCE, str(i)) for i, q in enumerate(FOUR)
+    )
+    # the texts the endpoint saw include those still in flight when wrk stopped (at most one a connection)
+    ones = sum("(1 1)" in text for text in endpoint.texts)
+    assert ones - 2 <= run.wrong <= ones
+    assert (run.answered + run.wrong, run.errors) == (run.requests, 0)
+    assert run.wrong > 0
+    assert run.samples[0].startswith('wrong {"head"')
+    with _FakeEndpoint(lambda q: 10 * q, lambda q: {2: 500, 3: 503}.get(q, 200)) as endpoint:
+        run = wrk.run(endpoint.url, FOUR, fresh=True, connections=2, seconds=1, script=script)
+    twos = sum(re.search(r"\(2 \d+\)", text) is not None for text in endpoint.texts)
+    threes = sum(re.search(r"\(3 \d+\)", text) is not None for text in endpoint.texts)
+    assert twos - 2 <= run.died <= twos  # "the query's worker died" is counted apart from errors
+    assert threes - 2 <= run.errors <= threes
+    assert (run.answered + run.died + run.errors, run.wrong) == (run.requests, 0)
+    assert run.died > 0 and run.errors > 0
+
+
+def test_light_queries_take_their_counts_from_the_reference_store() -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    p, q = ox.NamedNode("urn:p"), ox.NamedNode("urn:q")
+    for s in range(3):
+        for o in range(2):
+            store.add(ox.Quad(ox.NamedNode(f"urn:s{s}"), p, ox.Literal(str(o))))
+    store.add(ox.Quad(ox.NamedNode("urn:s0"), q, ox.Literal("x"), ox.NamedNode("urn:g")))
+    queries = wrk.light_queries(store, 4, most=100)
+    assert [x.count for x in queries] == [6, 1, 6, 1]  # triples of urn:p, subjects of urn:q, and again
+    assert queries[1].template == (
+        "SELECT ?q ?n (COUNT(DISTINCT ?s) AS ?c) WHERE { VALUES (?q ?n) { (1 NONCE) } ?s <urn:q> ?o } "
+        "GROUP BY ?q ?n"
+    )
+    assert [x.count for x in wrk.light_queries(store, 2, most=5)] == [1, 1]  # urn:p has too many
+
+
+def test_the_chart_is_svg_with_one_point_per_sample() -> None:
+    samples = [soak.Sample(30.0 * i, (200 + i) * 1024, 70 * 1024, 3) for i in range(7)]
+    document = soak_report.chart(samples)
+    root = ElementTree.fromstring(document)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+    assert [line.find("{http://www.w3.org/2000/svg}title").text for line in lines] == [  # type: ignore[union-attr]
+        "all serving processes",
+        "server + fork server",
+    ]
+    for line in lines:
+        points = [tuple(map(float, p.split(","))) for p in line.get("points", "").split()]
+        assert len(points) == len(samples)
+        assert all(0 <= x <= chart.WIDTH and 0 <= y <= chart.HEIGHT for x, y in points)
+        assert [x for x, _ in points] == sorted(x for x, _ in points)
+        assert points[-1][0] == chart.WIDTH - chart.RIGHT  # the x axis ends with the last sample
+    assert 'a < b & "c"' not in chart.line_chart('a < b & "c"', "x", "y", [])  # text is escaped
+
+
+def test_memory_is_judged_by_its_thirds_and_its_slope() -> None:
+    samples = [soak.Sample(60.0 * i, (100 + i) * 1024, 50 * 1024, 3) for i in range(9)]
+    assert soak_report.thirds(samples, "total") == (101 * 1024, 107 * 1024)
+    assert soak_report.slope(samples, "total") == pytest.approx(1.0)  # 1 MiB a minute
+    assert soak_report.slope(samples, "long_lived") == 0.0
+    assert soak_report.slope(samples[:1], "total") == 0.0
+
+
+def test_the_soak_sends_the_hostile_query_classes_of_the_tests() -> None:
+    assert hostile.HOSTILE == HOSTILE_QUERIES
+
+
+def test_the_soak_against_a_real_server_counts_no_wrong_answer_and_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _needs_wrk()
+    monkeypatch.setenv("SHFZ_GRAPH_CACHE", str(tmp_path / "cache"))  # graph_store sets it; restored after
+    data = isolated_run.data_file(tmp_path, 100)
+    kg, store = isolated_run.graph_store(tmp_path, data, False)
+    kg.close()
+    queries = light_queries(store, 8)
+    options = ["--store", "oxigraph", "--store-path", str(tmp_path / "kg"), "--data", str(data)]
+    server = start_shfz(tmp_path, options, ["--timeout", "3", "--no-reasoning"])
+    try:
+        server.wait(queries[0].template.replace(wrk.NONCE, "0"), 120)
+        result = soak.run(
+            server,
+            queries,
+            seconds=6,
+            connections=2,
+            hostile_clients=1,
+            chaos_every=1,
+            sample_every=0.5,
+            work=tmp_path,
+        )
+    finally:
+        server.stop()
+    light = result.light
+    assert light.requests > 50
+    assert (light.wrong, light.errors) == (0, 0), light.samples
+    # only a light query whose worker was killed fails: a busy one, or one that looked idle (CPU ticks are
+    # counted 100 times a second, so a worker answering short queries can show none over the look)
+    assert light.died <= result.kills + result.busy_kills
+    assert result.kills + result.busy_kills >= 4
+    assert len(result.samples) >= 10
+    assert all(s.total >= s.long_lived > 0 for s in result.samples)
+    assert sum(result.hostile.values()) >= 1
+    assert all(not what.startswith("200") for what in result.hostile)
+    assert result.answers_after
+    assert result.workers_after == result.workers_before > 0
+
+
+def _wrk_run(qps: float, p99: float, wrong: int = 0, errors: int = 0) -> wrk.WrkRun:
+    return wrk.WrkRun(
+        int(qps * 10), 10.0, int(qps * 10) - wrong - errors, wrong, errors, 0, 0.002, p99, 0.5, []
+    )
+
+
+def test_the_cold_section_shows_cold_and_repeated_side_by_side_with_their_verdicts() -> None:
+    ours = {"cold": cold.Side([_wrk_run(500, 0.2), _wrk_run(700, 0.1)], [(5.0, 2.0), (7.0, 3.0)])}
+    ours["repeated"] = cold.Side([_wrk_run(1500, 0.03, wrong=1)], [(9.0, 6.0)])
+    oxigraph = {m: cold.Side([_wrk_run(2000, 0.01)], [(4.0, 0.0)]) for m in cold.MODES}
+    result = cold.Cold(ours, oxigraph, 16, 10, 48)
+    setup = cold_report.ColdSetup(
+        "2026-12-07 02:00 UTC", "python -m benchmarks cold", "2 CPUs", "ours", "1", "2"
+    )
+    lines = cold_report.cold_section(setup, result).splitlines()
+    assert lines[0] == "<!-- cold:start -->" and lines[-1] == "<!-- cold:end -->"
+    assert lines[9:15] == [
+        "| target | measured | baseline | ratio / value | limit | verdict |",
+        "|---|---|---|---:|---:|---|",
+        "| cold texts: q/s, 16 connections, at least 0.7x `oxigraph serve-read-only` | 600 q/s | 2000 q/s | "
+        "0.30x | ≥ 0.7 | **missed** |",
+        "| repeated texts: q/s, 16 connections, at least 0.7x `oxigraph serve-read-only` | 1500 q/s | "
+        "2000 q/s | 0.75x | ≥ 0.7 | met |",
+        "| errors (any status but 200, socket errors, timeouts), every run | 0 | 0 | | 0 | met |",
+        "| wrong answers, every run | 1 | 0 | | 0 | **missed** |",
+    ]
+    # q/s: the mean of the middle two rounds; latency: the lower middle round; CPU: over all 12,000 requests
+    assert lines[18] == (
+        "| cold | shfz-graph serve | 600 | 500, 700 | 2.0 | 200.0 | 1417 (1000 + 417) | 12,000 | 0 | 0 |"
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.harness import times
 
-START, END = "<!-- isolated:start -->", "<!-- isolated:end -->"
+START, END = "<!-- isolated:start -->", "<!-- isolated:end -->"  # the isolated run's section
 TARGETS_HEADER = [
     "| target | measured | baseline | ratio / value | limit | verdict |",
     "|---|---|---|---:|---:|---|",
@@ -64,12 +64,19 @@ def targets_lines(targets: list[Target]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put `section` between the markers of `path`, or after its title when the markers are missing."""
+def markers(name: str) -> tuple[str, str]:
+    """The comments that mark the section `name` of RESULTS.md."""
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def write_section(path: Path, section: str, name: str = "isolated") -> None:
+    """Put `section` between the markers of section `name` in `path`, or after its title when the markers
+    are missing."""
+    start, end = markers(name)
     current = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmark results\n"
-    if START in current and END in current:
-        head, _, rest = current.partition(START)
-        _, _, tail = rest.partition(END)
+    if start in current and end in current:
+        head, _, rest = current.partition(start)
+        _, _, tail = rest.partition(end)
         current = head + section.rstrip("\n") + tail
     else:
         title, _, body = current.partition("\n")

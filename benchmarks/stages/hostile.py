@@ -14,15 +14,33 @@ from dataclasses import dataclass, field
 from benchmarks.client import http_get
 from benchmarks.servers import Sampler, Server, pss_kib
 
-GROWTH = (
-    'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
-    + " ".join(
-        f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
-        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
-    )
-    + " }"
-)
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: The hostile query classes of tests/conftest.py (HOSTILE_QUERIES; tests/test_benchmarks.py checks that
+#: they are the same), for the soak.
+HOSTILE = {
+    # one solution whose single value grows tenfold at each step, to about 10^10 characters
+    "growth-of-one-value": (
+        'SELECT (STRLEN(?j) AS ?n) WHERE { BIND("0123456789" AS ?a) '
+        + " ".join(
+            f"BIND(CONCAT({', '.join([f'?{prev}'] * 10)}) AS ?{name})"
+            for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+        )
+        + " }"
+    ),
+    # solutions that multiply: every triple with every triple with every triple, counted
+    "multiplied-solutions": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    # a property path over any predicate, from anything to anything, twice over
+    "deep-property-path": (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x>|!<urn:x>)* ?b . ?c (<urn:x>|!<urn:x>)* ?d }"
+    ),
+    # a sort over a product of every triple with every triple
+    "huge-sort": "SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(STR(?c)) STR(?f) LIMIT 1",
+    # one group per object, each with a concatenation over every triple
+    "huge-aggregate": (
+        "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c ORDER BY ?all"
+    ),
+}
+GROWTH = HOSTILE["growth-of-one-value"]
+CARTESIAN = HOSTILE["multiplied-solutions"]
 LIGHT = "ASK { ?s ?p ?o }"
 LIGHT_ANSWER = b'{"head":{},"boolean":true}'
 
