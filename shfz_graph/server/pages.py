@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shfz_graph import export, mapping
-from shfz_graph.server import formats, maps, svg
+from shfz_graph.server import formats, ftzs, maps, svg
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
 from shfz_graph.server.iris import alternates, link_header, negotiated, not_found
@@ -102,6 +102,7 @@ async def home(request: Request, ctx: Context) -> Response:
     data = await ctx.in_thread(_overview, ctx)
     groups = await ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups)
     zone_map = await maps.home_map(ctx)
+    pilot_ftzs = await ftzs.summary(ctx)
     return render(
         ctx.env,
         request,
@@ -110,6 +111,7 @@ async def home(request: Request, ctx: Context) -> Response:
         data=data,
         chart=_area_chart(data),
         zone_map=zone_map,
+        pilot_ftzs=pilot_ftzs,
         map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),
