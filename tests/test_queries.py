@@ -1199,9 +1199,7 @@ FTZ_FIGURES = [
     *_zone("Liaoning", "119.89", [(HKTDC_LN, None), (GOV_LN, dt.date(2017, 3, 31))]),
     *_areas({"Dalian area": "59.96", "Shenyang area": "29.97", "Yingkou area": "29.96"}, HKTDC_LN, None),
     *_zone("Zhejiang", "119.95", [(EZJ, dt.date(2017, 11, 27))]),
-    *_areas(
-        {"Ningbo area": "46", "Hangzhou area": "37.51", "Jinhua-Yiwu area": "35.99"}, TELLER, SEP_21_2020
-    ),
+    *_areas({"Ningbo area": "46", "Hangzhou area": "37.51", "Jinyi area": "35.99"}, TELLER, SEP_21_2020),
     *_zone("Henan", "119.77", [(GOV_HN, dt.date(2017, 3, 31))]),
     *_areas(
         {"Zhengzhou area": "73.17", "Kaifeng area": "19.94", "Luoyang area": "26.66"},
@@ -1301,10 +1299,10 @@ def test_ftz_extent_of_another_zone(kg: KnowledgeGraph) -> None:
     result = kg.query(
         "ftz-extent-as-of", ftz=ID + "zone/china-zhejiang-pilot-free-trade-zone", date="2021-01-01"
     )
-    stage = "Zhejiang FTZ: extension to Ningbo, Hangzhou and Jinhua-Yiwu (2020)"
+    stage = "Zhejiang FTZ: extension to Ningbo, Hangzhou and Jinyi (2020)"
     assert table(result, "label", "size", "stageLabel", "joined", "total") == [
         ("Hangzhou area", D("37.51"), stage, SEP_21_2020, None),
-        ("Jinhua-Yiwu area", D("35.99"), stage, SEP_21_2020, None),
+        ("Jinyi area", D("35.99"), stage, SEP_21_2020, None),
         ("Ningbo area", D("46"), stage, SEP_21_2020, None),
     ]
 
@@ -1508,7 +1506,7 @@ def test_pilot_ftzs_by_total_area_with_their_areas(kg: KnowledgeGraph) -> None:
     assert by_zone["China (Zhejiang) Pilot Free Trade Zone"] == [
         ("Ningbo area", 46),
         ("Hangzhou area", D("37.51")),
-        ("Jinhua-Yiwu area", D("35.99")),
+        ("Jinyi area", D("35.99")),
     ]
 
 
