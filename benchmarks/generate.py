@@ -228,6 +228,7 @@ class _Generator:
         self.zones = 0
         self.programmes = 0
         self.codes = 0  # districts numbered so far, for their division codes
+        self.last: _Programme | None = None  # the latest programme, whose free trade zone gets its parts
         zones = max(1, n_triples // _TRIPLES_PER_ZONE)
         self.n_top = max(2, zones // 8)
         self.n_narrower = max(6, zones // 2)
@@ -271,6 +272,8 @@ class _Generator:
         yield from self._sectors()
         while self.count < self.target:
             yield from self._programme()
+        if self.last is not None:
+            yield from self._ftz_parts(self.last)
 
     def _sectors(self) -> Iterator[Triple]:
         e, src = self._emit, _CATALOGUE
@@ -314,6 +317,7 @@ class _Generator:
     def _programme(self) -> Iterator[Triple]:
         """One programme: its municipality, free trade zone, batch, announcement, people, sources, zones."""
         rng, p = self.rng, self._new_programme()
+        self.last = p
         yield from self._programme_places(p)
         yield from self._programme_batch(p)
         yield from self._programme_people(p)
@@ -411,6 +415,53 @@ class _Generator:
         yield e(prog, SHFZ.hasBatch, batch)
         for source in sources:
             yield e(prog, DCTERMS.source, source)
+
+    def _ftz_parts(self, p: _Programme) -> Iterator[Triple]:
+        """The free trade zone's total area, an area added in its first stage, its approval milestone: for
+        the last programme only, past the target, so the rest of the graph is as it was before (issue 19)."""
+        e, ftz, news, name = self._emit, p.ftz, p.news, p.name
+        day = dt.date(2013, 1, 1) + dt.timedelta(days=p.province)
+        stage, milestone = ID[f"expansion/{p.slug}-first"], ID[f"event/{p.slug}-ftz-approval"]
+        total = ID[f"figure/{p.slug}-ftz-area"]
+        yield e(ftz, SHFZ.hasArea, total)
+        yield from self._figure(total, f"area of the {name} Pilot Free Trade Zone", Decimal("119.5"), news)
+        yield e(total, SHFZ.areaOf, ftz)
+        yield e(stage, RDF.type, SHFZ.Expansion)
+        yield from self._labels(stage, f"{name} FTZ: its first areas", None)
+        yield e(stage, SHFZ.expansionOf, ftz)
+        yield e(ftz, SHFZ.hasExpansion, stage)
+        yield e(stage, SHFZ.occurredOn, _date(day))
+        yield e(stage, DCTERMS.source, news)
+        for part, size in (("north", Decimal("60.0")),):
+            area, figure = ID[f"ftz-area/{p.slug}-{part}"], ID[f"figure/{p.slug}-ftz-{part}-area"]
+            yield e(area, RDF.type, SHFZ.FreeTradeZoneArea)
+            yield from self._labels(area, f"{name} {part} area", None)
+            yield e(area, SHFZ.partOfZone, ftz)
+            yield e(ftz, SHFZ.hasZonePart, area)
+            yield e(area, SHFZ.addedIn, stage)
+            yield e(stage, SHFZ.addsArea, area)
+            yield e(area, SHFZ.hasArea, figure)
+            yield e(area, DCTERMS.source, news)
+            yield from self._figure(figure, f"area of the {name} {part} area", size, news)
+            yield e(figure, SHFZ.areaOf, area)
+        yield e(milestone, RDF.type, SHFZ.Milestone)
+        yield from self._labels(milestone, f"{name} Pilot Free Trade Zone approved", None)
+        yield e(milestone, DCTERMS.type, Literal("approval"))
+        yield e(milestone, SHFZ.occurredOn, _date(day))
+        yield e(milestone, SHFZ.milestoneOf, ftz)
+        yield e(ftz, SHFZ.hasMilestone, milestone)
+        yield e(milestone, DCTERMS.source, news)
+
+    def _figure(self, figure: URIRef, label: str, size: Decimal, news: URIRef) -> Iterator[Triple]:
+        """An area figure in km², given plainly, with its source (the caller states what it measures)."""
+        e = self._emit
+        yield e(figure, RDF.type, SHFZ.Figure)
+        yield from self._labels(figure, label, None)
+        yield e(figure, QUDT.numericValue, Literal(size))
+        yield e(figure, QUDT.hasUnit, UNIT.KiloM2)
+        yield e(figure, SHFZ.isApproximate, Literal(False))
+        yield e(figure, PROV.wasDerivedFrom, news)
+        yield e(figure, DCTERMS.source, news)
 
     def _programme_batch(self, p: _Programme) -> Iterator[Triple]:
         """The first batch, its measure and the figure counting its measures."""

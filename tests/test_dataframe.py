@@ -38,7 +38,12 @@ TYPED_COLUMNS: dict[str, dict[str, str]] = {
     "external-links": {"created": "datetime64[us]"},
     "figure-source": {"value": "Float64", "approximate": "boolean", "issued": "datetime64[us]"},
     "figure-sources": {"value": "Float64", "approximate": "boolean", "issued": "datetime64[us]"},
+    "ftz-extent-as-of": {"joined": "datetime64[us]", "total": "Float64"},  # no size for the 2013 areas
+    "ftz-parts-and-linked-zones": {"date": "datetime64[us]", "size": "Float64"},
+    "ftzs-by-approval-year": {"year": "Int64", "date": "datetime64[us]"},
+    "ftzs-by-area": {"total": "Float64", "approximate": "boolean", "size": "Float64"},
     "initiatives": {},
+    "linked-zone-programmes": {"zones": "Int64"},  # the division code is a string, as the scheme writes it
     "located-in": {},
     "programme-aims": {},
     "programme-measures": {"count": "Float64", "approximate": "boolean", "issued": "datetime64[us]"},

@@ -127,7 +127,7 @@ def test_every_named_query_answers_next_to_our_data(kg_with_synthetic: Knowledge
 # one that sums over all zones into a single row.
 _ABOUT_OUR_THINGS = {"figure-source", "located-in", "site-zone", "zone-description", "zone-initiatives",
                      "zone-sites", "total-area", "batch-zones", "batch-named-measures", "district-by-code",
-                     "zone-statements"}  # fmt: skip
+                     "zone-statements", "ftz-extent-as-of", "ftz-parts-and-linked-zones"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +162,7 @@ def test_every_named_query_answers_on_the_synthetic_graph_alone(
         "sector": prefix + "SELECT ?x { ?z shfz:hasFocusSector ?x . ?x a shfz:Sector }",
         "batch": prefix + "SELECT ?x { ?x shfz:hasMeasure ?m ; shfz:designatesZone ?z }",
         "code": prefix + "SELECT ?x { ?d a shfz:District ; shfz:divisionCode ?x }",
+        "ftz": prefix + "SELECT ?x { ?x shfz:hasExpansion ?e }",
     }
     query = catalog.get(name)
     params: dict[str, str | URIRef] = {

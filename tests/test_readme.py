@@ -54,3 +54,15 @@ def test_cli_examples_exit_zero(line: str, tmp_path: Path, monkeypatch: pytest.M
 
 def test_cli_examples_are_found() -> None:
     assert len(_cli_lines()) >= 8
+
+
+def test_the_table_of_the_free_trade_zones_parts_is_the_graphs_answer(kg: Any) -> None:
+    """The README's table of the Shanghai FTZ's parts says what ftz-extent-as-of answers (issue 19)."""
+    text = README.read_text(encoding="utf-8").split("| part of the Shanghai FTZ |", 1)[1].split("\n\n", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in text.splitlines()[2:]]
+    result = kg.query("ftz-extent-as-of", date="2020-01-01")
+    answer = [
+        [str(row["label"]), str(row["joined"]), str(row["size"]) if row.get("size") else "no figure given"]
+        for row in result.rows
+    ]
+    assert rows == answer and len(rows) == 8

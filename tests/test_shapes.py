@@ -179,20 +179,31 @@ def test_every_node_shape_has_focus_nodes_in_the_real_data(
     cross_cutting = {"TextShape", "NamedThingShape", "ProvenanceShape"}
     assert {name: counts[name] for name in cross_cutting if counts[name] < 50} == {}
     assert {name: count for name, count in counts.items() if name not in cross_cutting} == {
-        # 7 zones of the first batch, 9 of the second, the free trade zone, 6 comprehensive bonded areas
-        "ZoneShape": 23,
+        # 7 zones of the first batch, 9 of the second, the free trade zone, 6 comprehensive bonded areas;
+        # China's 21 other pilot free trade zones, their 42 areas, the Shanghai FTZ's 7 areas, Lin-gang and
+        # its 3 parts
+        "ZoneShape": 97,
         "LinkedInnovationZoneShape": 16,
-        "FreeTradeZoneShape": 1,
+        "FreeTradeZoneShape": 22,
+        # Shanghai: 4 bonded zones of 2013, Lujiazui, Jinqiao, Zhangjiang, Lin-gang's 3 parts; 3 for each of
+        # 14 other zones (Shandong, Jiangsu, Guangxi, Hebei, Yunnan, Heilongjiang, Hainan: none read)
+        "FreeTradeZoneAreaShape": 52,
+        "SpecialAreaShape": 1,  # Lin-gang
+        "ExpansionShape": 4,  # Shanghai 2013, 2015, 2019; Zhejiang 2020
+        # Shanghai 6 (two approval claims and the ministry's announcement, the 2013 launch, the 2014
+        # authorisation, the 2015 launch), Lin-gang 2, and 37 of the other zones (one to four each)
+        "MilestoneShape": 45,
+        "ProvinceShape": 18,  # the provinces and autonomous regions hosting a pilot free trade zone
         "ComprehensiveBondedAreaShape": 6,
         "DistrictShape": 13,  # the districts hosting a zone of either batch, and Pudong (the free trade zone)
         "TownshipShape": 6,  # the Jiading Industrial Zone and five towns, each partly in the Jiading zone
-        "MunicipalityShape": 1,
+        "MunicipalityShape": 4,  # Shanghai, and Beijing, Tianjin, Chongqing with their zones
         "CountryShape": 1,
         "SiteShape": 26,
         "SiteTypeShape": 11,
         "SectorShape": 20,
         "ConceptSchemeShape": 2,
-        "ProgrammeShape": 1,
+        "ProgrammeShape": 3,  # Shanghai's, and the Chongqing and Guangdong linked-zone programmes
         "BatchShape": 2,
         "MeasureShape": 9,  # the second batch's measures that the sources name
         "PolicyDocumentShape": 9,  # seven first-batch plans, the second batch's plan, Changning's plan
@@ -201,9 +212,11 @@ def test_every_node_shape_has_focus_nodes_in_the_real_data(
         "GovernmentBodyShape": 2,
         "PostShape": 1,
         "PersonShape": 1,
-        "SourceDocumentShape": 29,
-        "FigureShape": 18,  # 5 zone areas more, 3 areas of places, 3 batch counts, 1 plan count
-        "AreaFigureShape": 12,
+        "SourceDocumentShape": 62,  # 33 for the free trade zones (issue 19)
+        # 5 zone areas more, 3 areas of places, 3 batch counts, 1 plan count; the Shanghai FTZ's 3 totals,
+        # Lin-gang and its 3 parts, Lujiazui, Jinqiao, Zhangjiang; 14 totals and 37 areas of other zones
+        "FigureShape": 79,
+        "AreaFigureShape": 73,
         "LinkStatementShape": 7,
         "LinkedThingShape": 3,
     }

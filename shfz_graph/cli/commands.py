@@ -72,7 +72,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "map",
-        "draw Shanghai's districts with the zones as SVG (the [map] extra)",
+        "draw Shanghai's districts and zones, or China's pilot FTZs (--scope china), as SVG ([map] extra)",
         maps.configure_map,
         maps.run_map,
     ),

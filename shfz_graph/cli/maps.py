@@ -1,4 +1,5 @@
-"""`map`: Shanghai's districts with the zones, as SVG (the `map` extra)."""
+"""`map`: Shanghai's districts with the zones, or China's provinces with the pilot free trade zones
+(`--scope china`), as SVG (the `map` extra)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ def configure_map(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", help="only the zones of this batch (its IRI, or its last segment: first)")
     parser.add_argument("--no-labels", action="store_true", help="leave out the district names")
     parser.add_argument("--width", type=positive_int, default=900, help="width in pixels (default: 900)")
+    parser.add_argument(
+        "--scope",
+        choices=("shanghai", "china"),
+        default="shanghai",
+        help="shanghai: the districts and linked innovation zones (default); china: the provinces with a "
+        "pilot free trade zone, shaded by the year of its first recorded decision",
+    )
 
 
 def run_map(args: argparse.Namespace) -> int:
@@ -28,6 +36,8 @@ def run_map(args: argparse.Namespace) -> int:
     from shfz_graph.geo import mapping
 
     mapping.require()
+    if args.scope == "china":
+        return _run_china(args)
     with options.graph_for_queries(args) as kg:
         data = mapping.load(kg)
     title = TITLE
@@ -36,6 +46,21 @@ def run_map(args: argparse.Namespace) -> int:
         label = data.batches[0].label
         title = f"Shanghai's districts and the zones of the {label[:1].lower()}{label[1:]}"
     svg = mapping.draw(data, labels=not args.no_labels, width=args.width, href=_map_link, title=title)
+    if args.output is None:
+        out(svg)
+    else:
+        write_output((svg + "\n").encode("utf-8"), args.output)
+        err(f"wrote the map to {args.output}")
+    return EXIT_OK
+
+
+def _run_china(args: argparse.Namespace) -> int:
+    """The national map: provinces shaded by the year of their pilot free trade zone's first decision."""
+    from shfz_graph.geo import chinamap
+
+    with options.graph_for_queries(args) as kg:
+        data = chinamap.load(kg)
+    svg = chinamap.draw(data, width=args.width, href=_map_link)
     if args.output is None:
         out(svg)
     else:

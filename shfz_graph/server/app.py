@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from shfz_graph import __version__, defaults
 from shfz_graph.errors import LimitError
 from shfz_graph.graph import KnowledgeGraph
-from shfz_graph.server import api, complete, editor, iris, middleware, pages, protocol
+from shfz_graph.server import api, complete, editor, ftzs, iris, middleware, pages, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.fastpath import App
 from shfz_graph.server.handlers import HANDLERS
@@ -92,7 +92,7 @@ def create_app(
     )
     app.state.ctx = ctx
     api.use_schema(app, ctx)
-    for router in (protocol.router, complete.router, api.router, pages.router, editor.router):
+    for router in (protocol.router, complete.router, api.router, pages.router, editor.router, ftzs.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(iris.router)  # last: it serves every other path

@@ -141,7 +141,7 @@ def _zone_rows(site: Site) -> list[ZoneRow]:
     ds = site.dataset
     zones = [
         z
-        for z in site.instances_with_subclasses(SHFZ.Zone)
+        for z in site.instances_with_subclasses(SHFZ.LinkedInnovationZone)  # the FTZs: /pilot-ftzs
         if any((z, p, None) in ds for p in (SHFZ.hasArea, SHFZ.inDistrict, SHFZ.hasFocusSector, SHFZ.inBatch))
     ]
     shorts = short_labels([site.label(z) for z in zones])

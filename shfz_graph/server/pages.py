@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from shfz_graph.geo import mapping
 from shfz_graph.rdf import export
-from shfz_graph.server import formats, maps, svg
+from shfz_graph.server import formats, ftzs, maps, svg
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
 from shfz_graph.server.iris import alternates, link_header, negotiated, not_found
@@ -141,6 +141,7 @@ async def home(request: Request, ctx: Context) -> Response:
     data = await ctx.in_thread(_overview, ctx)
     groups = await ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups)
     zone_map = await maps.home_map(ctx)
+    pilot_ftzs = await ftzs.summary(ctx)
     return render(
         ctx.env,
         request,
@@ -152,6 +153,7 @@ async def home(request: Request, ctx: Context) -> Response:
         zoned_districts=await maps.zoned_districts(ctx) if zone_map is not None else [],
         sites_of=lambda iri: _sites_of(ctx, iri),
         href=ctx.site.href,
+        pilot_ftzs=pilot_ftzs,
         map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),
