@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
+import anyio.from_thread
 import anyio.to_thread
 from rdflib import Graph
 from rdflib.term import Node
@@ -105,7 +106,7 @@ class ServerContext:
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_body = max_body
-        self.site = Site(kg, base=base)
+        self.site = Site(kg, base=base, ask=self.ask)
         self.prefixes = {str(p): str(ns) for p, ns in kg.dataset.namespaces()}
         self.env = make_environment()
         self.queries: dict[str, NamedQuery] = {q.name: q for q in catalog_module.catalog(queries_dir)}
@@ -253,6 +254,10 @@ class ServerContext:
         """Run a query in a worker process (see `run_answer`) and read its answer back as a `Result`."""
         answer = await self.run_answer(text, bindings)
         return execute.to_result(answer)
+
+    def ask(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        """`run_query` for blocking code in a thread of `in_thread` (the pages' data): wait for the answer."""
+        return anyio.from_thread.run(self.run_query, text, bindings)
 
     def named(self, name: str) -> NamedQuery:
         """The named query `name` (UnknownQueryError with suggestions if there is none)."""

@@ -55,6 +55,7 @@ def _counts(ctx: ServerContext) -> Counts:
     return ctx.cached("counts", lambda: count(ctx.kg, uri_space=ctx.base))
 
 
+_SEARCH_HITS = 50  # the search page shows at most this many things, best first
 _VOID_ROOTS = 4  # the VoID page's Turtle is kept for this many server addresses (Host headers vary)
 
 
@@ -213,8 +214,20 @@ async def ontology_version(request: Request, version: str, ctx: Context) -> Resp
 
 @router.get("/search", include_in_schema=False)
 async def search(request: Request, ctx: Context, q: str = "") -> Response:
-    hits = await ctx.in_thread(ctx.site.search, q, limit=50) if q.strip() else []
-    return render(ctx.env, request, "search.html", title="Search", q=q, hits=hits)
+    hits, note = (
+        await ctx.in_thread(ctx.site.search_noted, q, limit=_SEARCH_HITS) if q.strip() else ([], None)
+    )
+    return render(
+        ctx.env,
+        request,
+        "search.html",
+        title="Search",
+        q=q,
+        hits=hits,
+        limit=_SEARCH_HITS,
+        note=note,
+        everything=ctx.site.search_query(q) if note else None,
+    )
 
 
 @router.get("/download/", include_in_schema=False)
