@@ -345,7 +345,7 @@ def _with_broader(site: Site, sectors: set[Node]) -> set[URIRef]:
 
 
 def _sector_rows(
-    site: Site, zones: list[ZoneRow], classes: list[URIRef], *, limit: int = SECTORS_SHOWN
+    site: Site, zones: list[ZoneRow], classes: list[URIRef], *, limit: int
 ) -> tuple[list[SectorRow], int]:
     """The matrix's rows, and how many sectors the graph has. All sectors when there are at most `limit`;
     else those the shown zones focus on or serve (with their broader sectors), at most `limit`."""
@@ -441,9 +441,12 @@ def _stats(site: Site, classes: dict[URIRef, list[URIRef]]) -> dict[str, int]:
     return out
 
 
-def build_overview(site: Site, *, max_zones: int = ZONES_SHOWN, max_sectors: int = SECTORS_SHOWN) -> Overview:
-    """Collect the home page's content from the graph: at most `max_zones` zones (the largest) and
-    `max_sectors` sectors, with the totals so that the page can say what it leaves out."""
+def build_overview(site: Site, *, max_zones: int | None = None, max_sectors: int | None = None) -> Overview:
+    """Collect the home page's content from the graph: at most `max_zones` zones (the largest; default
+    `ZONES_SHOWN`) and `max_sectors` sectors (`SECTORS_SHOWN`), with the totals, so that the page can say
+    what it leaves out."""
+    max_zones = ZONES_SHOWN if max_zones is None else max_zones
+    max_sectors = SECTORS_SHOWN if max_sectors is None else max_sectors
     classes = _classes(site, SHFZ.Zone, SHFZ.Sector, *_STATS.values())
     shown, zones_total = _shown_zones(site, classes[SHFZ.Zone], max_zones)
     zones = _zone_rows(site, shown)

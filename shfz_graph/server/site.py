@@ -260,10 +260,11 @@ class Site:
             + "\n}\nORDER BY ?member\n"
         )
 
-    def browse_groups(self, *, limit: int = MEMBERS_SHOWN) -> list[BrowseGroup]:
+    def browse_groups(self, *, limit: int | None = None) -> list[BrowseGroup]:
         """Our classes that have instances in the data (asserted types only), each with its members by label:
-        all of them when there are at most `limit`, else `limit` of them (counted and chosen by the query
-        workers, so that the list costs the same however many things the graph holds)."""
+        all of them when there are at most `limit` (default `MEMBERS_SHOWN`), else `limit` of them (counted
+        and chosen by the query workers, so that the list costs the same however many things there are)."""
+        limit = MEMBERS_SHOWN if limit is None else limit
         counted = self.ask(
             f"SELECT ?class (COUNT(DISTINCT ?member) AS ?n) WHERE {{ {self._asserted_members('?class')} }} "
             "GROUP BY ?class",
