@@ -219,8 +219,10 @@ class ServerContext:
         ask_format: str | None = "json",
         graph_format: str | None = "nt",
         receive: Receive | None = None,
+        timeout: float | None = None,
     ) -> Answer:
-        """Run a query in a worker process: guarded (no network, no update), time-limited, row-capped,
+        """Run a query in a worker process: guarded (no network, no update), time-limited (the server's
+        time limit, or `timeout` when shorter), row-capped,
         memory- and size-limited; the answer comes serialized by Oxigraph in the format asked per form.
 
         With the request's `receive`, a client that disconnects stops its query: the worker is killed at
@@ -246,13 +248,16 @@ class ServerContext:
                 if len(self._jobs) > 256:
                     self._jobs.popitem(last=False)
         pool = self.pool() if self._pool is not None else await self.in_thread(self.pool)
+        seconds = self.timeout if timeout is None else min(timeout, self.timeout)
         if receive is None:
-            return await pool.run_async(job, timeout=self.timeout)
-        return await unless_disconnected(pool.run_async(job, timeout=self.timeout), receive)
+            return await pool.run_async(job, timeout=seconds)
+        return await unless_disconnected(pool.run_async(job, timeout=seconds), receive)
 
-    async def run_query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+    async def run_query(
+        self, text: str, bindings: Mapping[str, Node] | None = None, *, timeout: float | None = None
+    ) -> Result:
         """Run a query in a worker process (see `run_answer`) and read its answer back as a `Result`."""
-        answer = await self.run_answer(text, bindings)
+        answer = await self.run_answer(text, bindings, timeout=timeout)
         return execute.to_result(answer)
 
     def ask(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from shfz_graph import mapping
-from shfz_graph.errors import ShfzError
+from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, ShfzError
 from shfz_graph.server.context import ServerContext
 from shfz_graph.vocab import SHFZ
 
 __all__ = [
+    "MAP_SECONDS",
     "NOTE",
     "ListedDistrict",
     "answer_map",
@@ -31,16 +32,22 @@ log = logging.getLogger("shfz_graph.server")
 #: What the pages say in place of a map when the `map` extra is missing.
 NOTE = f"The map of the zones needs the optional map extra: {mapping.INSTALL}"
 _MISSING = object()
+#: The pages' map query may take this long: ours takes milliseconds; a huge graph gets no map, not slow pages.
+MAP_SECONDS = 3.0
 
 
 async def _data(ctx: ServerContext) -> mapping.MapData | None:
-    """What the map draws, asked once of the query workers (None, logged, if the query fails)."""
+    """What the map draws, asked once of the query workers within `MAP_SECONDS` (None, logged, if the
+    query fails; remembered when it ran out of time or rows, so a graph too large to map costs that once)."""
     cached = ctx.peek("map-data", _MISSING)
     if cached is not _MISSING:
         return cached  # type: ignore[return-value]
     try:
-        result = await ctx.run_query(ctx.named(mapping.QUERY).text)
-        labels = await ctx.run_query(mapping.LABELS_QUERY)
+        result = await ctx.run_query(ctx.named(mapping.QUERY).text, timeout=MAP_SECONDS)
+        labels = await ctx.run_query(mapping.LABELS_QUERY, timeout=MAP_SECONDS)
+    except (QueryTimeout, QueryLimitExceeded) as exc:  # the graph's answer is too large: not again
+        log.warning("no map: the zone-map query failed: %s", exc)
+        return ctx.cached("map-data", lambda: None)
     except ShfzError as exc:
         log.warning("no map: the zone-map query failed: %s", exc)
         return None

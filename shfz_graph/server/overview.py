@@ -38,8 +38,7 @@ SECTORS_SHOWN = 150
 
 _PROLOGUE = sparql_prologue("shfz", "rdfs", "qudt", "skos")
 #: The zones of the home page: instances of shfz:Zone or a subclass with an area, district, sector or batch.
-_ZONE_FILTER = """FILTER(isIRI(?zone))
-  FILTER EXISTS {
+_ZONE_FILTER = """FILTER EXISTS {
     VALUES ?p { shfz:hasArea shfz:inDistrict shfz:hasFocusSector shfz:inBatch } ?zone ?p ?any
   }"""
 #: Every zone with its largest stated area, largest first (the query behind "all zones").
@@ -219,9 +218,10 @@ def _classes(site: Site, *tops: URIRef) -> dict[URIRef, list[URIRef]]:
 
 
 def _typed(classes: list[URIRef], variable: str) -> str:
-    """A pattern: `?variable`, an IRI, is an instance of one of `classes`."""
+    """A pattern: `?variable` is an instance of one of `classes` (IRIs are picked out here: a filter in
+    the store costs more than the whole lookup)."""
     values = " ".join(f"<{c}>" for c in classes)
-    return f"VALUES ?class {{ {values} }} ?{variable} a ?class . FILTER(isIRI(?{variable}))"
+    return f"VALUES ?class {{ {values} }} ?{variable} a ?class ."
 
 
 def _count(site: Site, pattern: str, variable: str) -> int:
@@ -430,7 +430,7 @@ def _stats(site: Site, classes: dict[URIRef, list[URIRef]]) -> dict[str, int]:
     pairs = " ".join(f"(<{top}> <{cls}>)" for top in _STATS.values() for cls in classes[top])
     text = (
         f"SELECT ?top (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES (?top ?class) {{ {pairs} }} "
-        "?x a ?class . FILTER(isIRI(?x)) } GROUP BY ?top"
+        "?x a ?class } GROUP BY ?top"
     )
     found = {row["top"]: row["n"] for row in site.ask(text).rows}
     out = {

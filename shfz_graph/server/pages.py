@@ -4,6 +4,7 @@ an RDF form). The query page is `shfz_graph.server.editor`'s, the IRIs' pages `s
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 
@@ -138,9 +139,11 @@ async def home(request: Request, ctx: Context) -> Response:
     key = negotiated(request)
     if key != formats.HTML:
         return await _void_answer(request, ctx, key)
-    data = await ctx.in_thread(_overview, ctx)
-    groups = await ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups)
-    zone_map = await maps.home_map(ctx)
+    data, groups, zone_map = await asyncio.gather(  # each waits on the query workers: ask at once
+        ctx.in_thread(_overview, ctx),
+        ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups),
+        maps.home_map(ctx),
+    )
     return render(
         ctx.env,
         request,
