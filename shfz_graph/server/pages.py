@@ -155,7 +155,11 @@ async def home(request: Request, ctx: Context) -> Response:
         zoned_districts=await maps.zoned_districts(ctx) if zone_map is not None else [],
         sites_of=lambda iri: _sites_of(ctx, iri),
         href=ctx.site.href,
-        map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
+        map_note=None
+        if zone_map is not None
+        else maps.NOTE
+        if not mapping.available()
+        else ctx.peek("map-note"),
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),
         headers={"Vary": "Accept"},

@@ -34,8 +34,8 @@ class Ask(Protocol):
     def __call__(self, text: str, bindings: Mapping[str, Node] | None = None, /) -> Result: ...
 
 
-#: At most this many members of a class in the home page's browse list (ours has at most about 60).
-MEMBERS_SHOWN = 100
+#: At most this many members of a class in the home page's browse list (ours has at most 30).
+MEMBERS_SHOWN = 50
 #: In a graph too large to keep its labels, search and completion read at most this many label texts.
 SEARCH_SCANNED = 40_000
 
