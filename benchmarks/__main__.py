@@ -9,11 +9,12 @@ import argparse
 import sys
 from types import ModuleType
 
-from benchmarks import generate, isolated, server, suite
+from benchmarks import generate, isolated, pages, server, suite
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "suite": (suite, "every measurement against its baseline; writes RESULTS.md"),
     "isolated": (isolated, "the query workers against Oxigraph; writes its section of RESULTS.md"),
+    "pages": (pages, "every page and listing over a large graph: time and memory; writes its section"),
     "server": (server, "a loopback load test of `shfz-graph serve` on a named query"),
     "generate": (generate, "write a synthetic graph (as `python benchmarks/generate.py`)"),
 }

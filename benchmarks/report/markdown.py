@@ -64,12 +64,13 @@ def targets_lines(targets: list[Target]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put `section` between the markers of `path`, or after its title when the markers are missing."""
+def write_section(path: Path, section: str, markers: tuple[str, str] = (START, END)) -> None:
+    """Put `section` between the `markers` of `path`, or after its title when the markers are missing."""
+    start, end = markers
     current = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmark results\n"
-    if START in current and END in current:
-        head, _, rest = current.partition(START)
-        _, _, tail = rest.partition(END)
+    if start in current and end in current:
+        head, _, rest = current.partition(start)
+        _, _, tail = rest.partition(end)
         current = head + section.rstrip("\n") + tail
     else:
         title, _, body = current.partition("\n")
