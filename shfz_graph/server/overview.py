@@ -32,9 +32,9 @@ __all__ = [
 ]
 
 #: At most this many zones in the home page's tables, chart and matrix (the largest; our data has 23).
-ZONES_SHOWN = 60
+ZONES_SHOWN = 40
 #: At most this many sectors in the sector-by-zone matrix (our data has about 40).
-SECTORS_SHOWN = 150
+SECTORS_SHOWN = 80
 
 _PROLOGUE = sparql_prologue("shfz", "rdfs", "qudt", "skos")
 #: The zones of the home page: instances of shfz:Zone or a subclass with an area, district, sector or batch.
