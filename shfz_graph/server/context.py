@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
-import anyio.from_thread
 import anyio.to_thread
 from rdflib import Graph
 from rdflib.term import Node
@@ -120,6 +119,7 @@ class ServerContext:
         self._jobs: OrderedDict[tuple[str, str | None, str | None, str | None], Job] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.build_id = self._build_id()
 
     # -- caching -----------------------------------------------------------------------------------
@@ -208,6 +208,7 @@ class ServerContext:
 
     async def in_thread(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work (graph reads, serialisation) in the worker thread pool."""
+        self._loop = asyncio.get_running_loop()  # where `ask` sends the queries of that work
         return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs))
 
     async def run_answer(
@@ -261,8 +262,11 @@ class ServerContext:
         return execute.to_result(answer)
 
     def ask(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
-        """`run_query` for blocking code in a thread of `in_thread` (the pages' data): wait for the answer."""
-        return anyio.from_thread.run(self.run_query, text, bindings)
+        """`run_query` for blocking code (the pages' data) in a thread other than the event loop's, started
+        by `in_thread` or by work it runs: wait for the answer."""
+        if self._loop is None:
+            raise RuntimeError("ask is for work started by in_thread")
+        return asyncio.run_coroutine_threadsafe(self.run_query(text, bindings), self._loop).result()
 
     def named(self, name: str) -> NamedQuery:
         """The named query `name` (UnknownQueryError with suggestions if there is none)."""

@@ -7,6 +7,7 @@ holds; a capped table says so and links to a query that lists everything.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -235,21 +236,28 @@ def _some(site: Site, pattern: str, variable: str, limit: int) -> list[URIRef]:
     return [n for row in site.ask(text).rows if isinstance(n := row[variable], URIRef)]
 
 
-def _shown_zones(site: Site, classes: list[URIRef], limit: int) -> tuple[list[URIRef], int]:
-    """All zones when there are at most `limit`, else the `limit` largest (by stated area; then others if
-    fewer have one); and how many there are. Asked of the store: a graph of any size costs a few answers."""
-    pattern = _typed(classes, "zone") + " " + _ZONE_FILTER
-    zones = _some(site, pattern, "zone", limit + 1)
-    if len(zones) <= limit:
-        return zones, len(zones)
+def _some_and_count(site: Site, pattern: str, variable: str, limit: int) -> tuple[list[URIRef], int]:
+    """Up to `limit + 1` IRIs matching `pattern`, and how many there are (counted only past `limit`)."""
+    found = _some(site, pattern, variable, limit + 1)
+    return found, len(found) if len(found) <= limit else _count(site, pattern, variable)
+
+
+def _largest_zones(site: Site, classes: list[URIRef], limit: int) -> list[URIRef]:
+    """The `limit` zones with the largest stated areas, largest first."""
     text = (
         f"{_PROLOGUE}SELECT ?zone (MAX(?value) AS ?area) WHERE {{ {_typed(classes, 'zone')} "
         f"?zone shfz:hasArea ?figure . ?figure qudt:numericValue ?value }} "
         f"GROUP BY ?zone ORDER BY DESC(?area) ?zone LIMIT {limit}"
     )
-    largest = [z for row in site.ask(text).rows if isinstance(z := row["zone"], URIRef)]
-    largest += [z for z in zones if z not in largest][: limit - len(largest)]
-    return largest, _count(site, pattern, "zone")
+    return [z for row in site.ask(text).rows if isinstance(z := row["zone"], URIRef)]
+
+
+def _shown_zones(some: list[URIRef], total: int, largest: list[URIRef], limit: int) -> list[URIRef]:
+    """All zones when there are at most `limit`, else the `limit` largest (by stated area; then others if
+    fewer have one)."""
+    if total <= limit:
+        return some
+    return largest + [z for z in some if z not in largest][: limit - len(largest)]
 
 
 def _zone_rows(site: Site, zones: list[URIRef]) -> list[ZoneRow]:
@@ -345,7 +353,7 @@ def _with_broader(site: Site, sectors: set[Node]) -> set[URIRef]:
 
 
 def _sector_rows(
-    site: Site, zones: list[ZoneRow], classes: list[URIRef], *, limit: int
+    site: Site, zones: list[ZoneRow], found: tuple[list[URIRef], int], *, limit: int
 ) -> tuple[list[SectorRow], int]:
     """The matrix's rows, and how many sectors the graph has. All sectors when there are at most `limit`;
     else those the shown zones focus on or serve (with their broader sectors), at most `limit`."""
@@ -358,13 +366,12 @@ def _sector_rows(
         for initiative in initiatives:
             for sector in ds.objects(initiative, SHFZ.servesSector):
                 served.setdefault((z, sector), []).append(site.label(initiative))
-    pattern = _typed(classes, "sector")
-    every = _some(site, pattern, "sector", limit + 1)
-    if len(every) <= limit:
-        sectors, total = set(every), len(every)
+    every, total = found
+    if total <= limit:
+        sectors = set(every)
     else:
         marked = {s for _, s in focus} | {s for _, s in served}
-        sectors, total = _with_broader(site, marked), _count(site, pattern, "sector")
+        sectors = _with_broader(site, marked)
     rows = []
     for sector, depth in _sector_order(site, sectors)[:limit]:
         cells = []
@@ -448,14 +455,22 @@ def build_overview(site: Site, *, max_zones: int | None = None, max_sectors: int
     max_zones = ZONES_SHOWN if max_zones is None else max_zones
     max_sectors = SECTORS_SHOWN if max_sectors is None else max_sectors
     classes = _classes(site, SHFZ.Zone, SHFZ.Sector, *_STATS.values())
-    shown, zones_total = _shown_zones(site, classes[SHFZ.Zone], max_zones)
-    zones = _zone_rows(site, shown)
-    sectors, sectors_total = _sector_rows(site, zones, classes[SHFZ.Sector], limit=max_sectors)
-    stats = {
-        "zones": zones_total,  # the zones of the tables below (not the bonded areas or the FTZ itself)
-        "sectors": sectors_total,
-        **_stats(site, classes),
-    }
+    zone_pattern = _typed(classes[SHFZ.Zone], "zone") + " " + _ZONE_FILTER
+    with ThreadPoolExecutor(max_workers=3) as pool:  # the workers answer these side by side
+        zones_found = pool.submit(_some_and_count, site, zone_pattern, "zone", max_zones)
+        sectors_found = pool.submit(
+            _some_and_count, site, _typed(classes[SHFZ.Sector], "sector"), "sector", max_sectors
+        )
+        numbers = pool.submit(_stats, site, classes)
+        largest = _largest_zones(site, classes[SHFZ.Zone], max_zones)
+        some, zones_total = zones_found.result()
+        zones = _zone_rows(site, _shown_zones(some, zones_total, largest, max_zones))
+        sectors, sectors_total = _sector_rows(site, zones, sectors_found.result(), limit=max_sectors)
+        stats = {
+            "zones": zones_total,  # the zones of the tables below (not the bonded areas or the FTZ itself)
+            "sectors": sectors_total,
+            **numbers.result(),
+        }
     return Overview(
         datasets=_datasets(site),
         ontology=_ontology_info(site),

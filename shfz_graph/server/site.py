@@ -13,6 +13,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -286,10 +287,14 @@ class Site:
             for row in self.ask(text, None).rows:
                 if isinstance(c := row["class"], URIRef) and isinstance(m := row["member"], URIRef):
                     members[c].append(m)
-        for cls in (c for c, n in totals.items() if n > limit):
-            pattern = self._asserted_members(f"<{cls}>")
-            text = f"SELECT DISTINCT ?member WHERE {{ {pattern} }} LIMIT {limit}"
-            members[cls] = [m for row in self.ask(text, None).rows if isinstance(m := row["member"], URIRef)]
+
+        def some(cls: URIRef) -> list[URIRef]:
+            text = f"SELECT DISTINCT ?member WHERE {{ {self._asserted_members(f'<{cls}>')} }} LIMIT {limit}"
+            return [m for row in self.ask(text, None).rows if isinstance(m := row["member"], URIRef)]
+
+        large = [c for c, n in totals.items() if n > limit]
+        with ThreadPoolExecutor(max_workers=3) as pool:  # the workers answer these side by side
+            members.update(zip(large, pool.map(some, large), strict=True))
         groups = []
         for cls in sorted(totals, key=lambda c: self.label(c).lower()):
             shown = sorted(
