@@ -193,6 +193,15 @@ class ServerContext:
                 self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory, spare=True)
             return self._pool
 
+    def warm_pages(self) -> None:
+        """Import what the pages draw with (the map extra) and compile their templates, so that the first
+        visitor does not wait for it (half a second; `serve` calls this before it listens)."""
+        from shfz_graph import mapping
+
+        mapping.available()
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+
     def reopen(self) -> None:
         """Allow queries again after `close` (the workers start with the next query)."""
         with self._pool_lock:
