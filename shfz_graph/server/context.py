@@ -120,6 +120,7 @@ class ServerContext:
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.pages_at_start = False  # build the home page's data when the app starts (`serve` does)
         self.build_id = self._build_id()
 
     # -- caching -----------------------------------------------------------------------------------
@@ -192,6 +193,16 @@ class ServerContext:
                 path = querystore.ensure_store(self.kg)
                 self._pool = QueryPool(path, size=self.workers, max_memory=self.max_memory, spare=True)
             return self._pool
+
+    async def prepare_pages(self) -> None:
+        """Build the home page's data now (`serve` asks for it at start: `pages_at_start`), so that its
+        first visitor does not wait for the queries behind it; a failure is logged and left to that visit."""
+        from shfz_graph.server import pages
+
+        try:
+            await pages.home_data(self)
+        except Exception as exc:  # the visit will build it again and show its error
+            log.warning("the home page could not be prepared at start: %s", exc)
 
     def warm_pages(self) -> None:
         """Import what the pages draw with (the map extra) and compile their templates, so that the first

@@ -22,7 +22,7 @@ from shfz_graph.server.ontology_doc import build_ontology_doc
 from shfz_graph.server.overview import Overview, build_overview
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.render import render
-from shfz_graph.server.site import TermView
+from shfz_graph.server.site import BrowseGroup, TermView
 from shfz_graph.server.void import Counts, count, void_description
 from shfz_graph.vocab import SHFZ
 
@@ -134,16 +134,22 @@ def _sites_of(ctx: ServerContext, iri: str | None) -> list[TermView]:
     return [ctx.site.term(o) for o in sorted(found, key=lambda n: ctx.site.label(n).lower())]
 
 
+async def home_data(ctx: ServerContext) -> tuple[Overview, list[BrowseGroup], str | None]:
+    """The home page's overview, browse list and map, each built once (they wait on the query workers:
+    asked at once)."""
+    return await asyncio.gather(
+        ctx.in_thread(_overview, ctx),
+        ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups),
+        maps.home_map(ctx),
+    )
+
+
 @router.get("/", include_in_schema=False)
 async def home(request: Request, ctx: Context) -> Response:
     key = negotiated(request)
     if key != formats.HTML:
         return await _void_answer(request, ctx, key)
-    data, groups, zone_map = await asyncio.gather(  # each waits on the query workers: ask at once
-        ctx.in_thread(_overview, ctx),
-        ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups),
-        maps.home_map(ctx),
-    )
+    data, groups, zone_map = await home_data(ctx)
     return render(
         ctx.env,
         request,
