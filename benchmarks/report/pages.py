@@ -91,8 +91,9 @@ def pages_section(setup: PagesSetup, run: PagesRun) -> str:
         f"{setup.ready:.0f} s",
         "- Each page asked as a browser does (`Accept: text/html`), one after the other: the first answer, "
         "then the median of the repeated ones (`serve` starts building the home page's data as it starts "
-        "listening: its first visitor finds it built, or waits for the rest). Memory: VmRSS of the serving process (the query workers "
-        "have their own limits), before the first page and at its highest while answering them "
+        "listening: its first visitor finds it built, or waits for the rest). Memory: VmRSS of the serving "
+        "process (the query workers have their own limits), before the first page and at its highest while "
+        "answering them "
         f"(before {run.rss_before_kib / 1024:,.0f} MiB, peak {run.rss_peak_kib / 1024:,.0f} MiB, "
         f"after {run.rss_after_kib / 1024:,.0f} MiB).",
         "",
