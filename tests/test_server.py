@@ -1055,6 +1055,18 @@ def test_search_in_a_graph_too_large_to_keep_its_labels_reads_a_bounded_number(
     assert "Nothing is labelled like" in nothing and "it read the first 0 " in nothing
 
 
+def test_an_app_told_to_prepare_its_pages_builds_the_home_page_as_it_starts(kg: KnowledgeGraph) -> None:
+    app = create_app(kg)
+    assert app.state.ctx.pages_at_start is False  # tests and embedders: built at the first visit
+    app.state.ctx.pages_at_start = True  # as `serve` does
+    with TestClient(app, raise_server_exceptions=False):
+        deadline = time.monotonic() + 60
+        while app.state.ctx.peek("overview") is None or app.state.ctx.peek("browse") is None:
+            assert time.monotonic() < deadline, "the home page was not built"
+            time.sleep(0.05)
+        assert app.state.ctx.peek("overview").stats["zones"] == 16
+
+
 def test_search_by_english_and_chinese_label(client: TestClient) -> None:
     english = client.get("/search", params={"q": "bund"}, headers=HTML)
     assert '<a href="/id/site/the-bund">The Bund</a>' in english.text
