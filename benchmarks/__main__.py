@@ -9,13 +9,14 @@ import argparse
 import sys
 from types import ModuleType
 
-from benchmarks import cold, generate, isolated, server, soak, suite
+from benchmarks import cold, generate, isolated, pages, server, soak, suite
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "suite": (suite, "every measurement against its baseline; writes RESULTS.md"),
     "isolated": (isolated, "the query workers against Oxigraph; writes its section of RESULTS.md"),
     "cold": (cold, "light queries with new texts and repeated texts, wrk, against Oxigraph"),
     "soak": (soak, "minutes of light load, hostile clients and killed workers against one `serve`"),
+    "pages": (pages, "every page and listing over a large graph: time and memory; writes its section"),
     "server": (server, "a loopback load test of `shfz-graph serve` on a named query"),
     "generate": (generate, "write a synthetic graph (as `python benchmarks/generate.py`)"),
 }

@@ -197,7 +197,7 @@ def test_help_lists_the_commands_and_exits_zero() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: python -m benchmarks [-h] COMMAND ...")
-    for command in ("suite", "isolated", "server", "generate"):
+    for command in ("suite", "isolated", "pages", "server", "generate"):
         assert f"\n    {command} " in done.stdout
 
 
@@ -431,3 +431,40 @@ def test_the_cold_section_shows_cold_and_repeated_side_by_side_with_their_verdic
     assert lines[18] == (
         "| cold | shfz-graph serve | 600 | 500, 700 | 2.0 | 200.0 | 1417 (1000 + 417) | 12,000 | 0 | 0 |"
     )
+
+
+def test_pages_section_gives_each_page_its_verdict_and_leaves_void_out_of_the_targets() -> None:
+    from benchmarks.report import pages as pages_report
+    from benchmarks.stages.pages import PagesRun, PageTiming
+
+    mib = 1024
+    run = PagesRun(
+        [
+            PageTiming(
+                "home", "/", 200, 50_000, 0.4, 0.001, 1_060 * mib, ["Showing the 60 largest of 9,644 zones"]
+            ),
+            PageTiming("ontology", "/ontology", 200, 9_000, 1.5, 0.001, 1_030 * mib),
+            PageTiming("VoID", "/.well-known/void", 200, 40_000, 160.0, 0.001, 1_300 * mib),
+        ],
+        rss_before_kib=1_000 * mib,
+        rss_peak_kib=1_300 * mib,
+        rss_after_kib=1_100 * mib,
+    )
+    assert run.growth_mib == 60.0  # VoID is not among the pages of the target
+    setup = pages_report.PagesSetup(
+        "2026-12-07 02:30 UTC", "python -m benchmarks pages", "2 CPUs", 1_000_000, 64.0
+    )
+    lines = pages_report.pages_section(setup, run).splitlines()
+    assert lines[0] == "<!-- pages:start -->" and lines[-1] == "<!-- pages:end -->"
+    assert "| page home (`/`), first answer | seconds | - | 0.40 s | ≤ 1 | met |" in lines
+    assert "| page ontology (`/ontology`), first answer | seconds | - | 1.50 s | ≤ 1 | **missed** |" in lines
+    assert (
+        "| serving process growth over these pages | VmRSS peak - before, MiB | - | 60 | ≤ 100 | met |"
+        in lines
+    )
+    assert not any(line.startswith("| page VoID") for line in lines)
+    assert (
+        "| home | `/` | 200 | 50,000 | 400.0 ms | 1.0 ms | 60 | Showing the 60 largest of 9,644 zones |"
+        in lines
+    )
+    assert "| VoID | `/.well-known/void` | 200 | 40,000 | 160.00 s | 1.0 ms | 300 | - |" in lines

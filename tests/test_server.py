@@ -4,6 +4,7 @@ VoID counts, pages and the named-query API."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -12,7 +13,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 import pytest
 from fastapi.testclient import TestClient
@@ -937,6 +938,134 @@ def test_short_labels_drop_the_common_ending() -> None:
         "Comprehensive bonded areas",
     ]
     assert short_labels(["zone", "zone"]) == ["Zone", "Zone"]
+
+
+@pytest.fixture
+def capped_client(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """An app whose pages show at most 5 zones, 7 sectors, 10 members of a class, and whose search keeps
+    no more than 100 label texts (so it reads at most `SEARCH_SCANNED` each time): a large graph's pages."""
+    from shfz_graph.server import overview as overview_module
+    from shfz_graph.server import site as site_module
+
+    monkeypatch.setattr(overview_module, "ZONES_SHOWN", 5)
+    monkeypatch.setattr(overview_module, "SECTORS_SHOWN", 7)
+    monkeypatch.setattr(site_module, "MEMBERS_SHOWN", 10)
+    monkeypatch.setattr(site_module, "_REMEMBERED_CANDIDATES", 100)
+    with TestClient(create_app(kg), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _linked_query(page: str, text: str) -> str:
+    """The query text of the link whose text is `text` (a link to the query page)."""
+    match = re.search(r'<a href="/query\?query=([^"]+)">' + re.escape(text) + "</a>", page)
+    assert match is not None, text
+    return unquote_plus(html.unescape(match.group(1)))
+
+
+def test_home_page_shows_the_largest_zones_and_says_how_many_it_leaves_out(
+    capped_client: TestClient, kg: KnowledgeGraph
+) -> None:
+    page = capped_client.get("/", headers=HTML).text
+    rows = re.findall(r'<tr>\s*<th scope="row"><a href="(/id/zone/[^"]+)"', page)
+    # the five largest by stated area: 50, 49.1, 46, 45 and 24.6 km² (in the tables of their batches)
+    assert sorted(rows) == [
+        "/id/zone/baoshan",
+        "/id/zone/changning",
+        "/id/zone/jiading",
+        "/id/zone/minhang",
+        "/id/zone/xuhui",
+    ]
+    assert "<li><strong>16</strong> zones</li>" in page  # every zone is counted, not only those shown
+    assert "<li><strong>20</strong> sectors</li>" in page
+    assert (
+        "Showing the 5 largest of 16 zones (by stated area), in the tables, the chart and the matrix" in page
+    )
+    everything = _linked_query(page, "all 16 zones in the query page")
+    assert {str(row["zone"]) for row in kg.query(everything).rows} == {
+        BASE + f"id/zone/{slug}"
+        for slug in (
+            "baoshan", "changning", "comprehensive-bonded-areas", "hongkou",
+            "hongqiao-international-central-business-district", "huangpu", "jiading", "jingan", "jinshan",
+            "minhang", "national-economic-and-technological-development-zones", "putuo", "qingpu",
+            "shanghai-international-resort", "xuhui", "yangpu",
+        )
+    }  # fmt: skip
+    # the matrix: the 5 zones' columns, and 7 of the 20 sectors, those the 5 zones focus on or serve and
+    # the sectors broader than those (financial services, above carbon finance, which Baoshan serves)
+    matrix = page[
+        page.index('<table class="matrix">') : page.index("</table>", page.index('<table class="matrix">'))
+    ]
+    assert matrix.count('<th scope="col"><a href="/id/zone/') == 5
+    sectors = re.findall(r'<th scope="row" class="depth-(\d)"><a href="/id/sector/([^"]+)"', matrix)
+    assert sectors == [
+        ("0", "artificial-intelligence"),
+        ("0", "cruise-economy"),
+        ("0", "digital-economy"),
+        ("0", "financial-services"),
+        ("1", "carbon-finance"),
+        ("0", "green-supply-chains"),
+        ("0", "intelligent-connected-new-energy-vehicles"),
+    ]
+    assert (
+        "Showing 7 of 20 sectors: those the zones above focus on or serve, with their broader sectors" in page
+    )
+    assert len(kg.query(_linked_query(page, "all 20 sectors in the query page")).rows) == 20
+
+
+def test_home_page_shows_every_zone_and_sector_when_they_fit(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    assert 'class="muted capped"' not in page and "in the query page</a>" not in page
+    assert page.count('<th scope="row" class="depth-') == 20
+
+
+def test_browse_list_caps_each_class_and_links_to_all_of_it(
+    capped_client: TestClient, kg: KnowledgeGraph
+) -> None:
+    page = capped_client.get("/", headers=HTML).text
+    browse = page[page.index('<h2 id="browse">') :]
+    groups = re.findall(
+        r'<summary>([^<]+) <span class="count">(\d+)</span></summary>\s*<ul>(.*?)</ul>', browse, re.S
+    )
+    shown = {name: (int(total), items.count("<li>")) for name, total, items in groups}
+    assert shown["initiative"] == (30, 10)
+    assert shown["site"] == (26, 10)
+    assert shown["measure"] == (9, 9)  # fits: all shown, no note
+    capped = sorted(name for name, (total, _) in shown.items() if total > 10)
+    assert capped and all(shown[name][1] == 10 for name in capped)
+    assert all(shown[name][0] == shown[name][1] for name in shown if name not in capped)
+    assert browse.count("Showing 10 of ") == len(capped)
+    assert "Showing 10 of 30: " in browse
+    sites = {str(row["member"]) for row in kg.query(_linked_query(browse, "all 26 in the query page")).rows}
+    assert len(sites) == 26 and BASE + "id/site/the-bund" in sites
+
+
+def test_search_in_a_graph_too_large_to_keep_its_labels_reads_a_bounded_number(
+    capped_client: TestClient, kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shfz_graph.server import site as site_module
+
+    found = capped_client.get("/search", params={"q": "bund"}, headers=HTML).text
+    assert '<a href="/id/site/the-bund">The Bund</a>' in found
+    assert "it read the first 40,000 (our own data first) and tried no close spellings" in found
+    rows = kg.query(_linked_query(found, "Search every label in the query page")).rows
+    assert {str(row["thing"]) for row in rows} >= {BASE + "id/site/the-bund", BASE + "id/site/north-bund"}
+    typo = capped_client.get("/search", params={"q": "Xujiahiu"}, headers=HTML).text
+    assert "Nothing is labelled like" in typo  # no close spellings in a large graph
+    monkeypatch.setattr(site_module, "SEARCH_SCANNED", 0)
+    nothing = capped_client.get("/search", params={"q": "the bund"}, headers=HTML).text
+    assert "Nothing is labelled like" in nothing and "it read the first 0 " in nothing
+
+
+def test_an_app_told_to_prepare_its_pages_builds_the_home_page_as_it_starts(kg: KnowledgeGraph) -> None:
+    app = create_app(kg)
+    assert app.state.ctx.pages_at_start is False  # tests and embedders: built at the first visit
+    app.state.ctx.pages_at_start = True  # as `serve` does
+    with TestClient(app, raise_server_exceptions=False):
+        deadline = time.monotonic() + 60
+        while app.state.ctx.peek("overview") is None or app.state.ctx.peek("browse") is None:
+            assert time.monotonic() < deadline, "the home page was not built"
+            time.sleep(0.05)
+        assert app.state.ctx.peek("overview").stats["zones"] == 16
 
 
 def test_search_by_english_and_chinese_label(client: TestClient) -> None:

@@ -88,3 +88,23 @@ def test_without_the_extra_the_pages_render_with_the_note(
     assert zone.status_code == 200
     assert f'<p class="muted map-note">{NOTE}</p>' in zone.text
     assert 'class="locator"' not in zone.text
+
+
+def test_a_graph_with_more_districts_than_the_map_draws_gets_a_note_instead(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map lists every zone of every district with a code: past MAP_DISTRICTS (ours has 13 such
+    districts) the pages leave it out after one small query, and the home page says why."""
+    pytest.importorskip("shapely")
+    from shfz_graph.server import maps
+
+    monkeypatch.setattr(maps, "MAP_DISTRICTS", 12)
+    with TestClient(create_app(kg), raise_server_exceptions=False) as small:
+        home = small.get("/", headers=HTML).text
+        zone = small.get("/id/zone/xuhui", headers=HTML).text
+    assert 'class="zone-map"' not in home and 'class="locator"' not in zone
+    note = "The graph has more than 12 districts with a division code: the map, which draws Shanghai&#39;s 16"
+    assert f'<p class="muted map-note">{note}' in home
+    monkeypatch.setattr(maps, "MAP_DISTRICTS", 13)
+    with TestClient(create_app(kg), raise_server_exceptions=False) as fits:
+        assert 'class="zone-map"' in fits.get("/", headers=HTML).text

@@ -106,6 +106,8 @@ def run(
     if warning is not None:
         logging.getLogger("shfz_graph.server").warning(warning)
     pool.warm_up()  # build the query store and start the workers before the first client
+    app.state.ctx.warm_pages()
+    app.state.ctx.pages_at_start = True
     config = uvicorn.Config(
         app,
         host=host,

@@ -8,6 +8,7 @@ by `handlers`; `middleware` stacks the middlewares and sets the short way for pl
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,9 +35,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Allow queries while the app runs; stop the query workers when it shuts down."""
     ctx: ServerContext = app.state.ctx
     ctx.reopen()  # an app may be started again after a shutdown (as test clients do)
+    early = asyncio.create_task(pages.prepare(ctx)) if ctx.pages_at_start else None
     try:
         yield
     finally:
+        if early is not None:
+            early.cancel()
         ctx.close()
 
 

@@ -105,7 +105,7 @@ class ServerContext:
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_body = max_body
-        self.site = Site(kg, base=base)
+        self.site = Site(kg, base=base, ask=self.ask)
         self.prefixes = {str(p): str(ns) for p, ns in kg.dataset.namespaces()}
         self.env = make_environment()
         self.queries: dict[str, NamedQuery] = {q.name: q for q in catalog_module.catalog(queries_dir)}
@@ -119,6 +119,8 @@ class ServerContext:
         self._jobs: OrderedDict[tuple[str, str | None, str | None, str | None], Job] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.pages_at_start = False  # build the home page's data when the app starts (`serve` does)
         self.build_id = self._build_id()
 
     # -- caching -----------------------------------------------------------------------------------
@@ -193,6 +195,15 @@ class ServerContext:
                 self._pool = QueryPool(path, size=self.workers, max_memory=memory, spare=True)
             return self._pool
 
+    def warm_pages(self) -> None:
+        """Import what the pages draw with (the map extra) and compile their templates, so that the first
+        visitor does not wait for it (half a second; `serve` calls this before it listens)."""
+        from shfz_graph.geo import mapping
+
+        mapping.available()
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+
     def reopen(self) -> None:
         """Allow queries again after `close` (the workers start with the next query)."""
         with self._pool_lock:
@@ -208,6 +219,7 @@ class ServerContext:
 
     async def in_thread(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work (graph reads, serialisation) in the worker thread pool."""
+        self._loop = asyncio.get_running_loop()  # where `ask` sends the queries of that work
         return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs))
 
     async def run_answer(
@@ -219,8 +231,10 @@ class ServerContext:
         ask_format: str | None = "json",
         graph_format: str | None = "nt",
         receive: Receive | None = None,
+        timeout: float | None = None,
     ) -> Answer:
-        """Run a query in a worker process: guarded (no network, no update), time-limited, row-capped,
+        """Run a query in a worker process: guarded (no network, no update), time-limited (the server's
+        time limit, or `timeout` when shorter), row-capped,
         memory- and size-limited; the answer comes serialized by Oxigraph in the format asked per form.
 
         With the request's `receive`, a client that disconnects stops its query: the worker is killed at
@@ -245,14 +259,24 @@ class ServerContext:
                 if len(self._jobs) > 256:
                     self._jobs.popitem(last=False)
         pool = self.pool() if self._pool is not None else await self.in_thread(self.pool)
+        seconds = self.timeout if timeout is None else min(timeout, self.timeout)
         if receive is None:
-            return await pool.run_async(job, timeout=self.timeout)
-        return await unless_disconnected(pool.run_async(job, timeout=self.timeout), receive)
+            return await pool.run_async(job, timeout=seconds)
+        return await unless_disconnected(pool.run_async(job, timeout=seconds), receive)
 
-    async def run_query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+    async def run_query(
+        self, text: str, bindings: Mapping[str, Node] | None = None, *, timeout: float | None = None
+    ) -> Result:
         """Run a query in a worker process (see `run_answer`) and read its answer back as a `Result`."""
-        answer = await self.run_answer(text, bindings)
+        answer = await self.run_answer(text, bindings, timeout=timeout)
         return execute.to_result(answer)
+
+    def ask(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        """`run_query` for blocking code (the pages' data) in a thread other than the event loop's, started
+        by `in_thread` or by work it runs: wait for the answer."""
+        if self._loop is None:
+            raise RuntimeError("ask is for work started by in_thread")
+        return asyncio.run_coroutine_threadsafe(self.run_query(text, bindings), self._loop).result()
 
     def named(self, name: str) -> NamedQuery:
         """The named query `name` (UnknownQueryError with suggestions if there is none)."""

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from shfz_graph.errors import ShfzError
+from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, ShfzError
 from shfz_graph.geo import mapping
 from shfz_graph.server.context import ServerContext
-from shfz_graph.vocab import SHFZ
+from shfz_graph.vocab import SHFZ, sparql_prologue
 
 __all__ = [
+    "MAP_DISTRICTS",
+    "MAP_SECONDS",
     "NOTE",
+    "TOO_MANY",
     "ListedDistrict",
     "answer_map",
     "home_map",
@@ -31,16 +34,34 @@ log = logging.getLogger("shfz_graph.server")
 #: What the pages say in place of a map when the `map` extra is missing.
 NOTE = f"The map of the zones needs the optional map extra: {mapping.INSTALL}"
 _MISSING = object()
+#: The pages' map query may take this long: ours takes milliseconds; a huge graph gets no map, not slow pages.
+MAP_SECONDS = 3.0
+#: The map is drawn for at most this many districts with a division code (Shanghai has 16).
+MAP_DISTRICTS = 100
+#: What the home page says in place of the map of a graph with more districts than `MAP_DISTRICTS`.
+TOO_MANY = (
+    "The graph has more than {} districts with a division code: the map, which draws Shanghai's 16 and "
+    "lists every zone under them, is left out."
+)
+_DISTRICTS = sparql_prologue("shfz") + "SELECT ?d WHERE { ?d a shfz:District ; shfz:divisionCode ?code } "
 
 
 async def _data(ctx: ServerContext) -> mapping.MapData | None:
-    """What the map draws, asked once of the query workers (None, logged, if the query fails)."""
+    """What the map draws, asked once of the query workers within `MAP_SECONDS` (None, logged, if the
+    query fails; remembered when it ran out of time or rows, so a graph too large to map costs that once)."""
     cached = ctx.peek("map-data", _MISSING)
     if cached is not _MISSING:
         return cached  # type: ignore[return-value]
     try:
-        result = await ctx.run_query(ctx.named(mapping.QUERY).text)
-        labels = await ctx.run_query(mapping.LABELS_QUERY)
+        districts = await ctx.run_query(_DISTRICTS + f"LIMIT {MAP_DISTRICTS + 1}", timeout=MAP_SECONDS)
+        if len(districts.rows) > MAP_DISTRICTS:  # a graph of that size: the map would list them all
+            ctx.cached("map-note", lambda: TOO_MANY.format(MAP_DISTRICTS))
+            return ctx.cached("map-data", lambda: None)
+        result = await ctx.run_query(ctx.named(mapping.QUERY).text, timeout=MAP_SECONDS)
+        labels = await ctx.run_query(mapping.LABELS_QUERY, timeout=MAP_SECONDS)
+    except (QueryTimeout, QueryLimitExceeded) as exc:  # the graph's answer is too large: not again
+        log.warning("no map: the zone-map query failed: %s", exc)
+        return ctx.cached("map-data", lambda: None)
     except ShfzError as exc:
         log.warning("no map: the zone-map query failed: %s", exc)
         return None

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from shfz_graph.server.site import Site
-from shfz_graph.vocab import SHFZ, VANN
+from shfz_graph.vocab import GRAPH_INFERRED, SHFZ, VANN
 
 __all__ = ["OntologyDoc", "TermDoc", "TermRef", "build_ontology_doc"]
 
@@ -120,7 +120,39 @@ def _refs(site: Site, graph: Graph, nodes: list[Node]) -> list[TermRef]:
     return sorted(refs, key=lambda r: (not r.ours, r.text.lower()))
 
 
-def _term(site: Site, graph: Graph, node: URIRef, kind: str, inverse_of: dict[Node, set[Node]]) -> TermDoc:
+def _uses(site: Site, classes: list[URIRef], properties: list[URIRef]) -> dict[Node, int]:
+    """Instances of each class (distinct) and statements of each property, in the asserted graphs: counted
+    by the query workers, two answers whatever the graph's size."""
+    out: dict[Node, int] = {}
+    asserted = f"FILTER(?g != <{GRAPH_INFERRED}>)"
+    for terms, text in (
+        (
+            classes,
+            "SELECT ?term (COUNT(DISTINCT ?s) AS ?n) "
+            "WHERE {{ {values} GRAPH ?g {{ ?s a ?term }} {asserted} }}",
+        ),
+        (
+            properties,
+            "SELECT ?term (COUNT(*) AS ?n) WHERE {{ {values} GRAPH ?g {{ ?s ?term ?o }} {asserted} }}",
+        ),
+    ):
+        if not terms:
+            continue
+        values = "VALUES ?term { " + " ".join(f"<{t}>" for t in terms) + " }"
+        for row in site.ask(text.format(values=values, asserted=asserted) + " GROUP BY ?term").rows:
+            if isinstance(n := row["n"], Literal) and row["term"] is not None:
+                out[row["term"]] = int(n.toPython())
+    return out
+
+
+def _term(
+    site: Site,
+    graph: Graph,
+    node: URIRef,
+    kind: str,
+    inverse_of: dict[Node, set[Node]],
+    uses: dict[Node, int],
+) -> TermDoc:
     iri = str(node)
     anchor = iri[len(str(SHFZ)) :]
     label_zh = next(
@@ -160,7 +192,7 @@ def _term(site: Site, graph: Graph, node: URIRef, kind: str, inverse_of: dict[No
         fact("Disjoint with", sorted(disjoint, key=str))
         fact("In the domain of", list(graph.subjects(RDFS.domain, node)))
         fact("In the range of", list(graph.subjects(RDFS.range, node)))
-        doc.instances = len({s for g in site.asserted for s in g.subjects(RDF.type, node)})
+        doc.instances = uses.get(node, 0)
     else:
         fact("Domain", list(graph.objects(node, RDFS.domain)))
         fact("Range", list(graph.objects(node, RDFS.range)))
@@ -171,7 +203,7 @@ def _term(site: Site, graph: Graph, node: URIRef, kind: str, inverse_of: dict[No
         doc.characteristics = sorted(
             name for cls, name in _CHARACTERISTICS.items() if (node, RDF.type, cls) in graph
         )
-        doc.instances = sum(len(list(g.triples((None, node, None)))) for g in site.asserted)
+        doc.instances = uses.get(node, 0)
     return doc
 
 
@@ -210,20 +242,19 @@ def build_ontology_doc(site: Site) -> OntologyDoc:
         }
     )
     namespace = graph.value(onto, VANN.preferredNamespaceUri)
+    classes, objects = ours_of(OWL.Class), ours_of(OWL.ObjectProperty)
+    datatypes, annotations = ours_of(OWL.DatatypeProperty), ours_of(OWL.AnnotationProperty)
+    uses = _uses(site, classes, [*objects, *datatypes, *annotations])
     return OntologyDoc(
         iri=str(onto),
         title=_text(graph, onto, DCTERMS.title) or str(onto),
         description=_text(graph, onto, DCTERMS.description),
         metadata=metadata,
-        classes=[_term(site, graph, n, "class", inverse_of) for n in ours_of(OWL.Class)],
-        object_properties=[
-            _term(site, graph, n, "object property", inverse_of) for n in ours_of(OWL.ObjectProperty)
-        ],
-        datatype_properties=[
-            _term(site, graph, n, "datatype property", inverse_of) for n in ours_of(OWL.DatatypeProperty)
-        ],
+        classes=[_term(site, graph, n, "class", inverse_of, uses) for n in classes],
+        object_properties=[_term(site, graph, n, "object property", inverse_of, uses) for n in objects],
+        datatype_properties=[_term(site, graph, n, "datatype property", inverse_of, uses) for n in datatypes],
         annotation_properties=[
-            _term(site, graph, n, "annotation property", inverse_of) for n in ours_of(OWL.AnnotationProperty)
+            _term(site, graph, n, "annotation property", inverse_of, uses) for n in annotations
         ],
         reused=[TermRef(site.short(i), i, False) for i in reused],
         namespace=str(namespace) if namespace is not None else str(SHFZ),

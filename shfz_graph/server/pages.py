@@ -4,6 +4,8 @@ an RDF form). The query page is `shfz_graph.server.editor`'s, the IRIs' pages `s
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 from collections import OrderedDict
 
@@ -22,7 +24,7 @@ from shfz_graph.server.ontology_doc import build_ontology_doc
 from shfz_graph.server.overview import Overview, build_overview
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.render import render
-from shfz_graph.server.site import TermView
+from shfz_graph.server.site import BrowseGroup, TermView
 from shfz_graph.server.void import Counts, count, void_description
 from shfz_graph.vocab import SHFZ
 
@@ -56,6 +58,7 @@ def _counts(ctx: ServerContext) -> Counts:
     return ctx.cached("counts", lambda: count(ctx.kg, uri_space=ctx.base))
 
 
+_SEARCH_HITS = 50  # the search page shows at most this many things, best first
 _VOID_ROOTS = 4  # the VoID page's Turtle is kept for this many server addresses (Host headers vary)
 
 
@@ -133,14 +136,22 @@ def _sites_of(ctx: ServerContext, iri: str | None) -> list[TermView]:
     return [ctx.site.term(o) for o in sorted(found, key=lambda n: ctx.site.label(n).lower())]
 
 
+async def home_data(ctx: ServerContext) -> tuple[Overview, list[BrowseGroup], str | None]:
+    """The home page's overview, browse list and map, each built once (they wait on the query workers:
+    asked at once)."""
+    return await asyncio.gather(
+        ctx.in_thread(_overview, ctx),
+        ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups),
+        maps.home_map(ctx),
+    )
+
+
 @router.get("/", include_in_schema=False)
 async def home(request: Request, ctx: Context) -> Response:
     key = negotiated(request)
     if key != formats.HTML:
         return await _void_answer(request, ctx, key)
-    data = await ctx.in_thread(_overview, ctx)
-    groups = await ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups)
-    zone_map = await maps.home_map(ctx)
+    data, groups, zone_map = await home_data(ctx)
     pilot_ftzs = await ftzs.summary(ctx)
     return render(
         ctx.env,
@@ -154,7 +165,11 @@ async def home(request: Request, ctx: Context) -> Response:
         sites_of=lambda iri: _sites_of(ctx, iri),
         href=ctx.site.href,
         pilot_ftzs=pilot_ftzs,
-        map_note=None if zone_map is not None or mapping.available() else maps.NOTE,
+        map_note=None
+        if zone_map is not None
+        else maps.NOTE
+        if not mapping.available()
+        else ctx.peek("map-note"),
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),
         headers={"Vary": "Accept"},
@@ -216,8 +231,20 @@ async def ontology_version(request: Request, version: str, ctx: Context) -> Resp
 
 @router.get("/search", include_in_schema=False)
 async def search(request: Request, ctx: Context, q: str = "") -> Response:
-    hits = await ctx.in_thread(ctx.site.search, q, limit=50) if q.strip() else []
-    return render(ctx.env, request, "search.html", title="Search", q=q, hits=hits)
+    hits, note = (
+        await ctx.in_thread(ctx.site.search_noted, q, limit=_SEARCH_HITS) if q.strip() else ([], None)
+    )
+    return render(
+        ctx.env,
+        request,
+        "search.html",
+        title="Search",
+        q=q,
+        hits=hits,
+        limit=_SEARCH_HITS,
+        note=note,
+        everything=ctx.site.search_query(q) if note else None,
+    )
 
 
 @router.get("/download/", include_in_schema=False)
@@ -252,3 +279,14 @@ async def download(request: Request, filename: str, ctx: Context) -> Response:
     )
     headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return Response(data, media_type=_media_type(fmt), headers=headers)
+
+
+async def prepare(ctx: ServerContext) -> None:
+    """Build the home page's data now (`serve` asks for it at start: `pages_at_start`), so that its first
+    visitor does not wait for the queries behind it; a failure is logged and left to that visit."""
+    try:
+        await home_data(ctx)
+    except Exception as exc:  # the visit will build it again and show its error
+        logging.getLogger("shfz_graph.server").warning(
+            "the home page could not be prepared at start: %s", exc
+        )

@@ -2,6 +2,8 @@
 
 Nothing here holds a copy of the graph: labels and types are looked up in the store when a page asks,
 and the most recent are remembered (bounded), so the serving process stays small however large the data.
+Listings that grow with the data (browse, search in a large graph) are asked of the query workers with
+SPARQL `COUNT` and `LIMIT` (`ask`), and say how many they leave out.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -19,10 +23,22 @@ from rdflib.term import Node
 
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.iris import iri_problem
-from shfz_graph.query.results import shorten
-from shfz_graph.vocab import BASE, GRAPH_INFERRED, SHFZ
+from shfz_graph.query.results import Result, shorten
+from shfz_graph.vocab import BASE, GRAPH_INFERRED, SHFZ, sparql_prologue
 
-__all__ = ["Hit", "Site", "TermView"]
+__all__ = ["MEMBERS_SHOWN", "SEARCH_SCANNED", "Ask", "BrowseGroup", "Hit", "Site", "TermView"]
+
+
+class Ask(Protocol):
+    """Runs a SELECT (its text, variables bound to terms) in the query workers and returns its answer."""
+
+    def __call__(self, text: str, bindings: Mapping[str, Node] | None = None, /) -> Result: ...
+
+
+#: At most this many members of a class in the home page's browse list (ours has at most 30).
+MEMBERS_SHOWN = 100
+#: In a graph too large to keep its labels, search and completion read at most this many label texts.
+SEARCH_SCANNED = 40_000
 
 _LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 _ALT_PROPS = (SKOS.altLabel,)
@@ -56,6 +72,22 @@ class Hit:
     kind: str
 
 
+@dataclass(frozen=True)
+class BrowseGroup:
+    """A class in the browse list: its members shown (all, or `MEMBERS_SHOWN` of them), how many it has,
+    and a query that lists every one."""
+
+    cls: TermView
+    members: list[TermView]
+    total: int
+    query: str
+
+    @property
+    def capped(self) -> bool:
+        """Whether fewer members are shown than the class has."""
+        return len(self.members) < self.total
+
+
 @dataclass
 class _Labels:
     en: str | None = None
@@ -78,8 +110,9 @@ def _add_label(entry: _Labels, literal: Literal) -> None:
 class Site:
     """Read-only facts about the loaded graph that pages share, looked up in the store when asked."""
 
-    def __init__(self, kg: KnowledgeGraph, *, base: str = BASE) -> None:
+    def __init__(self, kg: KnowledgeGraph, *, base: str = BASE, ask: Ask | None = None) -> None:
         self.kg = kg
+        self.ask: Ask = ask or (lambda text, bindings=None: kg.query(text, **(bindings or {})))
         self.dataset = kg.dataset
         self.base = base
         self.asserted = [kg.graph(name) for name in kg.names if kg.graph(name).identifier != GRAPH_INFERRED]
@@ -212,35 +245,91 @@ class Site:
         found = {s for c in classes for s in self.dataset.subjects(RDF.type, c) if isinstance(s, URIRef)}
         return sorted(found, key=lambda n: self.label(n).lower())
 
-    def browse_groups(self) -> list[tuple[TermView, list[TermView]]]:
-        """Our classes that have instances in the data, each with its instances (asserted types only)."""
-        groups = []
-        classes = {o for g in self.asserted for o in g.objects(None, RDF.type) if isinstance(o, URIRef)}
-        for cls in sorted(classes, key=lambda c: self.label(c).lower()):
-            if not str(cls).startswith(str(SHFZ)):
+    def _asserted_members(self, cls: str) -> str:
+        """A pattern: `?member`, an IRI, typed `cls` (a variable or an IRI) in an asserted graph. (Whether
+        it is ours is checked here, not in the store: comparing strings there costs a lookup each.)"""
+        return f"GRAPH ?g {{ ?member a {cls} }} FILTER(?g != <{GRAPH_INFERRED}>) FILTER(isIRI(?member))"
+
+    def members_query(self, cls: URIRef) -> str:
+        """SPARQL listing every member of `cls` (asserted) with its English label (the query page's)."""
+        return (
+            sparql_prologue("rdfs", "skos")
+            + "SELECT DISTINCT ?member ?label WHERE {\n  "
+            + self._asserted_members(f"<{cls}>")
+            + "\n  OPTIONAL { ?member rdfs:label|skos:prefLabel ?label "
+            + 'FILTER(langMatches(lang(?label), "en")) }'
+            + "\n}\nORDER BY ?member\n"
+        )
+
+    def browse_groups(self, *, limit: int | None = None) -> list[BrowseGroup]:
+        """Our classes that have instances in the data (asserted types only), each with its members by label:
+        all of them when there are at most `limit` (default `MEMBERS_SHOWN`), else `limit` of them (counted
+        and chosen by the query workers, so that the list costs the same however many things there are)."""
+        limit = MEMBERS_SHOWN if limit is None else limit
+        # counted per graph without a filter (a filter in the store costs ten times the count), then
+        # summed here over the asserted graphs
+        counted = self.ask(
+            "SELECT ?g ?class (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m a ?class } } GROUP BY ?g ?class"
+        ).rows
+        totals: dict[URIRef, int] = defaultdict(int)
+        for row in counted:
+            c, n = row["class"], row["n"]
+            if row["g"] == GRAPH_INFERRED or not isinstance(c, URIRef) or not isinstance(n, Literal):
                 continue
-            members = [m for m in self.instances(cls) if self.is_local(str(m))]
-            if members:
-                groups.append((self.predicate_term(cls), [self.term(m) for m in members]))
+            if str(c).startswith(str(SHFZ)) and iri_problem(str(c)) is None:
+                totals[c] += int(n.toPython())
+        members: dict[URIRef, list[URIRef]] = defaultdict(list)
+        small = [c for c, n in totals.items() if n <= limit]
+        if small:
+            values = " ".join(f"<{c}>" for c in small)
+            pattern = self._asserted_members("?class")
+            text = f"SELECT DISTINCT ?class ?member WHERE {{ VALUES ?class {{ {values} }} {pattern} }}"
+            for row in self.ask(text, None).rows:
+                if isinstance(c := row["class"], URIRef) and isinstance(m := row["member"], URIRef):
+                    members[c].append(m)
+
+        def some(cls: URIRef) -> list[URIRef]:
+            text = f"SELECT DISTINCT ?member WHERE {{ {self._asserted_members(f'<{cls}>')} }} LIMIT {limit}"
+            return [m for row in self.ask(text, None).rows if isinstance(m := row["member"], URIRef)]
+
+        large = [c for c, n in totals.items() if n > limit]
+        with ThreadPoolExecutor(max_workers=3) as pool:  # the workers answer these side by side
+            members.update(zip(large, pool.map(some, large), strict=True))
+        groups = []
+        for cls in sorted(totals, key=lambda c: self.label(c).lower()):
+            shown = sorted(
+                (m for m in members[cls] if self.is_local(str(m))), key=lambda n: self.label(n).lower()
+            )
+            if shown:
+                view = [self.term(m) for m in shown]
+                groups.append(
+                    BrowseGroup(self.predicate_term(cls), view, totals[cls], self.members_query(cls))
+                )
         return groups
 
     # -- search ------------------------------------------------------------------------------------
 
     def _candidates(self) -> Iterator[tuple[Node, str]]:
         """Our things and each of their labels (once per thing and text): kept after the first search
-        when there are few enough, else read from the store each time (memory stays bounded)."""
-        if self._kept_candidates is not None:
-            yield from self._kept_candidates
-            return
-        kept: list[tuple[Node, str]] | None = None if self._too_many_candidates else []
-        for candidate in self._read_candidates():
-            if kept is not None:
+        when there are few enough, else read from the store each time, at most `SEARCH_SCANNED` of them
+        (memory and time stay bounded)."""
+        if self._is_large():
+            yield from self._scan()
+        else:
+            yield from self._kept_candidates or []
+
+    def _is_large(self) -> bool:
+        """Whether the graph has more label texts than search keeps (the first call reads at most one
+        more than that to know, and keeps them if they are few)."""
+        if self._kept_candidates is None and not self._too_many_candidates:
+            kept = []
+            for candidate in self._read_candidates():
                 kept.append(candidate)
                 if len(kept) > _REMEMBERED_CANDIDATES:
-                    kept, self._too_many_candidates = None, True
-            yield candidate
-        if kept is not None:
+                    self._too_many_candidates = True
+                    return True
             self._kept_candidates = kept
+        return self._too_many_candidates
 
     def _read_candidates(self) -> Iterator[tuple[Node, str]]:
         seen: set[tuple[Node, str]] = set()
@@ -305,7 +394,7 @@ class Site:
                 )
                 if score > scored.get(node, (0.0, ""))[0]:
                     scored[node] = (score, text)
-        if not scored:
+        if not scored and not self._is_large():  # close spellings: only where every label is kept
             texts: dict[str, list[Node]] = defaultdict(list)
             for node, text in self._candidates():
                 texts[text.lower()].append(node)
@@ -320,8 +409,45 @@ class Site:
                     if difflib.get_close_matches(word, text_key.split(), n=1, cutoff=0.75):
                         for node in nodes:
                             scored.setdefault(node, (0.4, text_key))
+        return self._ranked(scored, limit)
+
+    def _ranked(self, scored: dict[Node, tuple[float, str]], limit: int) -> list[Hit]:
         ranked = sorted(scored.items(), key=lambda item: (-item[1][0], self.label(item[0]).lower()))
         return [
             Hit(str(node), self.label(node), matched, self.href(str(node)), self.kind(str(node)))
             for node, (_, matched) in ranked[:limit]
         ]
+
+    def _scan(self) -> Iterator[tuple[Node, str]]:
+        """In a graph too large to keep its labels: our things and their label texts, in the order the
+        store holds them (our own data first), at most `SEARCH_SCANNED` (repeats not removed)."""
+        scanned = 0
+        for prop in (*_LABEL_PROPS, *_ALT_PROPS):
+            for node, literal in self.dataset.subject_objects(prop):
+                if isinstance(node, URIRef) and isinstance(literal, Literal) and self.is_local(str(node)):
+                    if scanned >= SEARCH_SCANNED:
+                        return
+                    scanned += 1
+                    yield node, str(literal)
+
+    def search_noted(self, query: str, *, limit: int = 20) -> tuple[list[Hit], str | None]:
+        """`search`, and what a page should say when the graph was too large to search whole."""
+        hits = self.search(query, limit=limit)
+        if not self._too_many_candidates:
+            return hits, None
+        return hits, (
+            f"This graph has more labels than a search reads: it read the first {SEARCH_SCANNED:,} "
+            "(our own data first) and tried no close spellings. The query page searches everything."
+        )
+
+    def search_query(self, query: str) -> str:
+        """SPARQL that finds what `search` finds, over every label (for the query page; its words are
+        letters and digits only, so they stand in string literals as they are)."""
+        words = [w.lower() for w in _WORD.findall(query)] or [""]
+        tests = " && ".join(f'CONTAINS(LCASE(STR(?label)), "{w}")' for w in words)
+        return (
+            sparql_prologue("rdfs", "skos", "dcterms")
+            + "SELECT DISTINCT ?thing ?label WHERE {\n"
+            + "  ?thing skos:prefLabel|rdfs:label|dcterms:title|skos:altLabel ?label .\n"
+            + f"  FILTER({tests})\n}}\nLIMIT 1000\n"
+        )
