@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import NamedTuple
 
 _TOKEN = re.compile(
@@ -30,11 +30,20 @@ class Token(NamedTuple):
     text: str
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The query text cut into comments, strings, IRIs, variables and other code."""
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "code"
-        yield Token(kind, m.start(), m.group())
+def tokens(text: str) -> Sequence[Token]:
+    """The query text cut into comments, strings, IRIs, variables and other code (remembered for the
+    most recent texts under 64 KB: the screen, the planner and the binder each read the same new text)."""
+    if len(text) <= _REMEMBERED_TEXT:
+        return _remembered_tokens(text)
+    return _cut(text)
+
+
+def _cut(text: str) -> tuple[Token, ...]:
+    return tuple(Token(m.lastgroup or "code", m.start(), m.group()) for m in _TOKEN.finditer(text))
+
+
+_REMEMBERED_TEXT = 64 * 1024
+_remembered_tokens = functools.lru_cache(maxsize=128)(_cut)
 
 
 def variables(text: str) -> list[tuple[str, int]]:

@@ -23,13 +23,26 @@ from shfz_graph.workers.wire import Answer, Job, term_spec
 __all__ = ["make_job", "oxigraph_bytes", "run", "to_result"]
 
 
+_OUTPUT_PREFIXES = {k: v for k, v in TABLE_PREFIXES.items() if k != "id"}  # `id:` names need escapes
+
+
+def prefix_items(
+    prefixes: Mapping[str, Any] | tuple[tuple[str, str], ...] | None,
+) -> tuple[tuple[str, str], ...]:
+    """Prefixes as the sorted (name, namespace) pairs `prefixes_used` takes; a tuple of pairs is taken
+    as it is, so a server that makes it once pays nothing per query."""
+    if isinstance(prefixes, tuple):
+        return prefixes
+    return tuple(sorted((str(k), str(v)) for k, v in (prefixes or {}).items()))
+
+
 def make_job(
     text: str,
     *,
     bindings: Mapping[str, Node] | None = None,
     allow_network: bool = False,
     limits: Limits | None = None,
-    prefixes: Mapping[str, Any] | None = None,
+    prefixes: Mapping[str, Any] | tuple[tuple[str, str], ...] | None = None,
     select_format: str | None = "json",
     ask_format: str | None = "json",
     graph_format: str | None = "nt",
@@ -54,10 +67,8 @@ def make_job(
         max_rows=limits.max_rows,
         max_bytes=limits.max_bytes,
         # only those the text may use: the job crosses a pipe for every query
-        prefixes=dict(
-            prefixes_used(text, tuple(sorted((str(k), str(v)) for k, v in (prefixes or {}).items())))
-        ),
-        output_prefixes={k: v for k, v in TABLE_PREFIXES.items() if k != "id"},  # its names need escapes
+        prefixes=dict(prefixes_used(text, prefix_items(prefixes))),
+        output_prefixes=_OUTPUT_PREFIXES,
     )
 
 

@@ -52,6 +52,7 @@ log = logging.getLogger("shfz_graph.workers")
 DEFAULT_SPARE_BUDGET = 0.5  # seconds a query may run on the spare worker before it must wait its turn
 _BACKOFF = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)  # seconds between failed attempts to start a worker
 _WAIT_FOR_WORKER = 60.0  # longest a query waits for a worker when none can be started
+_SPARE_REPLACEMENT = 0.25  # longest a query given the spare lane waits for a spare being replaced
 
 
 def _settle(future: asyncio.Future[bool], value: bool) -> None:
@@ -352,6 +353,7 @@ class QueryPool:
         lanes = self._lanes()
         lane = await lanes.acquire(spare_ok=self.spare and hash(job.text) not in self._slow)
         if lane == "spare":
+            await self._spare_ready(_SPARE_REPLACEMENT)  # a spare being replaced is back in milliseconds
             budget = self.spare_budget if timeout is None else min(self.spare_budget, timeout)
             started = time.monotonic()
             try:
@@ -381,6 +383,17 @@ class QueryPool:
                 lambda f: self._release(f.result()) if not f.cancelled() and f.exception() is None else None
             )
             raise
+
+    async def _spare_ready(self, wait: float) -> None:
+        """Wait up to `wait` s for the spare to be in the table (the supervisor replaces a killed one in
+        milliseconds); a quick query is better served by it than by a wait behind long ones."""
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._closed or any(state == "spare" for state in self._table.values()):
+                    return
+            self._wake.set()
+            await asyncio.sleep(0.002)
 
     def _take_regular(self) -> WorkerHandle:
         with self._lock:
