@@ -43,6 +43,7 @@ from shfz_graph import defaults, formats
 from shfz_graph.errors import (
     AttemptFailed,
     ParameterError,
+    QuerySyntaxError,
     RemoteError,
     RemoteTimeout,
     check_max_rows,
@@ -66,7 +67,7 @@ from shfz_graph.links.ntriples import batches, ntriples
 from shfz_graph.links.services import rewrite_services
 from shfz_graph.literals import answer_term
 from shfz_graph.progress import progress
-from shfz_graph.query.binding import bind_values, sparql_term
+from shfz_graph.query.binding import bind_constants, bind_values, sparql_term
 from shfz_graph.query.results import Result, read_json
 
 if TYPE_CHECKING:
@@ -118,11 +119,13 @@ def query(
 ) -> Result:
     """Run a query at a SPARQL 1.1 endpoint and return its `Result` (as a local query would).
 
-    `bindings` (variable name -> IRI or literal) are sent as a VALUES block; `service_map` rewrites
-    SERVICE IRIs first. The final text is checked like a local query: it must parse, must not be an
-    update, and may use SERVICE / FROM only with `allow_network=True`. `auth`: an :class:`Auth`, a
-    `basic:...`/`bearer:...` string, or None for `$SHFZ_GRAPH_AUTH`. `timeout` is per connection and per
-    read, in seconds; `retries` is how many times a 429/502/503/504 answer is retried.
+    `bindings` (variable name -> IRI or literal) are written into the text as checked terms where a
+    constant can stand (a variable the query does not project), as a local query binds them, else sent as
+    a VALUES block (a VALUES block at the top is not seen inside an OPTIONAL's own FILTER at every
+    store); `service_map` rewrites SERVICE IRIs first. The final text is checked like a local query: it
+    must parse, must not be an update, and may use SERVICE / FROM only with `allow_network=True`. `auth`:
+    an :class:`Auth`, a `basic:...`/`bearer:...` string, or None for `$SHFZ_GRAPH_AUTH`. `timeout` is per
+    connection and per read, in seconds; `retries` is how many times a 429/502/503/504 answer is retried.
     """
     from shfz_graph.query import guard
 
@@ -132,7 +135,7 @@ def query(
     credentials = resolve_auth(auth)
     if service_map:
         text = rewrite_services(text, service_map)
-    text = bind_values(text, bindings)
+    text = _bound(text, bindings, allow_network=allow_network)
     checked = guard.check(text, allow_network=allow_network)
     kind = checked.kind
     what = "remote query"
@@ -174,6 +177,26 @@ def _wrapper(endpoint: str, text: str, kind: str, timeout: float, auth: Auth | N
     if auth is not None:
         wrapper.addCustomHttpHeader("Authorization", auth.header())
     return wrapper
+
+
+def _bound(text: str, bindings: Mapping[str, Node] | None, *, allow_network: bool) -> str:
+    """The query with its bindings: constants in place of the variables it does not project (checked to
+    parse), the projected ones in a VALUES block; all in a VALUES block where constants cannot stand."""
+    from shfz_graph.query import guard
+
+    if not bindings:
+        return text
+    names = {name.lstrip("?$"): term for name, term in bindings.items()}
+    checked = guard.check(text, allow_network=allow_network)
+    projected = {str(v) for v in checked.query.algebra.get("PV") or ()} if checked.kind == "SELECT" else set()
+    written = {name: term for name, term in names.items() if name not in projected}
+    kept = {name: term for name, term in names.items() if name in projected}
+    try:
+        candidate = bind_values(bind_constants(text, written), kept) if written else text
+        guard.check(candidate, allow_network=allow_network)
+    except (QuerySyntaxError, ParameterError):
+        return bind_values(text, bindings)
+    return candidate if written else bind_values(text, bindings)
 
 
 def _malformed(endpoint: str, problem: str) -> RemoteError:
