@@ -46,6 +46,11 @@ _REMEMBERED_TEXT = 64 * 1024
 _remembered_tokens = functools.lru_cache(maxsize=128)(_cut)
 
 
+def code_only(text: str) -> str:
+    """The text with strings, IRIs, variables and comments blanked out (offsets kept)."""
+    return "".join(t.text if t.kind == "code" else " " * len(t.text) for t in tokens(text))
+
+
 def variables(text: str) -> list[tuple[str, int]]:
     """Every variable occurrence (name without `?`/`$`, offset), in order of appearance."""
     return [(t.text[1:], t.start) for t in tokens(text) if t.kind == "var"]

@@ -28,7 +28,6 @@ from shfz_graph.workers.wire import GRAPH_ATTRS, RESULT_ATTRS, Answer, Job, Term
 
 __all__ = ["evaluate", "limit_memory", "main"]
 
-_SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
 # what a connection attempt from inside the sandbox fails with (no route, no name resolution)
 _NO_NETWORK = re.compile(
@@ -236,8 +235,7 @@ def _select_star_text(text: str, projected: list[str]) -> str:
     for name, offset in _sparqltext.variables(text):
         first.setdefault(name, offset)
     ordered = sorted(projected, key=lambda n: (first.get(n, len(text)), n))
-    code = "".join(t.text if t.kind == "code" else " " * len(t.text) for t in _sparqltext.tokens(text))
-    match = _SELECT_STAR.search(code)
+    match = screen.SELECT_STAR.search(_sparqltext.code_only(text))
     if match is None:
         return text
     star = match.end() - 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from shfz_graph import _sparqltext
 from shfz_graph.errors import LoadDenied, NetworkAccessDenied, QuerySyntaxError, UpdateDenied
 
-__all__ = ["MAX_NESTING", "Screened", "screen", "unescape"]
+__all__ = ["MAX_NESTING", "SELECT_STAR", "Screened", "screen", "unescape"]
 
 #: Deepest nesting of `{`, `(` and `[` a query may have (Oxigraph's parser recurses on each level).
 MAX_NESTING = 128
@@ -26,7 +26,7 @@ _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()\[\],;]*)?|:[^\s{}()\[\],;]*|[{}()\[\]]")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN = {"{": "}", "(": ")", "[": "]"}
-_SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,12 +133,7 @@ def screen(text: str, *, allow_network: bool) -> Screened:
     kind = first if first in _FORMS else None
     star = False
     if kind == "SELECT":  # the first SELECT is the query's own (sub-selects come after it)
-        code = _code_only(plain)
+        code = _sparqltext.code_only(plain)
         first_select = re.search(r"\bSELECT\b", code, re.IGNORECASE)
-        star = first_select is not None and _SELECT_STAR.match(code, first_select.start()) is not None
+        star = first_select is not None and SELECT_STAR.match(code, first_select.start()) is not None
     return Screened(kind, star)
-
-
-def _code_only(text: str) -> str:
-    """The text with strings, IRIs, variables and comments blanked out (offsets kept)."""
-    return "".join(t.text if t.kind == "code" else " " * len(t.text) for t in _sparqltext.tokens(text))
