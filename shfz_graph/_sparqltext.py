@@ -70,27 +70,3 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
-
-
-#: A prefixed name's prefix where it is written: the longest run of name characters before a `:` that does
-#: not follow another name character or `:` (so `dct:` counts in `dct:title`, `z:` does not in `zone:x`).
-_PREFIX_WRITTEN = re.compile(r"(?<![\w.\-:])([\w.\-]*):")
-_PLAIN_NAME = re.compile(r"[\w.\-]*")
-
-
-@functools.lru_cache(maxsize=512)
-def prefixes_used(text: str, prefixes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """Those of `prefixes` (name, namespace) that the query's code may use: a superset, as a name written
-    `p:` anywhere outside strings, IRIs and comments counts (remembered: the same queries come again).
-    One pass over the code finds every name written, so a new text costs no search per prefix."""
-    code = " ".join(t.text for t in tokens(text) if t.kind == "code")
-    written = set(_PREFIX_WRITTEN.findall(code))
-    return tuple(
-        (name, ns)
-        for name, ns in prefixes
-        if (
-            name in written
-            if _PLAIN_NAME.fullmatch(name)
-            else re.search(r"(?<![\w.\-:])" + re.escape(name) + ":", code)
-        )
-    )

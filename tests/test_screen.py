@@ -104,3 +104,69 @@ def test_nesting_is_bounded_at_the_first_bracket_too_deep() -> None:
 def test_brackets_in_strings_and_iris_do_not_count() -> None:
     text = 'SELECT * WHERE { BIND("' + "{" * 1000 + '" AS ?x) }'
     assert screen(text, allow_network=False).kind == "SELECT"
+
+
+# -- the quick look and the lexing pass decide alike -----------------------------------------------------
+
+_PIECES = (
+    "SELECT", "select", "SeLeCt", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "DISTINCT", "REDUCED", "*",
+    "PREFIX", "BASE", "a:", "select:", "from:", ":", "<http://e/x#y>", "<http://e/FROM>", "<", ">",
+    "SERVICE", "service", "FROM", "NAMED", "INSERT", "DATA", "delete", "LOAD", "WITH", "ADD", "add",
+    "address", "wasDerivedFrom", "xFROM", "FROMx", "9FROM", "-FROM", "FROM-", "_with", "\u017fERVICE",
+    "FROM\u212a", "\u212aFROM", "\\u0053ERVICE", "\\u0046ROM", "#", "# c\n", "\n", " ", "\t", "\u00a0",
+    "{", "}", "(", ")", "[", "]", "?x", "?from", "$s", '"', "'", '"FROM"', "'x'", "1", ".", ";", ",",
+)  # fmt: skip
+
+
+def _outcome(text: str, *, allow_network: bool) -> object:
+    from shfz_graph.workers import screen as screening
+
+    try:
+        return screening._full(screening.unescape(text), allow_network=allow_network)
+    except Exception as exc:  # the lexing pass's refusal, compared by class and message
+        return (type(exc).__name__, str(exc))
+
+
+def test_the_quick_look_decides_as_the_lexing_pass_does() -> None:
+    """Where the quick look (no lexing) gives a verdict, the full pass gives the same one, with the network
+    allowed or not: on random texts made of the pieces that matter (keywords glued to letters, digits,
+    `-` and `:`; Unicode letters that fold to ASCII; escapes; comments; prologues), and on the hostile
+    queries of the suite."""
+    import random
+
+    from conftest import HOSTILE_QUERIES
+
+    from shfz_graph.workers import screen as screening
+
+    rng = random.Random(22)
+    texts = [*HOSTILE_QUERIES.values()]
+    texts += ["PREFIX a: <http://e/> SELECT * WHERE { ?s a:b ?o }", "SELECT # c\n * { }"]
+    for _ in range(30000):
+        start = rng.choice(("", "PREFIX a: <http://e/> ", "# c\n", "BASE <http://e/>", "PREFIX select: <x>"))
+        start += rng.choice(("SELECT", "select distinct", "ASK", "CONSTRUCT", "DESCRIBE", "SELECT *", ""))
+        pieces = (rng.choice(_PIECES) + rng.choice(("", " ")) for _ in range(rng.randint(0, 10)))
+        texts.append(start + rng.choice(("", " ")) + "".join(pieces))
+    quick_verdicts = 0
+    for text in texts:
+        quick = screening._quick(screening.unescape(text))
+        if quick is None:
+            continue
+        quick_verdicts += 1
+        assert _outcome(text, allow_network=False) == quick, text
+        assert _outcome(text, allow_network=True) == quick, text
+    assert quick_verdicts > 3000  # the comparison covers many texts the quick look decided
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?q (COUNT(*) AS ?c) WHERE { VALUES ?q { 1 } "
+        "?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?o } GROUP BY ?q",
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?s WHERE { ?s skos:prefLabel ?l }",
+        "# a comment\nASK { ?s ?p ?o }",
+    ],
+)
+def test_ordinary_texts_are_screened_without_lexing(text: str) -> None:
+    from shfz_graph.workers import screen as screening
+
+    assert screening._quick(text) == screen(text, allow_network=False)

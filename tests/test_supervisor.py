@@ -509,47 +509,6 @@ def test_a_query_that_ran_past_the_spare_budget_is_not_sent_to_the_spare_again(s
     assert light < 1.0
 
 
-def test_a_worker_gives_oxigraph_only_the_prefixes_a_query_uses() -> None:
-    """Oxigraph reads every prefix it is given on every query, so only those the code may use go along
-    (names in strings, IRIs and comments do not count; a name declared in the query may come too)."""
-    from shfz_graph._sparqltext import prefixes_used
-
-    prefixes = (
-        ("dct", "http://purl.org/dc/terms/"),
-        ("zone", "https://w3id.org/shfz/id/zone/"),
-        ("z", "urn:z:"),
-    )
-    text = (
-        "SELECT ?o WHERE { zone:huangpu ?p ?o # dct:title\n"
-        " FILTER(?o != 'dct:title' && ?p != <http://example.org/dct:x>) }"
-    )
-    assert prefixes_used(text, prefixes) == (("zone", "https://w3id.org/shfz/id/zone/"),)
-    assert prefixes_used("ASK { ?s ?p ?o }", prefixes) == ()
-    job = execute.make_job(text, limits=Limits(max_rows=10), prefixes=dict(prefixes))
-    assert job.prefixes == {"zone": "https://w3id.org/shfz/id/zone/"}  # the job carries no more
-
-
-def test_the_prefixes_a_query_uses_are_found_in_one_pass_as_by_a_search_per_prefix() -> None:
-    """The one pass over the code (issue 18: a new text used to cost a regex search per known prefix)
-    finds exactly the names a search for each `p:` would, on texts made of the characters that matter."""
-    import random
-    import re
-
-    from shfz_graph import _sparqltext
-
-    names = ("", "a", "ab", "b.c", "b-c", "_x", "\u00e9", "zone", "z", "dct", "a·b")
-    prefixes = tuple((name, f"urn:{i}:") for i, name in enumerate(names))
-    pieces = [*names, ":", " ", ".", "-", "'", '"', "<", ">", "#", "\n", "?", "{", "}", "x", "9", "é"]
-    rng = random.Random(18)
-    for _ in range(3000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
-        code = " ".join(t.text for t in _sparqltext.tokens(text) if t.kind == "code")
-        searched = tuple(
-            (n, ns) for n, ns in prefixes if re.search(r"(?<![\w.\-:])" + re.escape(n) + ":", code)
-        )
-        assert _sparqltext.prefixes_used(text, prefixes) == searched, text
-
-
 # -- faults: each hits one query at most, names its true cause, and leaves the pool whole ----------------
 
 

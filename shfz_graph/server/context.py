@@ -107,7 +107,7 @@ class ServerContext:
         self.max_body = max_body
         self.site = Site(kg, base=base, ask=self.ask)
         self.prefixes = {str(p): str(ns) for p, ns in kg.dataset.namespaces()}
-        self.prefix_items = execute.prefix_items(self.prefixes)  # sorted once, for every job
+        self.prefix_map = execute.prefix_map(self.prefixes)  # made once, for every job
         self.env = make_environment()
         self.queries: dict[str, NamedQuery] = {q.name: q for q in catalog_module.catalog(queries_dir)}
         self.workers = workers if workers is not None else defaults.workers()
@@ -250,7 +250,7 @@ class ServerContext:
                 bindings=bindings,
                 allow_network=False,
                 limits=self.limits,
-                prefixes=self.prefix_items,
+                prefixes=self.prefix_map,
                 select_format=select_format,
                 ask_format=ask_format,
                 graph_format=graph_format,

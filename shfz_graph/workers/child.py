@@ -166,7 +166,28 @@ class _Plan:
     kind: str | None
     text: str
     substituted: tuple[str, ...]
-    prefixes: dict[str, str] | None
+    prefixes: dict[str, str] | None  # the job's prefixes if the text needs them, else None
+    known: bool = False  # whether `prefixes` was found by parsing the text (else: try without first)
+
+
+def _plan_key(job: Job) -> tuple[Any, ...]:
+    return (job.text, tuple(sorted(job.bindings.items())), job.allow_network, tuple(job.prefixes.items()))
+
+
+def _missing_prefix(exc: SyntaxError) -> bool:
+    return "Prefix not found" in str(exc)
+
+
+def query(store: Any, text: str, prefixes: dict[str, str] | None, **options: Any) -> tuple[Any, Any]:
+    """Oxigraph's `store.query(text)`, given `prefixes` (names usable undeclared) only if the text fails
+    without them, and which it needed (None or `prefixes`). Most texts declare what they use, and telling
+    which names a text writes would cost a pass in Python over every new text."""
+    try:
+        return store.query(text, **options), None
+    except SyntaxError as exc:
+        if not prefixes or not _missing_prefix(exc):
+            raise
+    return store.query(text, prefixes=prefixes, **options), prefixes
 
 
 class Planner:
@@ -179,7 +200,7 @@ class Planner:
         self._plans: OrderedDict[tuple[Any, ...], _Plan] = OrderedDict()
 
     def plan(self, job: Job) -> _Plan:
-        key = (job.text, tuple(sorted(job.bindings.items())), job.allow_network, tuple(job.prefixes.items()))
+        key = _plan_key(job)
         found = self._plans.get(key)
         if found is None:
             found = self._make(job)
@@ -190,42 +211,51 @@ class Planner:
             self._plans.move_to_end(key)
         return found
 
-    def _parse(self, text: str, prefixes: dict[str, str] | None) -> Any:
-        """Oxigraph's reading of `text` (lazy: nothing is evaluated until iterated); ours on failure."""
+    def _parse(self, text: str, prefixes: dict[str, str] | None) -> tuple[Any, dict[str, str] | None]:
+        """Oxigraph's reading of `text` (lazy: nothing is evaluated until iterated) and the prefixes it
+        needed (see `query`); ours on failure."""
         try:
-            return self.store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
+            return query(self.store, text, prefixes, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise syntax_error(exc, text, prefixes) from None
 
     def _make(self, job: Job) -> _Plan:
         screened = screen.screen(job.text, allow_network=job.allow_network)
-        prefixes = dict(job.prefixes)
-        used = dict(_sparqltext.prefixes_used(job.text, tuple(prefixes.items()))) or None
+        prefixes = dict(job.prefixes) or None
         text = job.text
         projected: list[str] = []
+        needed: dict[str, str] | None = None
+        parsed = False
         if screened.select_star or job.bindings:
-            outcome = self._parse(text, used)
+            outcome, needed = self._parse(text, prefixes)
+            parsed = True
             projected = [v.value for v in getattr(outcome, "variables", ())]
             if screened.select_star and projected:
                 text = _select_star_text(text, projected)
         if not job.bindings:
-            return _Plan(screened.kind, text, (), used)
+            return _Plan(screened.kind, text, (), needed, known=parsed)
         substituted = tuple(name for name in job.bindings if name in projected)
         written = {n: _rdflib_term(s) for n, s in job.bindings.items() if n not in projected}
         if not written:
-            return _Plan(screened.kind, text, substituted, used)
+            return _Plan(screened.kind, text, substituted, needed, known=True)
         from shfz_graph.query import binding
 
         for bind in (binding.bind_constants, binding.bind_values):
             candidate = bind(text, written)
             try:
-                self.store.query(candidate, use_default_graph_as_union=True, prefixes=used)
+                self.store.query(candidate, use_default_graph_as_union=True, prefixes=needed)
             except SyntaxError as exc:
                 if bind is binding.bind_values:
-                    raise syntax_error(exc, candidate, used) from None
+                    raise syntax_error(exc, candidate, needed) from None
                 continue
-            return _Plan(screened.kind, candidate, substituted, used)
+            return _Plan(screened.kind, candidate, substituted, needed, known=True)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def learned(self, job: Job, plan: _Plan, prefixes: dict[str, str] | None) -> None:
+        """Remember which prefixes the plan's text needed, found by running it (see `query`)."""
+        key = _plan_key(job)
+        if key in self._plans:
+            self._plans[key] = _Plan(plan.kind, plan.text, plan.substituted, prefixes, known=True)
 
 
 def _select_star_text(text: str, projected: list[str]) -> str:
@@ -274,15 +304,15 @@ def _evaluate(planner: Planner, job: Job) -> Answer:
     if plan.kind is not None and formats.get(plan.kind, job.graph_format) is None:
         return Answer(plan.kind, b"", None, 0, False)  # the caller cannot take this form: not run
     substitutions = {ox.Variable(name): _term(ox, job.bindings[name]) for name in plan.substituted}
+    options = {"use_default_graph_as_union": True, "substitutions": substitutions or None}
     try:
-        outcome = planner.store.query(
-            plan.text,
-            use_default_graph_as_union=True,
-            substitutions=substitutions or None,
-            prefixes=plan.prefixes,
-        )
+        if plan.known:
+            outcome = planner.store.query(plan.text, prefixes=plan.prefixes, **options)
+        else:
+            outcome, needed = query(planner.store, plan.text, dict(job.prefixes) or None, **options)
+            planner.learned(job, plan, needed)
     except SyntaxError as exc:
-        raise syntax_error(exc, plan.text, plan.prefixes) from None
+        raise syntax_error(exc, plan.text, dict(job.prefixes) or None) from None
     kind = _kind(outcome, plan.kind)
     wanted = formats.get(kind, job.graph_format)
     if wanted is None:

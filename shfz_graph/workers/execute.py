@@ -13,27 +13,22 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from shfz_graph._sparqltext import prefixes_used
 from shfz_graph.defaults import Limits
 from shfz_graph.errors import ParameterError, ShfzError, check_timeout
 from shfz_graph.query.results import TABLE_PREFIXES, Result, read_json
 from shfz_graph.workers.supervisor import QueryPool
 from shfz_graph.workers.wire import Answer, Job, term_spec
 
-__all__ = ["make_job", "oxigraph_bytes", "run", "to_result"]
+__all__ = ["make_job", "oxigraph_bytes", "prefix_map", "run", "to_result"]
 
 
 _OUTPUT_PREFIXES = {k: v for k, v in TABLE_PREFIXES.items() if k != "id"}  # `id:` names need escapes
 
 
-def prefix_items(
-    prefixes: Mapping[str, Any] | tuple[tuple[str, str], ...] | None,
-) -> tuple[tuple[str, str], ...]:
-    """Prefixes as the sorted (name, namespace) pairs `prefixes_used` takes; a tuple of pairs is taken
-    as it is, so a server that makes it once pays nothing per query."""
-    if isinstance(prefixes, tuple):
-        return prefixes
-    return tuple(sorted((str(k), str(v)) for k, v in (prefixes or {}).items()))
+def prefix_map(prefixes: Mapping[str, Any] | None) -> dict[str, str]:
+    """Prefixes as the plain {name: namespace} a job carries; a server makes it once and hands the same
+    dict to every job (`make_job` takes a plain dict as it is)."""
+    return {str(k): str(v) for k, v in sorted((prefixes or {}).items())}
 
 
 def make_job(
@@ -42,7 +37,7 @@ def make_job(
     bindings: Mapping[str, Node] | None = None,
     allow_network: bool = False,
     limits: Limits | None = None,
-    prefixes: Mapping[str, Any] | tuple[tuple[str, str], ...] | None = None,
+    prefixes: Mapping[str, Any] | None = None,
     select_format: str | None = "json",
     ask_format: str | None = "json",
     graph_format: str | None = "nt",
@@ -66,8 +61,8 @@ def make_job(
         allow_network=allow_network,
         max_rows=limits.max_rows,
         max_bytes=limits.max_bytes,
-        # only those the text may use: the job crosses a pipe for every query
-        prefixes=dict(prefixes_used(text, prefix_items(prefixes))),
+        # all of them: the worker gives them to Oxigraph only if the text fails without them
+        prefixes=prefixes if type(prefixes) is dict else prefix_map(prefixes),
         output_prefixes=_OUTPUT_PREFIXES,
     )
 

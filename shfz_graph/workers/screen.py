@@ -113,9 +113,68 @@ def _network(words: list[tuple[str, int, str]]) -> list[str]:
     return sorted(set(found))
 
 
+# A superset of where the lexing pass can find a refused keyword: it finds one only where a word of
+# code is exactly that keyword, so never right after a letter or `_` nor before a name character or `:`.
+_REFUSABLE = re.compile(
+    r"(?<![A-Za-z_])(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH|SERVICE|FROM)"
+    r"(?![A-Za-z0-9_\-:])",
+    re.IGNORECASE | re.ASCII,  # ASCII: the lexing pass knows no other letters in keywords
+)
+# The prologue as the lexing pass reads it (blanks, comments, PREFIX and BASE; possessive, so a comment is
+# never cut short to find a keyword in it), then the query's form.
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_FORM_AFTER_PROLOGUE = re.compile(
+    r"(?:\s+|\#[^\n\r]*|PREFIX\s*(?:[A-Za-z_][A-Za-z0-9_\-]*)?:\s*" + _IRI + r"|BASE\s*" + _IRI + r")*+"
+    r"(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![A-Za-z0-9_\-:])",
+    re.IGNORECASE | re.ASCII,  # ASCII: the lexing pass knows no other letters in keywords
+)
+# What SELECT_STAR may read before its `*` (same flags): if the next character starts something the
+# lexing pass blanks out (a comment, variable, string or IRI), only that pass can tell.
+_SELECT_MODIFIER = re.compile(r"SELECT\s*(?:(?:DISTINCT|REDUCED)\s*)?", re.IGNORECASE)
+_BLANKED = frozenset("#?$\"'<")
+_VARIABLES = re.compile(r"(?:[?$]\w+|\s)*")  # variables as the lexing pass reads them, and blanks
+
+
+def _quick(plain: str) -> Screened | None:
+    """The screen's verdict without lexing, for the commonest texts: a query whose text holds no word
+    that could be refused, fewer brackets than the nesting limit, and a plain prologue; None when the
+    full pass must look (it then decides alike: `test_screen` compares the two on random texts)."""
+    if plain.count("{") + plain.count("(") + plain.count("[") > MAX_NESTING or _REFUSABLE.search(plain):
+        return None
+    form = _FORM_AFTER_PROLOGUE.match(plain)
+    if form is None:
+        return None
+    kind = form.group(1).upper()
+    if kind != "SELECT":
+        return Screened(kind, False)
+    start = form.start(1)
+    modifiers = _SELECT_MODIFIER.match(plain, start)
+    if modifiers is None:
+        return None
+    after = modifiers.end()
+    if plain[after : after + 1] in ("?", "$"):  # `SELECT ?x ...`: the lexing pass blanks the variables
+        after = _VARIABLES.match(plain, after).end()  # type: ignore[union-attr]
+        if plain[after : after + 1] in ("*", "") or plain[after : after + 1].upper() in ("D", "R"):
+            return None
+        return None if plain[after] in _BLANKED else Screened("SELECT", False)
+    if plain[after : after + 1] in _BLANKED:
+        return None
+    if "select" in plain[:start].lower():
+        return None  # a prefix named `select`: the full pass takes its name for the first SELECT
+    return Screened("SELECT", SELECT_STAR.match(plain, start) is not None)
+
+
 def screen(text: str, *, allow_network: bool) -> Screened:
     """Refuse updates always, SERVICE/FROM unless `allow_network`, and nesting past `MAX_NESTING`."""
     plain = unescape(text)
+    quick = _quick(plain)
+    if quick is not None:
+        return quick
+    return _full(plain, allow_network=allow_network)
+
+
+def _full(plain: str, *, allow_network: bool) -> Screened:
+    """The screen by one lexing pass over the whole text (`_sparqltext`)."""
     words = _words(plain)
     _nesting(plain, words)
     keywords = [(w.upper(), kind) for w, _, kind in words if kind == "code" and w not in "{}()[]"]
