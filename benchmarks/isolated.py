@@ -99,9 +99,18 @@ def graph_store(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
     return kg, kg.query_store()
 
 
+def shfz_options(
+    args: argparse.Namespace, work: Path, data: Path, store_path: Path | None = None
+) -> tuple[list[str], list[str]]:
+    """The options of `shfz-graph` and of its `serve` for a server over the benchmark's data (a second
+    server needs its own `store_path`: an Oxigraph store has one writer; the query store is shared)."""
+    store_path = store_path or work / "kg"
+    options = ["--store", "oxigraph", "--store-path", str(store_path), "--data", str(data)]
+    return options, ["--timeout", "60", *(["--no-reasoning"] if args.no_reasoning else [])]
+
+
 def start_servers(args: argparse.Namespace, work: Path, data: Path, store: Path) -> tuple[Server, Server]:
-    options = ["--store", "oxigraph", "--store-path", str(work / "kg"), "--data", str(data)]
-    serve_options = ["--timeout", "60", *(["--no-reasoning"] if args.no_reasoning else [])]
+    options, serve_options = shfz_options(args, work, data)
     ours = start_shfz(work, options, serve_options)
     return ours, start_oxigraph(store, work, read_only=True)
 

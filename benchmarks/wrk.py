@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,33 @@ def light_queries(store: object, how_many: int = 48, most: int = 2000) -> list[L
     return queries
 
 
+def heavy_template(number: int, predicate: str) -> str:
+    """The triples of every subject of one predicate, counted (a join on the subject): milliseconds of
+    evaluation, so the engine's time outweighs the server's per-request work."""
+    return (
+        f"SELECT ?q ?n (COUNT(*) AS ?c) WHERE {{ VALUES (?q ?n) {{ ({number} {NONCE}) }} "
+        f"?s <{predicate}> ?o . ?s ?p ?x }} GROUP BY ?q ?n"
+    )
+
+
+def heavy_queries(store: object, how_many: int = 8) -> list[LightQuery]:
+    """`how_many` heavy queries over the predicates of `store` with the most triples, each with the
+    store's own count."""
+    rows = store.query(  # type: ignore[attr-defined]
+        "SELECT ?p (COUNT(*) AS ?c) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?c) ?p LIMIT "
+        + str(how_many),
+        use_default_graph_as_union=True,
+    )
+    queries = []
+    for number, row in enumerate(rows):
+        template = heavy_template(number, row["p"].value)
+        answer = store.query(  # type: ignore[attr-defined]
+            template.replace(NONCE, "0"), use_default_graph_as_union=True
+        )
+        queries.append(LightQuery(template, int(next(iter(answer))["c"].value)))
+    return queries
+
+
 def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -74,6 +102,8 @@ local pieces = {
 local expected = { %(expected)s }
 local fresh = %(fresh)s
 local slots = %(slots)d
+local etags = { %(etags)s }  -- when given: each request revalidates (If-None-Match), a 304 is right
+local revalidate = #etags > 0
 local threads = {}
 local ffi = require("ffi")  -- wrk runs LuaJIT: the monotonic clock, for each answer's own latency
 ffi.cdef[[
@@ -92,8 +122,15 @@ function setup(thread)
 end
 
 function init(args)
-  sent, answered, wrong, errors, died = 0, 0, 0, 0, 0
+  sent, answered, wrong, errors, died, revalidated = 0, 0, 0, 0, 0, 0
   pending = {}  -- nonce -> the send times of its requests not yet answered
+  conditional = {}  -- per query: the headers of its revalidation (wrk's own, and If-None-Match)
+  for i, etag in ipairs(etags) do
+    local h = {}
+    for name, value in pairs(wrk.headers) do h[name] = value end
+    h["If-None-Match"] = etag
+    conditional[i] = h
+  end
   latencies = {}
   sample = ""
 end
@@ -103,6 +140,7 @@ function request()
   local n = k
   if fresh then n = ((sent * 1000) + id) * slots + k end
   sent = sent + 1
+  if revalidate then return wrk.format(nil, pieces[k + 1][1] .. n .. pieces[k + 1][2], conditional[k + 1]) end
   local key = string.format("%%.0f", n)
   if pending[key] == nil then pending[key] = {} end
   table.insert(pending[key], now_us())
@@ -116,6 +154,19 @@ local function value(body, name)
 end
 
 function response(status, headers, body)
+  if revalidate then  -- a 304 with no body is the right answer; anything else is wrong or an error
+    if status == 304 and #body == 0 then
+      revalidated = revalidated + 1
+      answered = answered + 1
+    elseif status == 200 then
+      wrong = wrong + 1
+      if sample == "" then sample = "200 instead of 304 " .. body:sub(1, 200) end
+    else
+      errors = errors + 1
+      if sample == "" then sample = status .. " " .. body:sub(1, 200) end
+    end
+    return
+  end
   if status ~= 200 then
     if status == 500 and body:find("worker died", 1, true) then
       died = died + 1
@@ -138,7 +189,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local t = { sent = 0, answered = 0, wrong = 0, errors = 0, died = 0 }
+  local t = { sent = 0, answered = 0, wrong = 0, errors = 0, died = 0, revalidated = 0 }
   local samples, all = {}, {}
   for _, thread in ipairs(threads) do
     for key, _ in pairs(t) do t[key] = t[key] + thread:get(key) end
@@ -153,10 +204,10 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    "WRK duration_us=%%d requests=%%d sent=%%d answered=%%d wrong=%%d errors=%%d died=%%d " ..
+    "WRK duration_us=%%d requests=%%d sent=%%d answered=%%d wrong=%%d errors=%%d died=%%d revalidated=%%d " ..
     "connect=%%d read=%%d write=%%d timeout=%%d p50_us=%%d p99_us=%%d max_us=%%d " ..
     "wrk_p99_us=%%d wrk_max_us=%%d\\n",
-    summary.duration, summary.requests, t.sent, t.answered, t.wrong, t.errors, t.died,
+    summary.duration, summary.requests, t.sent, t.answered, t.wrong, t.errors, t.died, t.revalidated,
     e.connect, e.read, e.write, e.timeout,
     raw(0.5), raw(0.99), raw(1.0), latency:percentile(99), latency.max))
   for _, s in ipairs(samples) do io.write("WRK-SAMPLE " .. s:gsub("\\n", " ") .. "\\n") end
@@ -164,9 +215,12 @@ end
 """
 
 
-def lua_script(path: str, queries: list[LightQuery], fresh: bool) -> str:
+def lua_script(path: str, queries: list[LightQuery], fresh: bool, etags: Sequence[str] = ()) -> str:
     """The Lua script for wrk: GET `path`?query=TEXT for each query in turn (a new nonce each time when
-    `fresh`, else the query's number), every answer checked against the query's count."""
+    `fresh`, else the query's number), every answer checked against the query's count. With `etags`
+    (one per query, its answer's ETag) each request revalidates with If-None-Match: a 304 is right."""
+    if etags and (fresh or len(etags) != len(queries)):
+        raise ValueError("revalidation needs one ETag per query, and fixed texts")
     pieces = []
     for query in queries:
         before, _, after = query.template.partition(NONCE)
@@ -177,6 +231,7 @@ def lua_script(path: str, queries: list[LightQuery], fresh: bool) -> str:
         "expected": ", ".join(str(q.count) for q in queries),
         "fresh": "true" if fresh else "false",
         "slots": SLOTS,
+        "etags": ", ".join(_lua_string(etag) for etag in etags),
     }
 
 
@@ -196,6 +251,7 @@ class WrkRun:
     samples: list[str]
     wrk_p99: float = 0.0  # wrk's own, corrected for coordinated omission (with made-up samples for stalls)
     wrk_max: float = 0.0
+    revalidated: int = 0  # 304 answers to If-None-Match (revalidation runs only)
 
     @property
     def qps(self) -> float:
@@ -222,6 +278,7 @@ def parse(output: str) -> WrkRun:
         samples=re.findall(r"^WRK-SAMPLE (.*)$", output, re.MULTILINE),
         wrk_p99=n["wrk_p99_us"] / 1e6,
         wrk_max=n["wrk_max_us"] / 1e6,
+        revalidated=n.get("revalidated", 0),
     )
 
 
@@ -234,10 +291,12 @@ def run(
     seconds: float,
     script: Path,
     threads: int = 2,
+    etags: Sequence[str] = (),
 ) -> WrkRun:
-    """wrk against `url` (the SPARQL endpoint) for `seconds` with `connections` keep-alive connections."""
+    """wrk against `url` (the SPARQL endpoint) for `seconds` with `connections` keep-alive connections
+    (revalidating each query's answer when given their `etags`)."""
     parsed = urllib.parse.urlsplit(url)
-    script.write_text(lua_script(parsed.path, queries, fresh), encoding="utf-8")
+    script.write_text(lua_script(parsed.path, queries, fresh, etags), encoding="utf-8")
     base = f"{parsed.scheme}://{parsed.netloc}/"
     args = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", f"{seconds:g}s"]
     args += ["--timeout", "30s", "-s", str(script), "-H", f"Accept: {JSON}", base]

@@ -1,9 +1,17 @@
-"""Cold and repeated texts: light queries under wrk, ours against `oxigraph serve-read-only`, in turn.
+"""The serving path under wrk, ours against `oxigraph serve-read-only`, mode by mode, in turn.
 
-Cold: every request's text is new (a nonce in a VALUES block), as from pages with parameters, notebooks
-and other programs; no cache of ours can have seen it. Repeated: the same light queries, each with one
-fixed text. Both servers get each mode in turn, several rounds, and each one's median round counts.
+- cold: light queries whose every text is new (a nonce in a VALUES block), as from pages with parameters,
+  notebooks and other programs; no cache of ours can have seen the text.
+- warm: the same light queries with one fixed text each, repeated (dashboards, pages): our answer cache
+  holds them after their first answer.
+- uncached: the warm mix against a second `serve` of ours started with `--answer-cache 0`: every request
+  evaluated, so the per-request path itself is measured.
+- revalidation: the warm mix sent with each answer's ETag in `If-None-Match`: a 304 with no body is the
+  right answer (Oxigraph sends no ETag: its baseline is its warm run, answering in full).
+- heavy: queries of milliseconds (a join on the subject over the largest predicates), every text new.
+
 Every answer is checked by the wrk script (benchmarks/wrk.py): errors and wrong answers are counted.
+Each mode runs on each server in turn, several rounds, and each side's median round counts.
 """
 
 from __future__ import annotations
@@ -16,7 +24,28 @@ from pathlib import Path
 from benchmarks import wrk
 from benchmarks.servers import Server, tree_cpu
 
-MODES = ("cold", "repeated")
+
+@dataclass(frozen=True)
+class Mode:
+    """One load: which queries, new texts or not, which server of ours, and what it is compared with."""
+
+    name: str
+    fresh: bool
+    baseline: str  # the Oxigraph run of the same texts
+    target: float | None  # at least this many times Oxigraph's q/s (None: reported, no target)
+    heavy: bool = False
+    uncached: bool = False  # our server started with --answer-cache 0
+    revalidate: bool = False
+
+
+MODES = {
+    "cold": Mode("cold", True, "cold", 0.7),
+    "warm": Mode("warm", False, "warm", 2.0),
+    "uncached": Mode("uncached", False, "warm", 0.7, uncached=True),
+    "revalidation": Mode("revalidation", False, "warm", None, revalidate=True),
+    "heavy": Mode("heavy", True, "heavy", 1.0, heavy=True),
+}
+OXIGRAPH_MODES = ("cold", "warm", "heavy")
 
 
 @dataclass
@@ -48,16 +77,17 @@ class Side:
 
 @dataclass
 class Cold:
-    """Per mode ("cold", "repeated"): our side and Oxigraph's."""
+    """Per mode: our side; per Oxigraph mode: Oxigraph's."""
 
     ours: dict[str, Side]
     oxigraph: dict[str, Side]
     connections: int
     seconds: float
     queries: int
+    heavy_queries: int = 0
 
     def ratio(self, mode: str) -> float:
-        base = self.oxigraph[mode].qps
+        base = self.oxigraph[MODES[mode].baseline].qps
         return self.ours[mode].qps / base if base else 0.0
 
 
@@ -69,44 +99,65 @@ def cpu_used(pid: int, before: dict[int, int], after: dict[int, int]) -> tuple[f
     return own, rest
 
 
+@dataclass
+class Servers:
+    """Ours (answer cache on), ours without the answer cache, and Oxigraph, on one store."""
+
+    ours: Server
+    uncached: Server
+    oxigraph: Server
+
+
 def run(
-    ours: Server,
-    oxigraph: Server,
-    queries: list[wrk.LightQuery],
+    servers: Servers,
+    light: list[wrk.LightQuery],
+    heavy: list[wrk.LightQuery],
+    etags: list[str],
     *,
     connections: int,
     seconds: float,
     rounds: int,
     work: Path,
+    modes: tuple[str, ...] = tuple(MODES),
     progress: bool = True,
 ) -> Cold:
     """A short warm-up of each server in each mode, then `rounds` rounds: for each mode, ours, then
-    Oxigraph, for `seconds` each."""
-    result = Cold({m: Side() for m in MODES}, {m: Side() for m in MODES}, connections, seconds, len(queries))
+    Oxigraph (for the modes it has), for `seconds` each."""
+    result = Cold({m: Side() for m in modes}, {}, connections, seconds, len(light), len(heavy))
+    needed = {MODES[m].baseline for m in modes}
+    result.oxigraph = {m: Side() for m in OXIGRAPH_MODES if m in needed}
     script = work / "light.lua"
-    for server in (ours, oxigraph):
-        for mode in MODES:
-            wrk.run(
-                server.url, queries, fresh=mode == "cold", connections=connections, seconds=2, script=script
-            )
+
+    def load(server: Server, mode: Mode, how_long: float) -> wrk.WrkRun:
+        return wrk.run(
+            server.url,
+            heavy if mode.heavy else light,
+            fresh=mode.fresh,
+            connections=connections,
+            seconds=how_long,
+            script=script,
+            etags=etags if mode.revalidate else (),
+        )
+
+    plan: list[tuple[str, Server, Mode, Side]] = []
+    for name in modes:
+        mode = MODES[name]
+        plan.append(("ours", servers.uncached if mode.uncached else servers.ours, mode, result.ours[name]))
+        if name in result.oxigraph:
+            plan.append(("oxigraph", servers.oxigraph, mode, result.oxigraph[name]))
+    for _, server, mode, _ in plan:
+        load(server, mode, 2)
     for round_number in range(rounds):
-        for mode in MODES:
-            for server, sides in ((ours, result.ours), (oxigraph, result.oxigraph)):
-                before = tree_cpu(server.pid)
-                done = wrk.run(
-                    server.url,
-                    queries,
-                    fresh=mode == "cold",
-                    connections=connections,
-                    seconds=seconds,
-                    script=script,
+        for who, server, mode, side in plan:
+            before = tree_cpu(server.pid)
+            done = load(server, mode, seconds)
+            side.runs.append(done)
+            side.cpu.append(cpu_used(server.pid, before, tree_cpu(server.pid)))
+            if progress:
+                print(
+                    f"round {round_number + 1} {mode.name} {who}: {done.qps:.0f} q/s, "
+                    f"p99 {done.p99 * 1000:.0f} ms, {done.wrong} wrong, {done.errors} errors"
+                    + (f", {done.revalidated} revalidated" if mode.revalidate else ""),
+                    flush=True,
                 )
-                sides[mode].runs.append(done)
-                sides[mode].cpu.append(cpu_used(server.pid, before, tree_cpu(server.pid)))
-                if progress:
-                    print(
-                        f"round {round_number + 1} {mode} {server.name}: {done.qps:.0f} q/s, "
-                        f"p99 {done.p99 * 1000:.0f} ms, {done.wrong} wrong, {done.errors} errors",
-                        flush=True,
-                    )
     return result
