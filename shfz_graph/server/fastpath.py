@@ -11,9 +11,7 @@ the app's middlewares it would still pay for FastAPI's own layers around them).
 
 from __future__ import annotations
 
-import functools
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -23,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shfz_graph.server import formats, protocol
 from shfz_graph.server.context import ServerContext
 from shfz_graph.server.handlers import problem_response
+from shfz_graph.server.httpcache import query_params
 
 __all__ = ["App", "SparqlFastPath"]
 
@@ -89,18 +88,7 @@ class SparqlFastPath:
         query_string = scope.get("query_string", b"")
         if b"query=" not in query_string:
             return None
-        if len(query_string) > _CACHED_QUERY_STRING:
-            return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
-        return _parse_query_string(query_string)
-
-
-_CACHED_QUERY_STRING = 8192  # longer query strings are parsed each time, so the cache stays small
-
-
-@functools.lru_cache(maxsize=256)
-def _parse_query_string(query_string: bytes) -> tuple[tuple[str, str], ...]:
-    """A URL's parameters as the framework reads them (remembered: clients repeat their queries)."""
-    return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        return query_params(query_string)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -15,6 +15,7 @@ It wraps the whole app, the short way for SPARQL GETs included, so both paths ca
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import re
@@ -122,6 +123,27 @@ def matches(if_none_match: str | None, etag: str) -> bool:
         return True
     wanted = _opaque(etag)
     return any(_opaque(tag) == wanted for tag in if_none_match.split(","))
+
+
+def query_params(query_string: bytes) -> tuple[tuple[str, str], ...]:
+    """A URL's parameters as the framework reads them; remembered for query strings up to 8 KB (clients
+    repeat their queries, and the cache and the short way both read them)."""
+    if len(query_string) > _REMEMBERED_QUERY_STRING:
+        return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    return _remembered_params(query_string)
+
+
+_REMEMBERED_QUERY_STRING = 8192
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_params(query_string: bytes) -> tuple[tuple[str, str], ...]:
+    return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _texts_may_change(query_string: bytes) -> bool:
+    return any(may_change(value) for name, value in query_params(query_string) if name == "query")
 
 
 def may_change(text: str) -> bool:
@@ -262,11 +284,11 @@ class HttpCache:
         """The request's meaning as bytes, or None if its answer may change between runs."""
         query_string = scope.get("query_string", b"")
         if scope["path"] in _SPARQL_PATHS:
-            pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-            texts = [value for name, value in pairs if name == "query"]
-            if body:
-                texts.append(body.decode("utf-8", "replace"))
-            if any(may_change(text) for text in texts):
+            if len(query_string) <= _REMEMBERED_QUERY_STRING:
+                volatile = _texts_may_change(query_string)
+            else:
+                volatile = any(n == "query" and may_change(v) for n, v in query_params(query_string))
+            if volatile or (body and may_change(body.decode("utf-8", "replace"))):
                 return None
         parts = [
             b"GET" if scope["method"] == "HEAD" else scope["method"].encode(),
