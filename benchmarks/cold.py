@@ -28,7 +28,7 @@ from benchmarks import isolated, wrk
 from benchmarks.harness import RESULTS
 from benchmarks.report import cold as report
 from benchmarks.report.markdown import write_section
-from benchmarks.servers import start_shfz
+from benchmarks.servers import start_floor, start_shfz
 from benchmarks.stages import cold, wire
 
 
@@ -109,12 +109,13 @@ def run(args: argparse.Namespace, command: str) -> int:
     ours, oxigraph = isolated.start_servers(args, work, data, store)
     options, serve_options = isolated.shfz_options(args, work, data, store_path=work / "kg-uncached")
     uncached = start_shfz(work, options, [*serve_options, "--answer-cache", "0"])
+    floor = start_floor([q.count for q in light], work)
     try:
         probe = light[0].template.replace(wrk.NONCE, "0")
-        for server in (ours, uncached, oxigraph):
+        for server in (ours, uncached, oxigraph, floor):
             server.wait(probe, 1200)
         result = cold.run(
-            cold.Servers(ours, uncached, oxigraph),
+            cold.Servers(ours, uncached, oxigraph, floor),
             light,
             heavy,
             etags_of(ours.url, light),
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace, command: str) -> int:
         ours.stop()
         uncached.stop()
         oxigraph.stop()
+        floor.stop()
     setup = report.ColdSetup(
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         command=command,

@@ -8,6 +8,7 @@ process tree sampled in a thread).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import socket
@@ -124,6 +125,27 @@ def start_oxigraph(location: Path, work: Path, *, read_only: bool = False) -> Se
     log = work / f"oxigraph-{port}.log"
     process = _spawn([*args, "--union-default-graph"], log)
     return Server(f"oxigraph {mode}", process, f"http://127.0.0.1:{port}/query", log)
+
+
+def start_floor(counts: list[int], work: Path) -> Server:
+    """`benchmarks.floor` on uvicorn with httptools and uvloop, as `serve` runs: our HTTP stack's floor."""
+    port = free_port()
+    table = work / "floor-counts.json"
+    table.write_text(json.dumps(counts), encoding="utf-8")
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "benchmarks.floor:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    args += ["--http", "httptools", "--loop", "uvloop", "--no-access-log", "--log-level", "warning"]
+    log = work / f"floor-{port}.log"
+    process = _spawn(args, log, {**os.environ, "SHFZ_BENCH_COUNTS": str(table)})
+    return Server("uvicorn floor", process, f"http://127.0.0.1:{port}/sparql", log)
 
 
 _RDFLIB_ENDPOINT = """

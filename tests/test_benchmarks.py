@@ -418,7 +418,7 @@ def test_the_serving_section_gives_each_mode_its_baseline_and_verdict() -> None:
     ours["heavy"] = cold.Side([_wrk_run(20, 0.9)], [(1.0, 9.0)])
     oxigraph = {m: cold.Side([_wrk_run(2000, 0.01)], [(4.0, 0.0)]) for m in ("cold", "warm")}
     oxigraph["heavy"] = cold.Side([_wrk_run(10, 2.0)], [(9.0, 0.0)])
-    result = cold.Cold(ours, oxigraph, 16, 10, 48, 8)
+    result = cold.Cold(ours, oxigraph, 16, 10, 48, 8, floor=cold.Side([_wrk_run(6000, 0.01)], [(4.0, 0.0)]))
     setup = cold_report.ColdSetup(
         "2026-12-07 02:00 UTC", "python -m benchmarks cold", "2 CPUs", "ours", "1", "2"
     )
@@ -427,7 +427,7 @@ def test_the_serving_section_gives_each_mode_its_baseline_and_verdict() -> None:
     lines = cold_report.cold_section(setup, result, [fetched]).splitlines()
     assert lines[0] == "<!-- cold:start -->" and lines[-1] == "<!-- cold:end -->"
     start = lines.index("| target | measured | baseline | ratio / value | limit | verdict |")
-    assert lines[start + 2 : start + 11] == [
+    assert lines[start + 2 : start + 12] == [
         "| cold: light queries, every text new: q/s, at least 0.7x `oxigraph serve-read-only` | 600 q/s | "
         "2000 q/s | 0.30x | ≥ 0.7 | **missed** |",
         "| warm: the same light texts repeated (answer cache on): q/s, at least 2x "
@@ -440,6 +440,9 @@ def test_the_serving_section_gives_each_mode_its_baseline_and_verdict() -> None:
         "3000 q/s | 2000 q/s | 1.50x | | (no target) |",
         "| heavy: joins of milliseconds, every text new: q/s, at least 1x `oxigraph serve-read-only` | "
         "20 q/s | 10 q/s | 2.00x | ≥ 1 | met |",
+        "| warm: the floor of our HTTP stack (uvicorn answering from a table, `benchmarks/floor.py`): ours, "
+        "and the floor against Oxigraph | 4500 q/s | 6000 q/s | 0.75x of the floor; floor 3.00x Oxigraph | | "
+        "(no target) |",
         "| errors (any status but 200 or an expected 304, socket errors, timeouts), every run | 0 | 0 | | "
         "0 | met |",
         "| wrong answers, every run (and compressed bodies that do not decode to the plain one) | 1 | 0 | | "
@@ -458,6 +461,19 @@ def test_the_serving_section_gives_each_mode_its_baseline_and_verdict() -> None:
     assert (
         "| SELECT, 200 rows | 1,000 | 1,000 | 100 (gzip; 0.10 of plain) | 90 (br; 0.09 of plain) |" in lines
     )
+
+
+def test_the_floor_answers_a_light_query_as_oxigraph_would_from_its_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks import floor
+
+    monkeypatch.setattr(floor, "COUNTS", [7, 11])
+    text = FOUR[1].template.replace(wrk.NONCE, "65")
+    status, body = floor.answer(("query=" + urllib.parse.quote_plus(text)).encode())
+    assert (status, json.loads(body)) == (200, json.loads(_answer("1", "65", 11)))
+    assert floor.answer(b"query=" + urllib.parse.quote_plus(FOUR[2].template).encode())[0] == 400  # no count
+    assert floor.answer(b"query=ASK%20%7B%7D") == (400, b"not a light query of this run")
 
 
 def test_revalidation_sends_each_answers_tag_and_counts_only_a_bodyless_304_as_right(tmp_path: Path) -> None:

@@ -87,6 +87,15 @@ def cold_section(setup: ColdSetup, cold: Cold, on_the_wire: list[Fetched] | None
             f"| {WHAT[name]}: q/s, at least {mode.target:g}x `oxigraph serve-read-only` | {ours.qps:.0f} q/s "
             f"| {ox.qps:.0f} q/s | {ratio:.2f}x | ≥ {mode.target:g} | {_verdict(ratio >= mode.target)} |"
         )
+    if cold.floor is not None and "warm" in cold.ours:
+        warm, floor = cold.ours["warm"].qps, cold.floor.qps
+        ox_warm = cold.oxigraph["warm"].qps
+        lines.append(
+            f"| warm: the floor of our HTTP stack (uvicorn answering from a table, `benchmarks/floor.py`): "
+            f"ours, and the floor against Oxigraph | {warm:.0f} q/s | {floor:.0f} q/s | "
+            f"{warm / floor if floor else 0:.2f}x of the floor; floor "
+            f"{floor / ox_warm if ox_warm else 0:.2f}x Oxigraph | | (no target) |"
+        )
     errors = sum(s.total("errors") + s.total("died") for s in cold.ours.values())
     wrong = sum(s.total("wrong") for s in cold.ours.values())
     ox_errors = sum(s.total("errors") + s.total("died") for s in cold.oxigraph.values())
@@ -105,6 +114,8 @@ def cold_section(setup: ColdSetup, cold: Cold, on_the_wire: list[Fetched] | None
         pairs = [("shfz-graph serve", cold.ours[name])]
         if name in cold.oxigraph:
             pairs.append(("oxigraph", cold.oxigraph[name]))
+        if name == "warm" and cold.floor is not None:
+            pairs.append(("uvicorn floor (no store)", cold.floor))
         for server, side in pairs:
             middle = side.median_run
             rounds = ", ".join(f"{r.qps:.0f}" for r in side.runs)

@@ -85,6 +85,7 @@ class Cold:
     seconds: float
     queries: int
     heavy_queries: int = 0
+    floor: Side | None = None  # the warm mix answered by our HTTP stack alone (benchmarks.floor)
 
     def ratio(self, mode: str) -> float:
         base = self.oxigraph[MODES[mode].baseline].qps
@@ -106,6 +107,7 @@ class Servers:
     ours: Server
     uncached: Server
     oxigraph: Server
+    floor: Server | None = None  # benchmarks.floor: uvicorn answering from a table, in the warm mode
 
 
 def run(
@@ -126,6 +128,8 @@ def run(
     result = Cold({m: Side() for m in modes}, {}, connections, seconds, len(light), len(heavy))
     needed = {MODES[m].baseline for m in modes}
     result.oxigraph = {m: Side() for m in OXIGRAPH_MODES if m in needed}
+    if servers.floor is not None and "warm" in modes:
+        result.floor = Side()
     script = work / "light.lua"
 
     def load(server: Server, mode: Mode, how_long: float) -> wrk.WrkRun:
@@ -145,6 +149,8 @@ def run(
         plan.append(("ours", servers.uncached if mode.uncached else servers.ours, mode, result.ours[name]))
         if name in result.oxigraph:
             plan.append(("oxigraph", servers.oxigraph, mode, result.oxigraph[name]))
+        if name == "warm" and servers.floor is not None and result.floor is not None:
+            plan.append(("uvicorn floor", servers.floor, mode, result.floor))
     for _, server, mode, _ in plan:
         load(server, mode, 2)
     for round_number in range(rounds):
