@@ -754,6 +754,28 @@ def test_void_partitions_and_linksets_are_true(void: Graph, kg: KnowledgeGraph) 
     assert URIRef("http://testserver/download/shfz-with-inferences.nq") in dumps
 
 
+def test_void_is_counted_by_the_query_workers_not_from_the_triples_in_the_server(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10^6 triples, reading every triple into the serving process took minutes and a gigabyte: the
+    counts come from aggregate queries, so VoID and the service description never read the store here."""
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the serving process read the triples")
+
+    with TestClient(create_app(kg), raise_server_exceptions=False) as fresh:
+        monkeypatch.setattr(kg.dataset.store, "triples", no_reading)
+        response = fresh.get("/.well-known/void", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200, response.text
+        counted = parse_rdf(response.content, "turtle")
+        description = fresh.get("/sparql", headers={"Accept": "text/turtle"})
+        assert description.status_code == 200, description.text
+    monkeypatch.undo()
+    assert number(counted, URIRef(BASE), VOID.triples) == len({t for g in kg.dataset.graphs() for t in g})
+    example = counted.value(URIRef(BASE), VOID.exampleResource)
+    assert isinstance(example, URIRef) and (example, RDF.type, SHFZ.Zone) in kg.dataset
+
+
 def same_shape(a: Graph, b: Graph) -> bool:
     """Same size and the same triples without blank nodes (full isomorphism is slow with many blank nodes)."""
 

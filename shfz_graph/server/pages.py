@@ -25,7 +25,7 @@ from shfz_graph.server.overview import Overview, build_overview
 from shfz_graph.server.problems import HTTPProblem
 from shfz_graph.server.render import render
 from shfz_graph.server.site import BrowseGroup, TermView
-from shfz_graph.server.void import Counts, count, void_description
+from shfz_graph.server.void import Counts, counts_of, void_description
 from shfz_graph.vocab import SHFZ
 
 __all__ = ["DUMP_STEMS", "NO_FIGURE", "router"]
@@ -55,7 +55,7 @@ def _overview(ctx: ServerContext) -> Overview:
 
 
 def _counts(ctx: ServerContext) -> Counts:
-    return ctx.cached("counts", lambda: count(ctx.kg, uri_space=ctx.base))
+    return counts_of(ctx)
 
 
 _SEARCH_HITS = 50  # the search page shows at most this many things, best first
@@ -86,10 +86,8 @@ async def _void_answer(request: Request, ctx: ServerContext, key: str) -> Respon
     dumps = {
         f"{root}/download/shfz-with-inferences.{f.extension}": f.media_type for f in export.FORMATS.values()
     }
-    zones = ctx.site.instances_with_subclasses(SHFZ.Zone)
-    graph = void_description(
-        numbers, endpoint=root + "/sparql", dumps=dumps, example=str(zones[0]) if zones else None
-    )
+    example = str(numbers.example) if numbers.example is not None else None
+    graph = void_description(numbers, endpoint=root + "/sparql", dumps=dumps, example=example)
     if key != formats.HTML:
         body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
         return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})

@@ -24,7 +24,7 @@ from shfz_graph.server.context import ServerContext
 from shfz_graph.server.dependencies import Context
 from shfz_graph.server.editor import query_page
 from shfz_graph.server.problems import HTTPProblem
-from shfz_graph.server.void import count, service_description
+from shfz_graph.server.void import counts_of, service_description
 from shfz_graph.workers.wire import GRAPH_FORMATS, Answer
 
 __all__ = ["answer_query", "check_params", "format_params", "request_params", "router"]
@@ -236,7 +236,7 @@ async def service(
     key = formats.choose_format(accept, format_values, html=True, what="service description request")
     if key == formats.HTML:
         return await query_page(request, ctx, text=None)
-    counts = await ctx.in_thread(ctx.cached, "counts", lambda: count(ctx.kg, uri_space=ctx.base))
+    counts = await ctx.in_thread(counts_of, ctx)
     endpoint = endpoint_url(request)
     void_url = str(request.base_url).rstrip("/") + "/.well-known/void"
     graph = service_description(counts, endpoint=endpoint, void_url=void_url)

@@ -232,19 +232,6 @@ class Site:
         found = {s for g in graphs for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef)}
         return sorted(found, key=lambda n: self.label(n).lower())
 
-    def instances_with_subclasses(self, cls: URIRef) -> list[URIRef]:
-        """IRIs typed `cls` or any subclass of it (following rdfs:subClassOf in the data, not inference)."""
-        classes = {cls}
-        todo = [cls]
-        while todo:
-            current = todo.pop()
-            for sub in self.dataset.subjects(RDFS.subClassOf, current):
-                if isinstance(sub, URIRef) and sub not in classes:
-                    classes.add(sub)
-                    todo.append(sub)
-        found = {s for c in classes for s in self.dataset.subjects(RDF.type, c) if isinstance(s, URIRef)}
-        return sorted(found, key=lambda n: self.label(n).lower())
-
     def _asserted_members(self, cls: str) -> str:
         """A pattern: `?member`, an IRI, typed `cls` (a variable or an IRI) in an asserted graph. (Whether
         it is ours is checked here, not in the store: comparing strings there costs a lookup each.)"""

@@ -12,8 +12,7 @@ Definitions used for the counts (VoID, https://www.w3.org/TR/void/):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -21,11 +20,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from shfz_graph import formats as table
-from shfz_graph.graph import KnowledgeGraph
+from shfz_graph.query.results import Result
 from shfz_graph.server import formats as served
-from shfz_graph.vocab import PREFIXES, prefixes
+from shfz_graph.server.context import ServerContext
+from shfz_graph.vocab import PREFIXES, SHFZ, prefixes
 
-__all__ = ["SD", "Counts", "Stats", "count", "linksets", "service_description", "stats", "void_description"]
+__all__ = ["SD", "Ask", "Counts", "Stats", "count", "counts_of", "service_description", "void_description"]
 
 SD = Namespace(PREFIXES["sd"])
 FORMATS = Namespace(PREFIXES["formats"])
@@ -43,8 +43,6 @@ TARGETS = {
 RESULT_FORMATS = tuple(str(table.get(table.RESULTS, name).w3c) for name in served.SERVED_RESULTS)
 RDF_FORMATS = tuple(str(table.get(table.RDF, name).w3c) for name in served.SERVED_GRAPHS)
 
-Triple = tuple[Node, Node, Node]
-
 
 @dataclass
 class Stats:
@@ -61,31 +59,6 @@ class Stats:
     property_triples: dict[Node, int] = field(default_factory=dict)
 
 
-def stats(triples: Iterable[Triple], *, uri_space: str) -> Stats:
-    """Count triples, entities, classes, properties and partitions of distinct triples."""
-    distinct = set(triples)
-    subjects = {s for s, _, _ in distinct}
-    typed: dict[Node, set[Node]] = defaultdict(set)
-    for s, p, o in distinct:
-        if p == RDF.type:
-            typed[o].add(s)
-
-    def is_entity(node: Node) -> bool:
-        return isinstance(node, URIRef) and str(node).startswith(uri_space)
-
-    return Stats(
-        triples=len(distinct),
-        entities=sum(1 for s in subjects if is_entity(s)),
-        classes=len(typed),
-        properties=len({p for _, p, _ in distinct}),
-        distinct_subjects=len(subjects),
-        distinct_objects=len({o for _, _, o in distinct}),
-        class_entities={c: sum(1 for s in members if is_entity(s)) for c, members in typed.items()},
-        class_subjects={c: len(members) for c, members in typed.items()},
-        property_triples=dict(Counter(p for _, p, _ in distinct)),
-    )
-
-
 @dataclass
 class Counts:
     """Everything VoID and the service description report, counted once per loaded graph."""
@@ -95,32 +68,93 @@ class Counts:
     graphs: dict[str, tuple[URIRef, Stats]]
     links: dict[tuple[Node, str], int]
     licences: list[Node]
+    example: URIRef | None = None  # a zone of ours, the first by IRI (VoID's example resource)
 
 
-def count(kg: KnowledgeGraph, *, uri_space: str) -> Counts:
-    """Count the union (as the endpoint sees it) and each named graph."""
-    union = set(kg.dataset.triples((None, None, None)))
-    graphs = {}
-    for name in kg.names:
-        named = kg.graph(name)
-        graphs[name] = (
-            URIRef(str(named.identifier)),
-            stats(named.triples((None, None, None)), uri_space=uri_space),
-        )
-    licences = sorted({o for _, p, o in union if p == DCTERMS.license}, key=str)
-    return Counts(uri_space, stats(union, uri_space=uri_space), graphs, linksets(union), licences)
+#: Runs one SELECT query over the endpoint's dataset (the server's query workers) and returns its rows.
+Ask = Callable[[str], Result]
 
 
-def linksets(triples: Iterable[Triple]) -> dict[tuple[Node, str], int]:
+def counts_of(ctx: ServerContext) -> Counts:
+    """This server's counts, made once by its query workers (call from a thread `ctx.in_thread` runs)."""
+
+    def compute() -> Counts:
+        graphs = {name: URIRef(str(ctx.kg.graph(name).identifier)) for name in ctx.kg.names}
+        return count(ctx.ask, graphs, uri_space=ctx.base)
+
+    return ctx.cached("counts", compute)
+
+
+def count(ask: Ask, graphs: Mapping[str, URIRef], *, uri_space: str) -> Counts:
+    """Count the union (as the endpoint sees it) and each named graph of `graphs` (name -> IRI) by
+    aggregate queries: the engine counts, so the serving process never holds the triples (at 10^6
+    triples, counting them in Python took minutes and a gigabyte). Partitions are the largest first, up
+    to the row cap of `ask`."""
+    whole = _stats(ask, None, uri_space)
+    per_graph = {name: (iri, _stats(ask, iri, uri_space, partitions=False)) for name, iri in graphs.items()}
+    licences = [row["l"] for row in ask(_LICENCES).rows if row["l"] is not None]
+    zone = ask(
+        f"SELECT ?z WHERE {{ ?z a/{RDFS.subClassOf.n3()}* {SHFZ.Zone.n3()} "
+        f"FILTER(isIRI(?z) && STRSTARTS(STR(?z), {Literal(uri_space).n3()})) }} ORDER BY ?z LIMIT 1"
+    ).rows
+    example = zone[0]["z"] if zone and isinstance(zone[0]["z"], URIRef) else None
+    return Counts(uri_space, whole, per_graph, _linksets(ask), sorted(licences, key=str), example)
+
+
+def _int(value: Node | None) -> int:
+    return int(value) if isinstance(value, Literal) else 0
+
+
+def _stats(ask: Ask, graph: URIRef | None, uri_space: str, *, partitions: bool = True) -> Stats:
+    pattern = "?s ?p ?o" if graph is None else f"GRAPH {graph.n3()} {{ ?s ?p ?o }}"
+    entity = f"BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), {Literal(uri_space).n3()}), ?s, ?none) AS ?e)"
+    # a triple in several graphs is one triple of the union: counted over distinct triples
+    numbers = ask(
+        "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties) "
+        "(COUNT(DISTINCT ?o) AS ?objects) (COUNT(DISTINCT ?e) AS ?entities) "
+        f"WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }} }} {entity} }}"
+    ).rows[0]
+    typed = "?s a ?c" if graph is None else f"GRAPH {graph.n3()} {{ ?s a ?c }}"
+    classes = ask(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {typed} }}").rows[0]
+    stats = Stats(
+        triples=_int(numbers["triples"]),
+        entities=_int(numbers["entities"]),
+        classes=_int(classes["n"]),
+        properties=_int(numbers["properties"]),
+        distinct_subjects=_int(numbers["subjects"]),
+        distinct_objects=_int(numbers["objects"]),
+    )
+    if partitions:
+        for row in ask(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?e) AS ?entities) "
+            f"WHERE {{ {typed} {entity} }} GROUP BY ?c ORDER BY DESC(?subjects) ?c"
+        ).rows:
+            if row["c"] is not None:
+                stats.class_subjects[row["c"]] = _int(row["subjects"])
+                stats.class_entities[row["c"]] = _int(row["entities"])
+        for row in ask(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }} }} }} "
+            "GROUP BY ?p ORDER BY DESC(?n) ?p"
+        ).rows:
+            if row["p"] is not None:
+                stats.property_triples[row["p"]] = _int(row["n"])
+    return stats
+
+
+_LICENCES = f"SELECT DISTINCT ?l WHERE {{ ?s {DCTERMS.license.n3()} ?l }}"
+
+
+def _linksets(ask: Ask) -> dict[tuple[Node, str], int]:
     """Number of distinct link triples per (linking predicate, external dataset IRI)."""
-    counts: Counter[tuple[Node, str]] = Counter()
-    for _, p, o in set(triples):
-        if p in _LINK_PREDICATES and isinstance(o, URIRef):
-            for namespace, dataset in TARGETS.items():
-                if str(o).startswith(namespace):
-                    counts[(p, dataset)] += 1
-                    break
-    return dict(counts)
+    predicates = " ".join(p.n3() for p in _LINK_PREDICATES)
+    targets = " ".join(f"({Literal(ns).n3()} {URIRef(ds).n3()})" for ns, ds in TARGETS.items())
+    rows = ask(
+        "SELECT ?p ?target (COUNT(*) AS ?n) WHERE { "
+        f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o FILTER(isIRI(?o)) }} }} "
+        f"VALUES (?namespace ?target) {{ {targets} }} FILTER(STRSTARTS(STR(?o), ?namespace)) "
+        "} GROUP BY ?p ?target"
+    ).rows
+    return {(row["p"], str(row["target"])): _int(row["n"]) for row in rows if row["p"] is not None}
 
 
 def _add_counts(graph: Graph, node: Node, numbers: Stats) -> None:
