@@ -26,11 +26,10 @@ PAGES = (
     ("downloads", "/download/"),
     ("a zone", "/id/zone/huangpu"),
     ("a top sector", "/id/sector/financial-services"),
-    ("VoID", "/.well-known/void"),  # last: it counts every triple (see UNBOUNDED)
+    ("VoID", "/.well-known/void"),  # counted by aggregate queries in the workers, prepared at start
 )
-#: Pages outside the target (the home page and the listings): VoID counts every triple of the graph, in
-#: the serving process, once per server (its numbers are a description of the data, not a listing).
-UNBOUNDED = ("/.well-known/void",)
+#: Pages left out of the targets, if any (VoID was, while it counted every triple in the serving process).
+UNBOUNDED: tuple[str, ...] = ()
 HTML = {"Accept": "text/html"}
 _NOTE = re.compile(rb'<p class="[^"]*\bcapped\b[^"]*">(.*?)</p>', re.S)
 

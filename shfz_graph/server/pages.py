@@ -8,6 +8,7 @@ import asyncio
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter
 from rdflib import Graph, URIRef
@@ -280,11 +281,15 @@ async def download(request: Request, filename: str, ctx: Context) -> Response:
 
 
 async def prepare(ctx: ServerContext) -> None:
-    """Build the home page's data now (`serve` asks for it at start: `pages_at_start`), so that its first
-    visitor does not wait for the queries behind it; a failure is logged and left to that visit."""
-    try:
-        await home_data(ctx)
-    except Exception as exc:  # the visit will build it again and show its error
-        logging.getLogger("shfz_graph.server").warning(
-            "the home page could not be prepared at start: %s", exc
-        )
+    """Build the home page's data now, then VoID's counts (`serve` asks for it at start:
+    `pages_at_start`), so that their first visitors do not wait for the queries behind them; a failure
+    is logged and left to that visit."""
+    steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
+        ("the home page", lambda: home_data(ctx)),
+        ("VoID's counts", lambda: ctx.in_thread(counts_of, ctx)),
+    )
+    for what, make in steps:
+        try:
+            await make()
+        except Exception as exc:  # the visit will build it again and show its error
+            logging.getLogger("shfz_graph.server").warning("%s could not be prepared at start: %s", what, exc)
