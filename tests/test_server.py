@@ -1346,3 +1346,30 @@ def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     assert "pip install 'shfz-graph[server]'" in str(missing.value)
     assert main(["serve", "--port", "8999"]) == 2
     assert "pip install 'shfz-graph[server]'" in capsys.readouterr().err
+
+
+def test_a_quick_query_leaves_no_watcher_and_a_client_gone_early_is_seen_when_watching_starts() -> None:
+    """The disconnect watcher starts only after `watch_after`: a query answered sooner costs no task, and
+    a client that left before then still stops its query as soon as the watcher looks."""
+    import asyncio
+
+    from shfz_graph.errors import ClientDisconnected
+    from shfz_graph.server.context import unless_disconnected
+
+    received: list[str] = []
+
+    async def gone() -> dict[str, str]:
+        received.append("asked")
+        return {"type": "http.disconnect"}
+
+    async def scenario() -> tuple[str, float, int]:
+        quick = await unless_disconnected(asyncio.sleep(0, result="answer"), gone, watch_after=0.05)
+        asked_after_quick = len(received)
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(ClientDisconnected, match="the client closed the connection"):
+            await unless_disconnected(asyncio.sleep(5), gone, watch_after=0.05)
+        return quick, asyncio.get_running_loop().time() - started, asked_after_quick
+
+    quick, stopped_after, asked = asyncio.run(scenario())
+    assert (quick, asked) == ("answer", 0)  # nothing watched the quick one
+    assert 0.05 <= stopped_after < 1.0 and received == ["asked"]
