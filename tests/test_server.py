@@ -13,6 +13,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote, unquote_plus
 
 import pytest
@@ -774,6 +775,68 @@ def test_void_is_counted_by_the_query_workers_not_from_the_triples_in_the_server
     assert number(counted, URIRef(BASE), VOID.triples) == len({t for g in kg.dataset.graphs() for t in g})
     example = counted.value(URIRef(BASE), VOID.exampleResource)
     assert isinstance(example, URIRef) and (example, RDF.type, SHFZ.Zone) in kg.dataset
+
+
+def test_voids_counts_are_kept_beside_the_store_and_read_back_whole(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    from shfz_graph.server import void as void_module
+
+    graphs = {name: URIRef(str(kg.graph(name).identifier)) for name in kg.names}
+    made = void_module.count(kg.query, graphs, uri_space=BASE)
+    kept = tmp_path / "void.json"
+    kept.write_text(json.dumps(void_module._counts_json(made)), encoding="utf-8")
+    assert void_module.read_counts(kept) == made
+    kept.write_text(json.dumps({**void_module._counts_json(made), "format": 0}), encoding="utf-8")
+    assert void_module.read_counts(kept) is None  # another format: counted again
+    kept.write_text("{not json", encoding="utf-8")
+    assert void_module.read_counts(kept) is None
+    assert void_module.counts_file(Path("/c/store-x"), BASE) != void_module.counts_file(
+        Path("/c/store-x"), "http://e/"
+    )
+
+
+def test_a_second_server_over_the_same_store_reads_voids_counts_without_counting(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shfz_graph.server import void as void_module
+    from shfz_graph.server.context import ServerContext
+
+    with TestClient(create_app(kg, base_url="http://kept.example/"), raise_server_exceptions=False) as first:
+        counted = first.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert counted.status_code == 200
+    assert void_module.counts_file(kg.query_store(), "http://kept.example/").is_file()
+
+    def no_counting(self: object, text: str, *, seconds: float) -> object:
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(ServerContext, "ask_own", no_counting)
+    with TestClient(create_app(kg, base_url="http://kept.example/"), raise_server_exceptions=False) as second:
+        again = second.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert again.status_code == 200
+    assert same_shape(parse_rdf(again.content, "turtle"), parse_rdf(counted.content, "turtle"))
+
+
+def test_counts_past_their_time_are_a_503_that_is_not_counted_again(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shfz_graph.server import void as void_module
+
+    monkeypatch.setattr(void_module, "COUNTING_SECONDS", 0.001)
+    calls: list[str] = []
+    real = void_module.count
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("count")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(void_module, "count", counting)
+    with TestClient(create_app(kg, base_url="http://slow.example/"), raise_server_exceptions=False) as slow:
+        answers = [slow.get("/.well-known/void", headers={"Accept": "text/turtle"}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [503, 503]
+    assert answers[0].text.startswith("VoID's counts took longer than 0.001 s")
+    assert calls == ["count"]  # the second request got the remembered error at once
+    assert not void_module.counts_file(kg.query_store(), "http://slow.example/").exists()
 
 
 def same_shape(a: Graph, b: Graph) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from benchmarks.report.markdown import TARGETS_HEADER, markers, table
 
 if TYPE_CHECKING:
+    from benchmarks.stages.budget import Budget
     from benchmarks.stages.cold import Cold
     from benchmarks.stages.wire import Fetched
 
@@ -37,7 +38,9 @@ def _verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
-def cold_section(setup: ColdSetup, cold: Cold, on_the_wire: list[Fetched] | None = None) -> str:
+def cold_section(
+    setup: ColdSetup, cold: Cold, on_the_wire: list[Fetched] | None = None, budget: Budget | None = None
+) -> str:
     """The section, markers included: the targets, each server and mode's median round, the bytes."""
     from benchmarks.stages.cold import MODES
 
@@ -148,6 +151,8 @@ def cold_section(setup: ColdSetup, cold: Cold, on_the_wire: list[Fetched] | None
         "wrong",
     ]
     lines += table(header, rows, "llrrrrrrrr")
+    if budget is not None and cold.floor is not None and "cold" in cold.ours and "cold" in cold.oxigraph:
+        lines += ["", *budget_lines(budget, cold)]
     if on_the_wire:
         lines += [
             "",
@@ -175,3 +180,36 @@ def cold_section(setup: ColdSetup, cold: Cold, on_the_wire: list[Fetched] | None
         )
     lines.append(end)
     return "\n".join(lines) + "\n"
+
+
+def budget_lines(budget: Budget, cold: Cold) -> list[str]:
+    """What a cold request must cost in this design, part by part, against what was measured."""
+    assert cold.floor is not None
+    floor = sum(cold.floor.cpu_per_query()) * 1e6
+    least = floor + budget.hop + budget.evaluation
+    ours = sum(cold.ours["cold"].cpu_per_query()) * 1e6
+    theirs = sum(cold.oxigraph["cold"].cpu_per_query()) * 1e6
+    rows = [
+        [
+            "our HTTP stack's floor: uvicorn answering from memory (`benchmarks/floor.py`, its warm run)",
+            f"{floor:.0f}",
+        ],
+        [
+            "the round trip to a sandboxed worker for a job that asks nothing (`ASK {}`): caller + worker "
+            "(`benchmarks/stages/budget.py`)",
+            f"{budget.hop:.0f} ({budget.hop_caller:.0f} + {budget.hop_worker:.0f})",
+        ],
+        ["Oxigraph evaluating a light query in process (query and JSON answer)", f"{budget.evaluation:.0f}"],
+        ["**the sum: the least a cold request costs in this design**", f"**{least:.0f}**"],
+        ["ours, cold, as measured above (server + children)", f"{ours:.0f}"],
+        ["`oxigraph serve-read-only`, cold, as measured above", f"{theirs:.0f}"],
+        [
+            "the best ratio of q/s the sum allows (Oxigraph's CPU per request / the sum)",
+            f"{theirs / least if least else 0:.2f}x",
+        ],
+    ]
+    return [
+        "What a cold request must cost here, in CPU µs per request (each part measured in this run):",
+        "",
+        *table(["part", "CPU µs"], rows, "lr"),
+    ]

@@ -294,6 +294,19 @@ class ServerContext:
             raise RuntimeError("ask is for work started by in_thread")
         return asyncio.run_coroutine_threadsafe(self.run_query(text, bindings), self._loop).result()
 
+    def ask_own(self, text: str, *, seconds: float) -> Result:
+        """`ask` for the server's own fixed queries (VoID's counts over the whole store), under their own
+        time limit `seconds` instead of the clients'; never for a client's text."""
+        if self._loop is None:
+            raise RuntimeError("ask_own is for work started by in_thread")
+
+        async def run() -> Result:
+            job = execute.make_job(text, limits=self.limits, prefixes=self.prefix_map)
+            pool = await self.in_thread(self.pool)
+            return execute.to_result(await pool.run_async(job, timeout=seconds))
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
+
     def named(self, name: str) -> NamedQuery:
         """The named query `name` (UnknownQueryError with suggestions if there is none)."""
         query = self.queries.get(name)

@@ -12,20 +12,39 @@ Definitions used for the counts (VoID, https://www.w3.org/TR/void/):
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
+from rdflib.util import from_n3
 
 from shfz_graph import formats as table
+from shfz_graph.errors import QueryTimeout
+from shfz_graph.files import write_atomic
 from shfz_graph.query.results import Result
 from shfz_graph.server import formats as served
 from shfz_graph.server.context import ServerContext
 from shfz_graph.vocab import PREFIXES, SHFZ, prefixes
 
-__all__ = ["SD", "Ask", "Counts", "Stats", "count", "counts_of", "service_description", "void_description"]
+__all__ = [
+    "SD",
+    "Ask",
+    "Counts",
+    "Stats",
+    "count",
+    "counts_file",
+    "counts_of",
+    "read_counts",
+    "service_description",
+    "void_description",
+]
 
 SD = Namespace(PREFIXES["sd"])
 FORMATS = Namespace(PREFIXES["formats"])
@@ -75,14 +94,116 @@ class Counts:
 Ask = Callable[[str], Result]
 
 
+#: The time VoID's aggregates may take in a worker: they read the whole store, once per store and base.
+COUNTING_SECONDS = 600.0
+
+
 def counts_of(ctx: ServerContext) -> Counts:
-    """This server's counts, made once by its query workers (call from a thread `ctx.in_thread` runs)."""
+    """This server's counts (call from a thread `ctx.in_thread` runs): read from beside the query store
+    if a server counted them before, else made by the query workers and kept there (the store never
+    changes). A count past its time is remembered too: VoID then answers its error at once."""
 
-    def compute() -> Counts:
+    def compute() -> Counts | QueryTimeout:
+        kept = counts_file(ctx.kg.query_store(), ctx.base)
+        found = read_counts(kept)
+        if found is not None:
+            return found
         graphs = {name: URIRef(str(ctx.kg.graph(name).identifier)) for name in ctx.kg.names}
-        return count(ctx.ask, graphs, uri_space=ctx.base)
+        try:
+            made = count(lambda text: ctx.ask_own(text, seconds=COUNTING_SECONDS), graphs, uri_space=ctx.base)
+        except QueryTimeout as exc:
+            return QueryTimeout(f"VoID's counts took longer than {COUNTING_SECONDS:g} s: {exc}")
+        with contextlib.suppress(OSError):  # a store in a folder we cannot write: counted each start
+            write_atomic(kept, json.dumps(_counts_json(made), ensure_ascii=False).encode("utf-8"))
+        return made
 
-    return ctx.cached("counts", compute)
+    found = ctx.cached("counts", compute)
+    if isinstance(found, QueryTimeout):
+        raise found
+    return found
+
+
+_COUNTS_FORMAT = 1
+
+
+def counts_file(store: Path, uri_space: str) -> Path:
+    """Where the counts of `store` for `uri_space` are kept: beside the store, which never changes."""
+    digest = hashlib.blake2b(uri_space.encode("utf-8"), digest_size=8).hexdigest()
+    return store.parent / f"{store.name}.void-{digest}.json"
+
+
+def _stats_json(stats: Stats) -> dict[str, Any]:
+    def pairs(numbers: dict[Node, int]) -> list[list[Any]]:
+        return [[node.n3(), n] for node, n in numbers.items()]
+
+    plain = {k: v for k, v in vars(stats).items() if isinstance(v, int)}
+    return {
+        **plain,
+        "class_entities": pairs(stats.class_entities),
+        "class_subjects": pairs(stats.class_subjects),
+        "property_triples": pairs(stats.property_triples),
+    }
+
+
+def _counts_json(counts: Counts) -> dict[str, Any]:
+    return {
+        "format": _COUNTS_FORMAT,
+        "uri_space": counts.uri_space,
+        "whole": _stats_json(counts.whole),
+        "graphs": {name: [iri.n3(), _stats_json(stats)] for name, (iri, stats) in counts.graphs.items()},
+        "links": [[p.n3(), target, n] for (p, target), n in counts.links.items()],
+        "licences": [node.n3() for node in counts.licences],
+        "example": counts.example.n3() if counts.example is not None else None,
+    }
+
+
+def _node(text: str) -> Node:
+    node = from_n3(text)
+    if not isinstance(node, Node):
+        raise ValueError(f"not an RDF term: {text!r}")
+    return node
+
+
+def _iri(text: str) -> URIRef:
+    node = _node(text)
+    if not isinstance(node, URIRef):
+        raise ValueError(f"not an IRI: {text!r}")
+    return node
+
+
+def _stats_from(data: dict[str, Any]) -> Stats:
+    def nodes(pairs: list[list[Any]]) -> dict[Node, int]:
+        return {_node(node): int(n) for node, n in pairs}
+
+    numbers = {k: int(data[k]) for k in ("triples", "entities", "classes", "properties")}
+    return Stats(
+        **numbers,
+        distinct_subjects=int(data["distinct_subjects"]),
+        distinct_objects=int(data["distinct_objects"]),
+        class_entities=nodes(data["class_entities"]),
+        class_subjects=nodes(data["class_subjects"]),
+        property_triples=nodes(data["property_triples"]),
+    )
+
+
+def read_counts(path: Path) -> Counts | None:
+    """The counts kept at `path`, or None if there are none (or in another format: counted again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != _COUNTS_FORMAT:
+            return None
+        example = data["example"]
+        graphs = {name: (_iri(iri), _stats_from(stats)) for name, (iri, stats) in data["graphs"].items()}
+        return Counts(
+            data["uri_space"],
+            _stats_from(data["whole"]),
+            graphs,
+            {(_node(p), str(target)): int(n) for p, target, n in data["links"]},
+            [_node(node) for node in data["licences"]],
+            _iri(example) if example is not None else None,
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def count(ask: Ask, graphs: Mapping[str, URIRef], *, uri_space: str) -> Counts:
