@@ -229,11 +229,12 @@ def _int(value: Node | None) -> int:
 def _stats(ask: Ask, graph: URIRef | None, uri_space: str, *, partitions: bool = True) -> Stats:
     pattern = "?s ?p ?o" if graph is None else f"GRAPH {graph.n3()} {{ ?s ?p ?o }}"
     entity = f"BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), {Literal(uri_space).n3()}), ?s, ?none) AS ?e)"
-    # a triple in several graphs is one triple of the union: counted over distinct triples
+    # a triple in several graphs is one triple of the union: counted over distinct triples (a named graph
+    # is a set already)
+    triples = f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }} }}" if graph is None else pattern
     numbers = ask(
         "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties) "
-        "(COUNT(DISTINCT ?o) AS ?objects) (COUNT(DISTINCT ?e) AS ?entities) "
-        f"WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }} }} {entity} }}"
+        f"(COUNT(DISTINCT ?o) AS ?objects) (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ {triples} {entity} }}"
     ).rows[0]
     typed = "?s a ?c" if graph is None else f"GRAPH {graph.n3()} {{ ?s a ?c }}"
     classes = ask(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {typed} }}").rows[0]
