@@ -608,7 +608,8 @@ class _Generator:
         yield e(batch, SHFZ.designatesZone, zone)
         if has_area:
             yield e(zone, SHFZ.hasArea, area)
-        if previous is not None and rng.random() < 0.1:
+        overlaps = previous is not None and rng.random() < 0.1
+        if previous is not None and (overlaps or bonded):  # a bonded-area zone always: the map marks it there
             yield e(zone, SHFZ.overlapsZone, previous)
             yield e(previous, SHFZ.overlapsZone, zone)
         for source in sources:

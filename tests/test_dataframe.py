@@ -50,6 +50,7 @@ TYPED_COLUMNS: dict[str, dict[str, str]] = {
     "sector-hierarchy": {"depth": "Int64"},
     "sector-zone-matrix": {"initiatives": "Int64"},
     "sectors-of-several-zones": {"zones": "Int64", "directZones": "Int64"},
+    "site-districts": {"part": "boolean"},
     "site-zone": {"partial": "boolean"},  # "on" is unbound for the default site (the Bund): a string column
     "sites-by-type": {"partial": "boolean"},
     "total-area": {"totalArea": "Float64", "zones": "Int64", "approximate": "boolean"},
@@ -58,6 +59,7 @@ TYPED_COLUMNS: dict[str, dict[str, str]] = {
     "zone-initiatives": {},
     "zone-map": {"announced": "datetime64[us]", "area": "Float64", "approximate": "boolean"},
     "zone-overlaps": {},
+    "zone-site-districts": {"part": "boolean"},
     "zone-sites": {"partial": "boolean"},  # "on" is unbound for the default zone (Huangpu): a string column
     "zone-statements": {"editorial": "boolean"},  # Huangpu's objects are all IRIs
     "zones-as-of": {"announced": "datetime64[us]"},

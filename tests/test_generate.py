@@ -125,9 +125,10 @@ def test_every_named_query_answers_next_to_our_data(kg_with_synthetic: Knowledge
 
 # Queries whose default parameters name one of our things (a zone, a site, a figure, Shanghai), and the
 # one that sums over all zones into a single row.
-_ABOUT_OUR_THINGS = {"figure-source", "located-in", "site-zone", "zone-description", "zone-initiatives",
-                     "zone-sites", "total-area", "batch-zones", "batch-named-measures", "district-by-code",
-                     "zone-statements", "ftz-extent-as-of", "ftz-parts-and-linked-zones"}  # fmt: skip
+_ABOUT_OUR_THINGS = {"figure-source", "located-in", "site-zone", "site-districts", "zone-description",
+                     "zone-initiatives", "zone-sites", "total-area", "batch-zones", "batch-named-measures",
+                     "district-by-code", "zone-statements", "ftz-extent-as-of",
+                     "ftz-parts-and-linked-zones"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

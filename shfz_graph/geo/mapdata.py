@@ -1,5 +1,6 @@
 """What the map draws, as the graph says it: the districts with their zones and batches, from the answer
-of the named query `zone-map`, and the labels of the free trade zones (see `mapping`)."""
+of the named query `zone-map`; the zones in no single district marked in the districts of their places,
+from the answer of `zone-site-districts`; and the labels of the free trade zones (see `mapping`)."""
 
 from __future__ import annotations
 
@@ -18,18 +19,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LABELS_QUERY",
+    "MARKS_QUERY",
     "QUERY",
+    "SITE_QUERY",
     "BatchView",
     "DistrictView",
     "MapData",
+    "MarkView",
     "ZoneView",
     "load",
     "map_data",
+    "site_districts",
     "with_labels",
+    "with_marks",
 ]
 
 #: The named query whose answer the map draws.
 QUERY = "zone-map"
+#: The named query whose answer places the zones in no single district by the districts of their places.
+MARKS_QUERY = "zone-site-districts"
+#: The named query that gives the districts a site lies in, wholly or in part (for a site's locator map).
+SITE_QUERY = "site-districts"
 _UNIT_SYMBOLS = {UNIT.KiloM2: "km²", UNIT.M2: "m²", UNIT.HA: "ha"}
 
 
@@ -52,9 +62,31 @@ class ZoneView:
     area: str | None
 
 
+@dataclass(frozen=True)
+class MarkView:
+    """A zone in no single district, marked in a district: the zone (IRI, English label, batch IRI), how it
+    is tied to a place (`relation`: "includes", "partly includes", "lies on", "has part of its area in",
+    "shares ground with"), that place (IRI, English label), and whether only part of the place lies in the
+    district (`part`)."""
+
+    zone: str
+    zone_label: str
+    batch: str | None
+    relation: str
+    place: str
+    place_label: str
+    part: bool
+
+    @property
+    def text(self) -> str:
+        """The tie in words, seen from the district: "lies on X, part of which lies here"."""
+        return f"{self.relation} {self.place_label}, {'part of which' if self.part else 'which'} lies here"
+
+
 @dataclass
 class DistrictView:
-    """A district of the graph: division code, IRI, labels, its zones, the free trade zones covering it."""
+    """A district of the graph: division code, IRI, labels, its zones, the free trade zones covering it,
+    and the marks of the zones in no single district that reach it through one of their places."""
 
     code: str
     iri: str
@@ -62,6 +94,14 @@ class DistrictView:
     label_zh: str | None
     zones: list[ZoneView] = field(default_factory=list)
     free_trade_zones: list[str] = field(default_factory=list)
+    marks: list[MarkView] = field(default_factory=list)
+
+    def marked_zones(self) -> dict[str, list[MarkView]]:
+        """The marks by zone IRI, in the order the zones were first marked here."""
+        out: dict[str, list[MarkView]] = {}
+        for mark in self.marks:
+            out.setdefault(mark.zone, []).append(mark)
+        return out
 
 
 @dataclass
@@ -85,11 +125,27 @@ class MapData:
         iri = chosen[0].iri
         districts = {
             code: DistrictView(
-                d.code, d.iri, d.label, d.label_zh, [z for z in d.zones if z.batch == iri], d.free_trade_zones
+                d.code,
+                d.iri,
+                d.label,
+                d.label_zh,
+                [z for z in d.zones if z.batch == iri],
+                d.free_trade_zones,
+                [m for m in d.marks if m.batch == iri],
             )
             for code, d in self.districts.items()
         }
         return MapData(districts, chosen, self.free_trade_zone_labels)
+
+    def marked(self) -> list[tuple[str, str]]:
+        """The zones marked on the map (IRI, English label), by label: the order of their symbols."""
+        zones = {m.zone: m.zone_label for d in self.districts.values() for m in d.marks}
+        return sorted(zones.items(), key=lambda item: (item[1], item[0]))
+
+    def marked_in(self, zone: str) -> list[DistrictView]:
+        """The districts in which the zone `zone` is marked, by name."""
+        found = [d for d in self.districts.values() if any(m.zone == zone for m in d.marks)]
+        return sorted(found, key=lambda d: d.label)
 
     def codes_of(self, iri: str) -> set[str]:
         """Division codes of the district `iri`, or of the districts the zone `iri` lies in."""
@@ -139,8 +195,44 @@ def map_data(result: Result) -> MapData:
 
 
 def load(kg: KnowledgeGraph) -> MapData:
-    """Ask the graph (the named query `zone-map`, then the free trade zones' labels) what the map draws."""
-    return with_labels(map_data(kg.query(QUERY)), kg.query(LABELS_QUERY))
+    """Ask the graph (the named query `zone-map`, the free trade zones' labels, then the named query
+    `zone-site-districts`) what the map draws."""
+    return with_marks(with_labels(map_data(kg.query(QUERY)), kg.query(LABELS_QUERY)), kg.query(MARKS_QUERY))
+
+
+def with_marks(data: MapData, marks: Result) -> MapData:
+    """The map's content with the marks of the zones in no single district (from the answer of the
+    `zone-site-districts` query), each in the district of the map it names; districts the map does not
+    hold are left out."""
+    for row in marks.rows:
+        district = data.districts.get(str(row["code"]))
+        if district is None:
+            continue
+        part = row.get("part")
+        mark = MarkView(
+            zone=str(row["zone"]),
+            zone_label=str(row["zoneLabel"]),
+            batch=_text(row.get("batch")),
+            relation=str(row["relation"]),
+            place=str(row["place"]),
+            place_label=str(row["placeLabel"]),
+            part=isinstance(part, Literal) and part.toPython() is True,
+        )
+        if mark not in district.marks:
+            district.marks.append(mark)
+    return data
+
+
+def site_districts(result: Result) -> dict[str, bool]:
+    """The division codes of the districts a site lies in, from the answer of the `site-districts` query,
+    each with True where only part of the site lies there."""
+    out: dict[str, bool] = {}
+    for row in result.rows:
+        part = row.get("part")
+        whole = not (isinstance(part, Literal) and part.toPython() is True)
+        code = str(row["code"])
+        out[code] = out.get(code, True) and not whole
+    return out
 
 
 def with_labels(data: MapData, labels: Result) -> MapData:

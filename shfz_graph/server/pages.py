@@ -161,6 +161,7 @@ async def home(request: Request, ctx: Context) -> Response:
         chart=_area_chart(data),
         zone_map=zone_map,
         zoned_districts=await maps.zoned_districts(ctx) if zone_map is not None else [],
+        marked_zones=await maps.marked_zones(ctx) if zone_map is not None else {},
         sites_of=lambda iri: _sites_of(ctx, iri),
         href=ctx.site.href,
         pilot_ftzs=pilot_ftzs,

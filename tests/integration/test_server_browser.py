@@ -444,6 +444,7 @@ def test_text_in_drawings_is_at_least_11_px_as_rendered(sized_page: Any, live_se
         "/id/zone/huangpu",
         "/id/district/jinshan",
         "/id/site/the-bund",
+        "/id/site/hongqiao-international-central-business-district",
         "/id/sector/financial-services",
     ]:
         sized_page.goto(live_server.url + path)
@@ -467,9 +468,20 @@ def test_every_zone_is_reachable_from_the_home_map_by_tap(sized_page: Any, live_
         for href in listed.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         if href.startswith("/id/zone/")
     }
-    assert len(zones) == 16  # the twelve placed in one district, and the four in none
+    # the twelve placed in one district, the four in none, and the free trade zone that covers part of Pudong
+    assert len(zones) == 17
+    assert "/id/zone/china-shanghai-pilot-free-trade-zone" in zones
     assert "/id/zone/shanghai-international-resort" in zones
-    assert "the map does not draw those" in sized_page.locator("figure.zone-map figcaption").inner_text()
+    caption = sized_page.locator("figure.zone-map figcaption").inner_text()
+    assert "The 4 zones that the sources place in no single district are drawn as symbols" in caption
+    # Pudong reads the zones that reach it, in words a tap reaches
+    pudong = listed.locator("li", has_text="Pudong New Area").first
+    assert pudong.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
+        "/id/district/pudong",
+        "/id/zone/national-economic-and-technological-development-zones",
+        "/id/zone/shanghai-international-resort",
+        "/id/zone/china-shanghai-pilot-free-trade-zone",
+    ]
     # what a hover and the legend say, in words: the zone, its area and batch, and the district's colour
     jinshan = listed.locator("li", has_text="Jinshan District")
     assert "Jinshan linked innovation zone (no area given; Second batch of linked innovation zones)" in (
@@ -487,10 +499,58 @@ def test_a_site_page_has_a_locator_map_saying_how(sized_page: Any, live_server: 
         figure.locator("figcaption")
         .inner_text()
         .startswith(
-            "Where it is in Shanghai. Highlighted: Huangpu District (the district of Huangpu linked "
-            "innovation zone, which includes it); the site's own outline is not drawn."
+            "Where it is in Shanghai. Highlighted: Huangpu District, in which the site lies; the site's own "
+            "outline is not drawn."
         )
     )
+    sized_page.goto(live_server.url + "/id/site/shanghai-international-resort")  # its zone is in no district
+    figure = sized_page.locator("figure.locator")
+    assert figure.locator("svg.locator path.here").evaluate_all(
+        "paths => paths.map(p => p.getAttribute('data-code'))"
+    ) == ["310115"]
+    assert figure.is_visible()
+    box = figure.bounding_box()
+    assert (
+        box is not None
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= VIEWPORTS[sized_page.viewport_name]["width"]
+    )
+
+
+def test_the_zones_in_no_single_district_are_drawn_and_reachable_by_keyboard(
+    sized_page: Any, live_server: LiveServer
+) -> None:
+    sized_page.goto(live_server.url + "/")
+    marks = sized_page.locator("svg.map g.mark")
+    placed = marks.evaluate_all("gs => gs.map(g => g.dataset.zone + ' ' + g.dataset.code).sort()")
+    assert placed == [
+        "hongqiao-international-central-business-district 310105",
+        "hongqiao-international-central-business-district 310112",
+        "national-economic-and-technological-development-zones 310115",
+        "shanghai-international-resort 310115",
+    ]
+    for i in range(marks.count()):  # drawn where they can be seen: inside the map, not hidden
+        box = marks.nth(i).bounding_box()
+        assert box is not None and box["width"] >= 4 and box["height"] >= 4
+    # the symbols are links a keyboard reaches: Tab until the resort's symbol has the focus, then Enter
+    target = "/id/zone/shanghai-international-resort"
+    sized_page.locator("figure.zone-map").scroll_into_view_if_needed()
+    sized_page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for _ in range(400):
+        sized_page.keyboard.press("Tab")
+        focused = sized_page.evaluate(
+            "() => { const a = document.activeElement; return a && a.closest('svg.map') ? "
+            "(a.getAttribute('href') || '') : null; }"
+        )
+        if focused == target:
+            break
+    else:
+        raise AssertionError("Tab never reached the resort zone's symbol on the map")
+    sized_page.keyboard.press("Enter")
+    sized_page.wait_for_url(live_server.url + target)
+    caption = sized_page.locator("figure.locator figcaption").inner_text()
+    assert caption.startswith("Where it is in Shanghai. Highlighted lighter: Pudong New Area, each holding")
+    assert sized_page.evaluate(SMALL_TEXT) == []
 
 
 def test_the_neighbourhood_shows_each_thing_once_and_cuts_no_word(
