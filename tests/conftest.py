@@ -93,6 +93,15 @@ def kg(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
 
 
 @pytest.fixture(scope="session")
+def kg_asserted(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
+    """The real graph without inferences (`load(reason=False)`): what a query sees when nobody reasoned.
+    Shared: never change it."""
+    graph = load(reason=False, cache_dir=kg_cache_dir)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
 def kg_owlrl(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph reasoned with owlrl (a few seconds, so once per session). Shared: never change it."""
     graph = load(reasoner="owlrl", cache_dir=kg_cache_dir)

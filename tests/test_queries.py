@@ -95,14 +95,6 @@ CHANGNING_QA = (
 
 
 @pytest.fixture(scope="module")
-def kg_asserted(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
-    """The real graph without inferences: what a query sees when nobody reasoned."""
-    graph = load(reason=False, cache_dir=kg_cache_dir)
-    yield graph
-    graph.close()
-
-
-@pytest.fixture(scope="module")
 def kg_oxigraph(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph, reasoned, in the Oxigraph store (the `oxigraph` extra) instead of rdflib's memory."""
     pytest.importorskip("oxrdflib")
