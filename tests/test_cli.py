@@ -43,13 +43,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def asserted_union(*extra: Path) -> Graph:
+@pytest.fixture(scope="module")
+def asserted_union(kg_asserted: KnowledgeGraph) -> Graph:
     """The union of the asserted graphs, loaded through the library (what the CLI should agree with)."""
-    with load(reason=False, extra_sources=extra) as kg:
-        graph = Graph()
-        for name in kg.names:
-            graph += kg.graph(name)
-        return graph
+    graph = Graph()
+    for name in kg_asserted.names:
+        graph += kg_asserted.graph(name)
+    return graph
 
 
 # -- version, help, usage ------------------------------------------------------------------------------
@@ -145,12 +145,14 @@ def test_info_counts_an_extra_source(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "xml", "ttl"])
-def test_export_to_a_file_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+def test_export_to_a_file_round_trips(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, asserted_union: Graph
+) -> None:
     target = tmp_path / "out.rdf"
     code, out, err = run(capsys, "export", "--format", fmt, "-o", str(target))
     assert (code, out, err) == (0, "", "")
     parsed = Graph().parse(target, format={"ttl": "turtle"}.get(fmt, fmt))
-    assert isomorphic(parsed, asserted_union())
+    assert isomorphic(parsed, asserted_union)
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
@@ -564,12 +566,14 @@ def test_validate_with_a_missing_shapes_file(capsys: pytest.CaptureFixture[str],
     assert err.startswith(f"shfz-graph: error: {tmp_path / 'none.ttl'}")
 
 
-def test_export_json_ld_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_export_json_ld_round_trips(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, asserted_union: Graph
+) -> None:
     from shfz_graph.rdf.jsonld import parse_jsonld
 
     target = tmp_path / "graph.jsonld"
     assert run(capsys, "export", "--format", "jsonld", "-o", str(target)) == (0, "", "")
-    assert isomorphic(parse_jsonld(target), asserted_union())
+    assert isomorphic(parse_jsonld(target), asserted_union)
 
 
 def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str], kg_asserted: KnowledgeGraph) -> None:
