@@ -102,6 +102,16 @@ def kg_asserted(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
 
 
 @pytest.fixture(scope="session")
+def kg_oxigraph(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
+    """The real graph, reasoned, in the Oxigraph store (the `oxigraph` extra) instead of rdflib's memory.
+    Shared: never change it."""
+    pytest.importorskip("oxrdflib")
+    graph = load(store="oxigraph", cache_dir=kg_cache_dir)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
 def kg_owlrl(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph reasoned with owlrl (a few seconds, so once per session). Shared: never change it."""
     graph = load(reasoner="owlrl", cache_dir=kg_cache_dir)
