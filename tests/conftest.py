@@ -93,6 +93,25 @@ def kg(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
 
 
 @pytest.fixture(scope="session")
+def kg_asserted(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
+    """The real graph without inferences (`load(reason=False)`): what a query sees when nobody reasoned.
+    Shared: never change it."""
+    graph = load(reason=False, cache_dir=kg_cache_dir)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def kg_oxigraph(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
+    """The real graph, reasoned, in the Oxigraph store (the `oxigraph` extra) instead of rdflib's memory.
+    Shared: never change it."""
+    pytest.importorskip("oxrdflib")
+    graph = load(store="oxigraph", cache_dir=kg_cache_dir)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
 def kg_owlrl(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph reasoned with owlrl (a few seconds, so once per session). Shared: never change it."""
     graph = load(reasoner="owlrl", cache_dir=kg_cache_dir)
@@ -295,11 +314,13 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`python -m shfz_graph serve --port FREE --timeout 2` for the whole session, stopped at its end."""
+def live_server(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[LiveServer]:
+    """`python -m shfz_graph serve --port FREE --timeout 2` for the whole session, stopped at its end. It
+    opens the run's shared cache, so it starts from the closure and query store the tests built (or builds
+    them there: a store is built aside and renamed into place, so two processes may share the folder)."""
     folder = tmp_path_factory.mktemp("live-server")
     port = free_port()
-    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(folder / "cache"), "SHFZ_GRAPH_LOG_LEVEL": "warning"}
+    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(shared_cache), "SHFZ_GRAPH_LOG_LEVEL": "warning"}
     args = [sys.executable, "-m", "shfz_graph", "serve", "--port", str(port), "--timeout", "2"]
     log = folder / "server.log"
     with log.open("wb") as sink:

@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 import shfz_graph
 from shfz_graph import cli
 from shfz_graph.cli import answer, options, output
-from shfz_graph.graph import load
+from shfz_graph.graph import KnowledgeGraph, load
 from shfz_graph.literals import answer_term
 from shfz_graph.query.results import shorten
 
@@ -43,13 +43,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def asserted_union(*extra: Path) -> Graph:
+@pytest.fixture(scope="module")
+def asserted_union(kg_asserted: KnowledgeGraph) -> Graph:
     """The union of the asserted graphs, loaded through the library (what the CLI should agree with)."""
-    with load(reason=False, extra_sources=extra) as kg:
-        graph = Graph()
-        for name in kg.names:
-            graph += kg.graph(name)
-        return graph
+    graph = Graph()
+    for name in kg_asserted.names:
+        graph += kg_asserted.graph(name)
+    return graph
 
 
 # -- version, help, usage ------------------------------------------------------------------------------
@@ -112,12 +112,14 @@ def test_a_new_command_is_one_row_in_the_table(capsys: pytest.CaptureFixture[str
 
 
 @pytest.mark.parametrize("reasoning", [True, False])
-def test_info_counts_equal_the_graph_counts(capsys: pytest.CaptureFixture[str], reasoning: bool) -> None:
+def test_info_counts_equal_the_graph_counts(
+    capsys: pytest.CaptureFixture[str], reasoning: bool, kg: KnowledgeGraph, kg_asserted: KnowledgeGraph
+) -> None:
     argv = ["info"] if reasoning else ["info", "--no-reasoning"]
     code, out, err = run(capsys, *argv)
     assert (code, err) == (0, "")
-    with load(reason=reasoning) as kg:
-        counts, classes, source_hash = kg.counts(), kg.class_counts(), kg.source_hash
+    loaded = kg if reasoning else kg_asserted
+    counts, classes, source_hash = loaded.counts(), loaded.class_counts(), loaded.source_hash
     lines = out.splitlines()
     assert lines[0] == f"version      {shfz_graph.__version__}"
     assert lines[1] == f"source hash  {source_hash}"
@@ -143,33 +145,35 @@ def test_info_counts_an_extra_source(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "xml", "ttl"])
-def test_export_to_a_file_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+def test_export_to_a_file_round_trips(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, asserted_union: Graph
+) -> None:
     target = tmp_path / "out.rdf"
     code, out, err = run(capsys, "export", "--format", fmt, "-o", str(target))
     assert (code, out, err) == (0, "", "")
     parsed = Graph().parse(target, format={"ttl": "turtle"}.get(fmt, fmt))
-    assert isomorphic(parsed, asserted_union())
+    assert isomorphic(parsed, asserted_union)
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_export_quads_keep_the_named_graphs(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, kg: KnowledgeGraph
 ) -> None:
     target = tmp_path / "out.data"
     assert run(capsys, "export", "--format", fmt, "--inferred", "-o", str(target))[0] == 0
     parsed = Dataset()
     parsed.parse(target, format=fmt)
-    with load() as kg:
-        assert {g.identifier for g in parsed.graphs() if len(g)} == {kg.graph(n).identifier for n in kg.names}
-        for name in kg.names:
-            assert isomorphic(parsed.graph(kg.graph(name).identifier), kg.graph(name)), name
+    assert {g.identifier for g in parsed.graphs() if len(g)} == {kg.graph(n).identifier for n in kg.names}
+    for name in kg.names:
+        assert isomorphic(parsed.graph(kg.graph(name).identifier), kg.graph(name)), name
 
 
-def test_export_to_stdout_is_the_library_export(capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_stdout_is_the_library_export(
+    capsys: pytest.CaptureFixture[str], kg_asserted: KnowledgeGraph
+) -> None:
     code, out, _ = run(capsys, "export", "--format", "nt")
     assert code == 0
-    with load(reason=False) as kg:
-        assert out.encode("utf-8") == kg.export("nt")
+    assert out.encode("utf-8") == kg_asserted.export("nt")
 
 
 def test_failed_export_leaves_the_old_file_byte_identical(
@@ -300,10 +304,11 @@ def test_sparql_from_a_file_and_from_stdin(
     assert from_file[1].splitlines() == ["?label", '"Huangpu District"@en', '"黄浦区"@zh-hans']
 
 
-def test_sparql_json_is_the_library_result(capsys: pytest.CaptureFixture[str]) -> None:
+def test_sparql_json_is_the_library_result(
+    capsys: pytest.CaptureFixture[str], kg_asserted: KnowledgeGraph
+) -> None:
     code, out, _ = run(capsys, "sparql", LABEL_QUERY, "--format", "json", "--no-reasoning")
-    with load(reason=False) as kg:
-        expected = kg.query(LABEL_QUERY).to_json()
+    expected = kg_asserted.query(LABEL_QUERY).to_json()
     assert code == 0
     assert json.loads(out) == json.loads(expected)
     assert out == (  # as Oxigraph writes it, with the language tag in its canonical (lower) case
@@ -339,13 +344,14 @@ def test_sparql_max_rows_truncates_and_warns(capsys: pytest.CaptureFixture[str])
     assert err == "shfz-graph: warning: the result was cut at 2 rows (raise it with --max-rows)\n"
 
 
-def test_construct_result_as_turtle(capsys: pytest.CaptureFixture[str]) -> None:
+def test_construct_result_as_turtle(capsys: pytest.CaptureFixture[str], kg_asserted: KnowledgeGraph) -> None:
     query = f"CONSTRUCT {{ <{HUANGPU_DISTRICT}> ?p ?o }} WHERE {{ <{HUANGPU_DISTRICT}> ?p ?o }}"
     code, out, _ = run(capsys, "sparql", query, "--format", "turtle", "--no-reasoning")
     assert code == 0
-    with load(reason=False) as kg:
-        expected = Graph()
-        expected += ((s, p, answer_term(o)) for s, p, o in kg.dataset.triples((HUANGPU_DISTRICT, None, None)))
+    expected = Graph()
+    expected += (
+        (s, p, answer_term(o)) for s, p, o in kg_asserted.dataset.triples((HUANGPU_DISTRICT, None, None))
+    )
     assert isomorphic(Graph().parse(data=out, format="turtle"), expected)
 
 
@@ -384,19 +390,19 @@ def test_describe_finds_the_thing(capsys: pytest.CaptureFixture[str], thing: str
     assert ["← shfz:inDistrict", "id:zone/huangpu (Huangpu linked innovation zone)"] in rows
 
 
-def test_describe_rows_match_the_description(capsys: pytest.CaptureFixture[str]) -> None:
+def test_describe_rows_match_the_description(
+    capsys: pytest.CaptureFixture[str], kg_asserted: KnowledgeGraph
+) -> None:
     code, out, _ = run(capsys, "describe", str(HUANGPU_ZONE), "--no-reasoning")
-    with load(reason=False) as kg:
-        description = kg.describe(HUANGPU_ZONE)
+    description = kg_asserted.describe(HUANGPU_ZONE)
     assert code == 0
     assert len(out.splitlines()) - 4 == len(description)
 
 
 @pytest.mark.parametrize("fmt", ["nt", "turtle"])
-def test_describe_as_rdf(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_describe_as_rdf(capsys: pytest.CaptureFixture[str], fmt: str, kg: KnowledgeGraph) -> None:
     code, out, _ = run(capsys, "describe", "Huangpu District", "--format", fmt)
-    with load() as kg:
-        description = kg.describe(HUANGPU_DISTRICT)
+    description = kg.describe(HUANGPU_DISTRICT)
     assert code == 0
     assert isomorphic(Graph().parse(data=out, format=fmt), description)
 
@@ -443,10 +449,11 @@ def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None
     assert "    -p minarea=<decimal>  (default: 20)" in expected
 
 
-def test_query_with_a_parameter_is_the_library_result(capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_with_a_parameter_is_the_library_result(
+    capsys: pytest.CaptureFixture[str], kg: KnowledgeGraph
+) -> None:
     code, out, err = run(capsys, "query", "zones-larger-than", "-p", "minarea=40", "--format", "csv")
-    with load() as kg:
-        expected = kg.query("zones-larger-than", minarea="40").to_csv()
+    expected = kg.query("zones-larger-than", minarea="40").to_csv()
     assert (code, out, err) == (0, expected, "")
     assert out.splitlines()[0] == "zone,label,area,approximate"
     assert len(out.splitlines()) == 5  # the header, Baoshan, Jiading (about 49.1), Minhang, Xuhui
@@ -465,11 +472,10 @@ def test_a_parameter_name_of_the_previous_release_works_with_a_warning(
     )
 
 
-def test_query_long_param_option_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_long_param_option_and_markdown(capsys: pytest.CaptureFixture[str], kg: KnowledgeGraph) -> None:
     zone = "https://w3id.org/shfz/id/zone/huangpu"
     code, out, _ = run(capsys, "query", "zone-sites", "--param", f"zone={zone}", "--format", "md")
-    with load() as kg:
-        expected = kg.query("zone-sites", zone=zone).to_markdown()
+    expected = kg.query("zone-sites", zone=zone).to_markdown()
     assert (code, out) == (0, expected)
 
 
@@ -560,20 +566,21 @@ def test_validate_with_a_missing_shapes_file(capsys: pytest.CaptureFixture[str],
     assert err.startswith(f"shfz-graph: error: {tmp_path / 'none.ttl'}")
 
 
-def test_export_json_ld_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_export_json_ld_round_trips(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, asserted_union: Graph
+) -> None:
     from shfz_graph.rdf.jsonld import parse_jsonld
 
     target = tmp_path / "graph.jsonld"
     assert run(capsys, "export", "--format", "jsonld", "-o", str(target)) == (0, "", "")
-    assert isomorphic(parse_jsonld(target), asserted_union())
+    assert isomorphic(parse_jsonld(target), asserted_union)
 
 
-def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str]) -> None:
+def test_describe_as_json_ld(capsys: pytest.CaptureFixture[str], kg_asserted: KnowledgeGraph) -> None:
     from shfz_graph.rdf.jsonld import parse_jsonld
 
     code, out, _ = run(capsys, "describe", "黄浦区", "--format", "json-ld", "--no-reasoning")
-    with load(reason=False) as kg:
-        description = kg.describe(HUANGPU_DISTRICT)
+    description = kg_asserted.describe(HUANGPU_DISTRICT)
     assert code == 0
     assert isomorphic(parse_jsonld(out), description)
 
@@ -694,7 +701,9 @@ def sheet_values(data: bytes, name: str) -> list[list[object]]:
     return [[c.value for c in row] for row in book[name].iter_rows()]
 
 
-def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_query_as_xlsx_to_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kg: KnowledgeGraph
+) -> None:
     target = tmp_path / "zones.xlsx"
     args = ("query", "zones-larger-than", "-p", "minarea=40", "--format", "xlsx", "-o", str(target))
     assert run(capsys, *args) == (0, "", "")
@@ -708,8 +717,7 @@ def test_query_as_xlsx_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: P
         [zone + "xuhui", "Xuhui linked innovation zone", 45, True],
     ]
     about = dict(sheet_values(data, "Query"))  # type: ignore[arg-type]
-    with load() as kg:
-        assert about["source hash"] == kg.source_hash
+    assert about["source hash"] == kg.source_hash
     assert about["query"] == "zones-larger-than"
     assert about["parameter ?_minarea_xsd_decimal"] == '"40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
     assert about["query text"] == shfz_graph.catalog.get("zones-larger-than").text

@@ -588,9 +588,14 @@ def test_parses_are_cached_but_the_network_guard_still_applies() -> None:
 
 
 def test_concurrent_in_process_answers_equal_sequential_ones(kg: Any) -> None:
-    """16 threads share one parsed-query cache entry per text: rdflib's `Expr.eval` keeps the solution it
+    """Threads share one parsed-query cache entry per text: rdflib's `Expr.eval` keeps the solution it
     evaluates on the expression node, so a shared algebra let FILTERs read other threads' solutions and
-    drop rows (3 of 640 answers were missing a row). The cache is per thread now."""
+    drop rows (3 of 640 answers were missing a row). The cache is per thread now.
+
+    The interpreter switches threads every 0.1 ms here (not every 5 ms): with a shared algebra, 16 runs
+    in 8 threads then give several wrong answers each time, where 320 runs at the usual interval gave a
+    few, so the race is seen in a second or two instead of half a minute."""
+    import sys
     import threading
 
     from shfz_graph.catalog import get
@@ -599,16 +604,26 @@ def test_concurrent_in_process_answers_equal_sequential_ones(kg: Any) -> None:
     queries = [(name, get(name).text, get(name).bind({})) for name in names]
     expected = {name: run(kg.dataset, text, bindings=b).to_tsv() for name, text, b in queries}
     wrong: list[str] = []
+    failed: list[BaseException] = []
 
     def client(index: int) -> None:
-        for k in range(20):
-            name, text, b = queries[(index + k) % len(queries)]
-            if run(kg.dataset, text, bindings=b).to_tsv() != expected[name]:
-                wrong.append(name)
+        try:
+            for k in range(2):
+                name, text, b = queries[(index + k) % len(queries)]
+                if run(kg.dataset, text, bindings=b).to_tsv() != expected[name]:
+                    wrong.append(name)
+        except BaseException as exc:  # an error in a thread must fail the test too
+            failed.append(exc)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failed == []
     assert wrong == []

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from rdflib import RDF, SKOS, XSD, BNode, Dataset, Graph, Literal, URIRef
@@ -18,6 +19,9 @@ from shfz_graph.errors import ShfzError
 from shfz_graph.rdf.export import FORMATS, ExportError, export, get_format, readable_turtle, serialize_dataset
 from shfz_graph.rdf.jsonld import load_context, parse_jsonld
 from shfz_graph.vocab import GRAPH, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, GRAPH_ZONES
+
+if TYPE_CHECKING:
+    from shfz_graph.graph import KnowledgeGraph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "export_sample.trig"
@@ -276,35 +280,33 @@ def test_readable_turtle_lays_out_a_reified_link_for_people() -> None:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("inferred", [False, True])
-def test_the_real_graph_round_trips(fmt: str, inferred: bool) -> None:
-    from shfz_graph.graph import load
+def test_the_real_graph_round_trips(
+    fmt: str, inferred: bool, kg: KnowledgeGraph, kg_asserted: KnowledgeGraph
+) -> None:
+    loaded = kg if inferred else kg_asserted  # the session's graphs: load(reason=inferred)
+    data = loaded.export(fmt, inferred=inferred)
+    assert data == loaded.export(fmt, inferred=inferred)  # same bytes a second time
+    parsed = parse(data, fmt)
+    names = [n for n in loaded.names if inferred or n != "inferred"]
+    assert ("inferred" in names) is inferred
+    if FORMATS[fmt].quads:
+        assert isinstance(parsed, Dataset)
+        assert {g.identifier for g in parsed.graphs() if len(g)} == {
+            loaded.graph(n).identifier for n in names
+        }
+        for name in names:
+            assert isomorphic(parsed.graph(loaded.graph(name).identifier), loaded.graph(name)), name
+    else:
+        expected = Graph()
+        for name in names:
+            expected += loaded.graph(name)
+        assert isomorphic(parsed, expected)
 
-    with load(reason=inferred) as kg:
-        data = kg.export(fmt, inferred=inferred)
-        assert data == kg.export(fmt, inferred=inferred)  # same bytes a second time
-        parsed = parse(data, fmt)
-        names = [n for n in kg.names if inferred or n != "inferred"]
-        assert ("inferred" in names) is inferred
-        if FORMATS[fmt].quads:
-            assert isinstance(parsed, Dataset)
-            assert {g.identifier for g in parsed.graphs() if len(g)} == {
-                kg.graph(n).identifier for n in names
-            }
-            for name in names:
-                assert isomorphic(parsed.graph(kg.graph(name).identifier), kg.graph(name)), name
-        else:
-            expected = Graph()
-            for name in names:
-                expected += kg.graph(name)
-            assert isomorphic(parsed, expected)
 
-
-def test_json_ld_uses_the_project_context() -> None:
-    from shfz_graph.graph import load
+def test_json_ld_uses_the_project_context(kg_asserted: KnowledgeGraph) -> None:
     from shfz_graph.resources import context_path
 
-    with load(reason=False) as kg:
-        document = json.loads(kg.export("json-ld"))
+    document = json.loads(kg_asserted.export("json-ld"))
     assert document["@context"] == json.loads(context_path().read_text(encoding="utf-8"))["@context"]
     nodes = {node["@id"]: node for node in document["@graph"]}
     zone = nodes["https://w3id.org/shfz/id/zone/huangpu"]

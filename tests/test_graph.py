@@ -491,11 +491,11 @@ def test_the_real_graph_answers_a_query(kg: KnowledgeGraph) -> None:
     assert SHANGHAI in [row["where"] for row in result.rows]
 
 
-def test_the_real_data_conforms_on_the_oxigraph_store_too() -> None:
+def test_the_real_data_conforms_on_the_oxigraph_store_too(kg_oxigraph: KnowledgeGraph) -> None:
     """Oxigraph types simple literals as xsd:string; validation must not see that as a difference."""
-    with load(store="oxigraph") as ox:
-        report = ox.validate()
-        assert report.conforms, report.text()
+    assert kg_oxigraph.store == "oxigraph"
+    report = kg_oxigraph.validate()
+    assert report.conforms, report.text()
 
 
 def test_open_for_queries_needs_no_parsing_once_the_query_store_is_built(tmp_path: Path) -> None:

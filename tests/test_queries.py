@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from shfz_graph import catalog, load
+from shfz_graph import catalog
 from shfz_graph.errors import NetworkAccessDenied
 from shfz_graph.graph import KnowledgeGraph
 from shfz_graph.query.results import Result
@@ -92,23 +91,6 @@ CHANGNING_QA = (
 # `kg` (tests/conftest.py) is the real graph as `shfz_graph.load()` gives it: one named graph per source
 # file, their union as the default graph, and the OWL 2 RL closure as graph/inferred. Named queries run
 # through `kg.query(name, **params)`, which binds parameters as RDF terms (initBindings).
-
-
-@pytest.fixture(scope="module")
-def kg_asserted(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
-    """The real graph without inferences: what a query sees when nobody reasoned."""
-    graph = load(reason=False, cache_dir=kg_cache_dir)
-    yield graph
-    graph.close()
-
-
-@pytest.fixture(scope="module")
-def kg_oxigraph(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
-    """The real graph, reasoned, in the Oxigraph store (the `oxigraph` extra) instead of rdflib's memory."""
-    pytest.importorskip("oxrdflib")
-    graph = load(store="oxigraph", cache_dir=kg_cache_dir)
-    yield graph
-    graph.close()
 
 
 # -- turning answers into plain values ----------------------------------------------------------------

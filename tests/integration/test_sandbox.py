@@ -4,12 +4,12 @@ command line, and through GET and POST on a live server, for every evasion varia
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -130,29 +130,64 @@ def test_no_variant_reaches_the_listener_through_the_library(
     assert listener.connections == 0
 
 
-def _run_cli(texts: list[str]) -> Iterator[subprocess.CompletedProcess[str]]:
-    """`shfz-graph sparql TEXT --no-reasoning` for each text, four at a time."""
-    for start in range(0, len(texts), 4):
-        batch = [
-            subprocess.Popen(
-                [sys.executable, "-m", "shfz_graph", "sparql", "--no-reasoning", "--format", "tsv", text],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                cwd=REPO,
+#: A real process that runs the command line (`shfz_graph.cli.main`, what `python -m shfz_graph` and the
+#: console script call) once per argument list of its argument (JSON), and prints each one's exit code, stdout
+#: and stderr: one interpreter start for many command lines instead of one each.
+_CLI_BATCH = """
+import contextlib, io, json, sys, traceback
+from shfz_graph import cli
+outcomes = []
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    outcomes.append([code, out.getvalue(), err.getvalue()])
+json.dump(outcomes, sys.__stdout__)
+"""
+
+
+def _run_cli(texts: list[str], processes: int = 2) -> list[subprocess.CompletedProcess[str]]:
+    """`shfz-graph sparql TEXT --no-reasoning --format tsv` for each text, each run by the command line's
+    own entry point in one of `processes` real processes (started together), in the order given."""
+    argvs = [["sparql", "--no-reasoning", "--format", "tsv", text] for text in texts]
+    shares = [argvs[i::processes] for i in range(processes)]
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CLI_BATCH, json.dumps(share)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        for share in shares
+    ]
+    answers = []
+    for process in started:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        answers.append(json.loads(out))
+    outcomes: list[subprocess.CompletedProcess[str]] = [None] * len(argvs)  # type: ignore[list-item]
+    for i, share in enumerate(answers):
+        for j, (code, out, err) in enumerate(share):
+            outcomes[i + j * processes] = subprocess.CompletedProcess(
+                argvs[i + j * processes], code, out, err
             )
-            for text in texts[start : start + 4]
-        ]
-        for process in batch:
-            out, err = process.communicate(timeout=120)
-            yield subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    return outcomes
 
 
 def test_no_variant_reaches_the_listener_through_the_command_line(listener: Listener) -> None:
     corpus = evasion_corpus(listener.url)
     outcomes = dict(zip(corpus, _run_cli(list(corpus.values())), strict=True))
+    assert [done.args[-1] for done in outcomes.values()] == list(corpus.values())
     refused = {name: done.returncode for name, done in outcomes.items() if done.returncode != 0}
     assert set(refused) == set(corpus), {n: d.stdout for n, d in outcomes.items() if n not in refused}
+    assert all(done.stderr.startswith("shfz-graph: ") for done in outcomes.values())
     assert all("Traceback" not in done.stderr for done in outcomes.values())
     assert listener.connections == 0
 

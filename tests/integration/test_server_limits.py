@@ -37,10 +37,11 @@ HOSTILE = {kind: text for kind, text in HOSTILE_QUERIES.items() if kind != "huge
 NAMED = ["zones-by-area", "zone-districts", "bilingual-labels", "sites-by-type", "located-in", "total-area"]
 
 
-def start_server(folder: Path, *extra: str) -> LiveServer:
-    """`python -m shfz_graph serve` on a free port with the given options, once it answers."""
+def start_server(folder: Path, cache: Path, *extra: str) -> LiveServer:
+    """`python -m shfz_graph serve` on a free port with the given options, once it answers; its log in
+    `folder`, its closure and query store from `cache` (the run's shared cache: nothing reasoned again)."""
     port = free_port()
-    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(folder / "cache"), "SHFZ_GRAPH_LOG_LEVEL": "warning"}
+    env = {**os.environ, "SHFZ_GRAPH_CACHE": str(cache), "SHFZ_GRAPH_LOG_LEVEL": "warning"}
     args = [sys.executable, "-m", "shfz_graph", "serve", "--port", str(port), *extra]
     log = folder / "server.log"
     with log.open("wb") as sink:
@@ -97,11 +98,13 @@ def memory_kib(pid: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def guarded(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[LiveServer]:
     """A server with short limits: 3 s per query, 512 MiB per worker, 2 workers."""
     folder = tmp_path_factory.mktemp("guarded-server")
     server = start_server(
-        folder, "--timeout", str(TIMEOUT), "--max-memory", f"{MEMORY_MIB}M", "--workers", str(WORKERS)
+        folder,
+        shared_cache,
+        *("--timeout", str(TIMEOUT), "--max-memory", f"{MEMORY_MIB}M", "--workers", str(WORKERS)),
     )
     yield server
     server.stop()
@@ -189,8 +192,8 @@ def test_memory_comes_back_after_hostile_queries(guarded: LiveServer) -> None:
     assert after < before + 64 * 1024, (before, after)
 
 
-def test_sigterm_stops_the_server_within_5_s_while_queries_run(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--timeout", "60", "--workers", "2")
+def test_sigterm_stops_the_server_within_5_s_while_queries_run(tmp_path: Path, shared_cache: Path) -> None:
+    server = start_server(tmp_path, shared_cache, "--timeout", "60", "--workers", "2")
     try:
         outcomes: list[object] = []
 
@@ -360,8 +363,10 @@ def test_the_fork_server_killed_costs_no_ordinary_query(guarded: LiveServer) -> 
     _settled(guarded, WORKERS + 1)
 
 
-def test_sigterm_in_the_middle_of_faults_stops_the_server_and_leaves_no_process(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--timeout", "60", "--workers", "2")
+def test_sigterm_in_the_middle_of_faults_stops_the_server_and_leaves_no_process(
+    tmp_path: Path, shared_cache: Path
+) -> None:
+    server = start_server(tmp_path, shared_cache, "--timeout", "60", "--workers", "2")
     try:
         threading.Thread(target=lambda: ask(server, HOSTILE["multiplied-solutions"], timeout=70)).start()
         unread = _raw_get(server, "CONSTRUCT WHERE { ?s ?p ?o }")

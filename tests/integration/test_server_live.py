@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -223,3 +226,14 @@ def test_timeout_on_the_real_server_while_others_are_served(live_server: LiveSer
     assert outcome["status"] == 503
     assert "time limit of 2 s" in outcome["body"]  # type: ignore[operator]
     assert 2.0 <= outcome["seconds"] < 10.0  # type: ignore[operator]
+
+
+README = Path(__file__).resolve().parent.parent.parent / "README.md"
+
+
+def test_the_readme_sparqlwrapper_example_counts_the_zones_on_a_live_server(live_server: LiveServer) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    (block,) = [b for b in blocks if "SPARQLWrapper" in b]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(README), "exec"), namespace)
+    assert namespace["zone_count"](f"{live_server.url}/sparql") == 16  # 7 of the first batch, 9 of the second
