@@ -137,3 +137,31 @@ def test_each_zone_area_and_stage_has_a_page_crediting_its_source(
     response = client.get(path, headers=HTML)
     assert response.status_code == 200
     assert shows in response.text
+
+
+def test_the_home_page_asks_only_for_the_table_and_a_time_out_is_asked_once(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10^6 triples the page's sources query runs past the time limit: the home page must not wait on
+    it (it needs the table alone), and a query past its limit is not asked again on every visit."""
+    from shfz_graph.errors import QueryTimeout
+    from shfz_graph.server import ftzs
+    from shfz_graph.server.context import ServerContext
+
+    asked: list[str] = []
+    real = ServerContext.run_query
+
+    async def recording(self: ServerContext, text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        if text == ftzs.SOURCES_QUERY:
+            raise QueryTimeout("query took longer than the time limit of 10 s")
+        return await real(self, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ServerContext, "run_query", recording)
+    with TestClient(create_app(kg), raise_server_exceptions=False) as fresh:
+        home = fresh.get("/", headers=HTML)
+        assert home.status_code == 200 and 'href="/pilot-ftzs"' in home.text
+        assert ftzs.SOURCES_QUERY not in asked
+        pages = [fresh.get("/pilot-ftzs", headers=HTML) for _ in range(2)]
+    assert [p.status_code for p in pages] == [200, 200]
+    assert asked.count(ftzs.SOURCES_QUERY) == 1  # past its limit once: remembered

@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shfz_graph.errors import ShfzError
+from shfz_graph.errors import QueryLimitExceeded, QueryTimeout, ShfzError
 from shfz_graph.geo import chinamap, mapping
 from shfz_graph.query.results import Result
 from shfz_graph.server.context import ServerContext
@@ -107,30 +107,59 @@ def _summary(rows: list[FtzRow]) -> FtzSummary:
     return FtzSummary(len(rows), rank, year)
 
 
-async def _data(ctx: ServerContext) -> tuple[list[FtzRow], Result, Result, Result] | None:
-    """The table, the Shanghai FTZ's parts and the sources, asked once of the workers (None on failure)."""
-    cached = ctx.peek("pilot-ftzs")
+_FAILED = "failed"  # remembered in place of data whose queries ran past a limit (not asked again)
+
+
+async def _rows_of(ctx: ServerContext) -> list[FtzRow] | None:
+    """The table of zones (three small queries), asked once of the workers: all the home page needs."""
+    cached = ctx.peek("pilot-ftz-rows")
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return None if cached == _FAILED else cached  # type: ignore[return-value]
     try:
         by_year = await ctx.run_query(ctx.named("ftzs-by-approval-year").text)
         by_area = await ctx.run_query(ctx.named("ftzs-by-area").text)
         everything = await ctx.run_query(chinamap.QUERY)
+    except (QueryTimeout, QueryLimitExceeded) as exc:  # a graph too large for them: not again
+        log.warning("no pilot-FTZ table: %s", exc)
+        ctx.cached("pilot-ftz-rows", lambda: _FAILED)
+        return None
+    except ShfzError as exc:
+        log.warning("no pilot-FTZ table: %s", exc)
+        return None
+    rows = _rows(by_year, by_area, everything)
+    return ctx.cached("pilot-ftz-rows", lambda: rows)
+
+
+async def _data(ctx: ServerContext) -> tuple[list[FtzRow], Result, Result, Result] | None:
+    """The table, the Shanghai FTZ's parts and the sources, asked once of the workers (None on failure;
+    a failure past a limit is remembered, so a graph too large for the page costs its time once)."""
+    cached = ctx.peek("pilot-ftzs")
+    if cached is not None:
+        return None if cached == _FAILED else cached  # type: ignore[return-value]
+    rows = await _rows_of(ctx)
+    if rows is None:
+        return None
+    try:
         parts_query = ctx.named("ftz-parts-and-linked-zones")
         parts = await ctx.run_query(parts_query.text, parts_query.bind({}))
         sources = await ctx.run_query(SOURCES_QUERY)
         programmes = await ctx.run_query(ctx.named("linked-zone-programmes").text)
+    except (QueryTimeout, QueryLimitExceeded) as exc:
+        log.warning("no pilot-FTZ page data: %s", exc)
+        ctx.cached("pilot-ftzs", lambda: _FAILED)
+        return None
     except ShfzError as exc:
         log.warning("no pilot-FTZ page data: %s", exc)
         return None
-    value = (_rows(by_year, by_area, everything), parts, sources, programmes)
+    value = (rows, parts, sources, programmes)
     return ctx.cached("pilot-ftzs", lambda: value)
 
 
 async def summary(ctx: ServerContext) -> FtzSummary | None:
-    """Shanghai's place among the pilot free trade zones, for the home page (None if the queries fail)."""
-    data = await _data(ctx)
-    return None if data is None else _summary(data[0])
+    """Shanghai's place among the pilot free trade zones, for the home page (None if the queries fail):
+    from the table alone, so the home page never waits on the page's larger queries."""
+    rows = await _rows_of(ctx)
+    return None if rows is None else _summary(rows)
 
 
 async def _national_map(ctx: ServerContext) -> str | None:
