@@ -282,13 +282,14 @@ async def download(request: Request, filename: str, ctx: Context) -> Response:
 
 
 async def prepare(ctx: ServerContext) -> None:
-    """Build the home page's data now (its zones, the pilot-FTZ table), then VoID's counts (`serve` asks
-    for it at start: `pages_at_start`), so that their first visitors do not wait for the queries behind
-    them; a failure is logged and left to that visit."""
+    """Build the home page's data now (its zones, the pilot-FTZ table; `serve` asks for it at start:
+    `pages_at_start`), so that its first visitor does not wait for the queries behind it; a failure is
+    logged and left to that visit. VoID's counts are not made here: over a large graph they keep a core
+    busy for seconds, which the first visitors would wait on; they are made at the first VoID request
+    and kept beside the store, so a store is counted once."""
     steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
         ("the home page", lambda: home_data(ctx)),
         ("the pilot-FTZ table", lambda: ftzs.summary(ctx)),
-        ("VoID's counts", lambda: ctx.in_thread(counts_of, ctx)),
     )
     for what, make in steps:
         try:
