@@ -110,24 +110,27 @@ def _summary(rows: list[FtzRow]) -> FtzSummary:
 _FAILED = "failed"  # remembered in place of data whose queries ran past a limit (not asked again)
 
 
-async def _rows_of(ctx: ServerContext) -> list[FtzRow] | None:
-    """The table of zones (three small queries), asked once of the workers: all the home page needs."""
-    cached = ctx.peek("pilot-ftz-rows")
-    if cached is not None:
-        return None if cached == _FAILED else cached  # type: ignore[return-value]
+def _table(ctx: ServerContext) -> list[FtzRow] | str:
+    """The table of zones from three small queries (in a thread `in_thread` runs), or `_FAILED` when
+    they ran past a limit (a graph too large for them: remembered, not asked again)."""
     try:
-        by_year = await ctx.run_query(ctx.named("ftzs-by-approval-year").text)
-        by_area = await ctx.run_query(ctx.named("ftzs-by-area").text)
-        everything = await ctx.run_query(chinamap.QUERY)
-    except (QueryTimeout, QueryLimitExceeded) as exc:  # a graph too large for them: not again
+        by_year = ctx.ask(ctx.named("ftzs-by-approval-year").text)
+        by_area = ctx.ask(ctx.named("ftzs-by-area").text)
+        everything = ctx.ask(chinamap.QUERY)
+    except (QueryTimeout, QueryLimitExceeded) as exc:
         log.warning("no pilot-FTZ table: %s", exc)
-        ctx.cached("pilot-ftz-rows", lambda: _FAILED)
-        return None
-    except ShfzError as exc:
+        return _FAILED
+    return _rows(by_year, by_area, everything)
+
+
+async def _rows_of(ctx: ServerContext) -> list[FtzRow] | None:
+    """The table of zones, made once however many ask at the same time: all the home page needs."""
+    try:
+        found = await ctx.in_thread(ctx.cached, "pilot-ftz-rows", lambda: _table(ctx))
+    except ShfzError as exc:  # not remembered: the next visit asks again
         log.warning("no pilot-FTZ table: %s", exc)
         return None
-    rows = _rows(by_year, by_area, everything)
-    return ctx.cached("pilot-ftz-rows", lambda: rows)
+    return None if isinstance(found, str) else found
 
 
 async def _data(ctx: ServerContext) -> tuple[list[FtzRow], Result, Result, Result] | None:

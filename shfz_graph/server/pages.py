@@ -8,7 +8,6 @@ import asyncio
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter
 from rdflib import Graph, URIRef
@@ -135,13 +134,16 @@ def _sites_of(ctx: ServerContext, iri: str | None) -> list[TermView]:
     return [ctx.site.term(o) for o in sorted(found, key=lambda n: ctx.site.label(n).lower())]
 
 
-async def home_data(ctx: ServerContext) -> tuple[Overview, list[BrowseGroup], str | None]:
-    """The home page's overview, browse list and map, each built once (they wait on the query workers:
-    asked at once)."""
+async def home_data(
+    ctx: ServerContext,
+) -> tuple[Overview, list[BrowseGroup], str | None, ftzs.FtzSummary | None]:
+    """The home page's overview, browse list, map and place among the pilot FTZs, each built once (they
+    wait on the query workers: asked at once)."""
     return await asyncio.gather(
         ctx.in_thread(_overview, ctx),
         ctx.in_thread(ctx.cached, "browse", ctx.site.browse_groups),
         maps.home_map(ctx),
+        ftzs.summary(ctx),
     )
 
 
@@ -150,8 +152,7 @@ async def home(request: Request, ctx: Context) -> Response:
     key = negotiated(request)
     if key != formats.HTML:
         return await _void_answer(request, ctx, key)
-    data, groups, zone_map = await home_data(ctx)
-    pilot_ftzs = await ftzs.summary(ctx)
+    data, groups, zone_map, pilot_ftzs = await home_data(ctx)
     return render(
         ctx.env,
         request,
@@ -282,17 +283,12 @@ async def download(request: Request, filename: str, ctx: Context) -> Response:
 
 
 async def prepare(ctx: ServerContext) -> None:
-    """Build the home page's data now (its zones, the pilot-FTZ table; `serve` asks for it at start:
-    `pages_at_start`), so that its first visitor does not wait for the queries behind it; a failure is
-    logged and left to that visit. VoID's counts are not made here: over a large graph they keep a core
-    busy for seconds, which the first visitors would wait on; they are made at the first VoID request
-    and kept beside the store, so a store is counted once."""
-    steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
-        ("the home page", lambda: home_data(ctx)),
-        ("the pilot-FTZ table", lambda: ftzs.summary(ctx)),
-    )
-    for what, make in steps:
-        try:
-            await make()
-        except Exception as exc:  # the visit will build it again and show its error
-            logging.getLogger("shfz_graph.server").warning("%s could not be prepared at start: %s", what, exc)
+    """Build the home page's data now (`serve` asks for it at start: `pages_at_start`), so that its first
+    visitor does not wait for the queries behind it; a failure is logged and left to that visit. VoID's
+    counts are not made here: over a large graph they keep a core busy for seconds, which the first
+    visitors would wait on; they are made at the first VoID request and kept beside the store."""
+    try:
+        await home_data(ctx)
+    except Exception as exc:  # the visit will build it again and show its error
+        log = logging.getLogger("shfz_graph.server")
+        log.warning("the home page could not be prepared at start: %s", exc)
