@@ -153,6 +153,11 @@ local function value(body, name)
   return term:match('"value"%%s*:%%s*"([^"]*)"')
 end
 
+local function failed(status, body)
+  errors = errors + 1
+  if sample == "" then sample = status .. " " .. body:sub(1, 200) end
+end
+
 function response(status, headers, body)
   if revalidate then  -- a 304 with no body is the right answer; anything else is wrong or an error
     if status == 304 and #body == 0 then
@@ -162,8 +167,7 @@ function response(status, headers, body)
       wrong = wrong + 1
       if sample == "" then sample = "200 instead of 304 " .. body:sub(1, 200) end
     else
-      errors = errors + 1
-      if sample == "" then sample = status .. " " .. body:sub(1, 200) end
+      failed(status, body)
     end
     return
   end
@@ -171,8 +175,7 @@ function response(status, headers, body)
     if status == 500 and body:find("worker died", 1, true) then
       died = died + 1
     else
-      errors = errors + 1
-      if sample == "" then sample = status .. " " .. body:sub(1, 200) end
+      failed(status, body)
     end
     return
   end
