@@ -201,3 +201,42 @@ def test_a_graph_with_more_districts_than_the_map_draws_gets_a_note_instead(
     monkeypatch.setattr(maps, "MAP_DISTRICTS", 13)
     with TestClient(create_app(kg), raise_server_exceptions=False) as fits:
         assert 'class="zone-map"' in fits.get("/", headers=HTML).text
+
+
+def test_a_map_query_past_its_limit_leaves_the_map_out_for_a_while_not_for_good(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy moment (the map's query queued behind long ones past its 3 s) must not lose the map for the
+    server's life: the pages go without it for MAP_RETRY_SECONDS, asking nothing, then ask again."""
+    from shfz_graph.errors import QueryTimeout
+    from shfz_graph.geo import mapping
+    from shfz_graph.server import maps
+    from shfz_graph.server.context import ServerContext
+
+    real = ServerContext.run_query
+    asked: list[str] = []
+    busy = [True]
+
+    async def sometimes_busy(self: ServerContext, text: str, *args: object, **kwargs: object) -> object:
+        if text == self.named(mapping.QUERY).text:
+            asked.append("zone-map")
+            if busy[0]:
+                raise QueryTimeout("query took longer than the time limit of 3 s")
+        return await real(self, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ServerContext, "run_query", sometimes_busy)
+    with TestClient(create_app(kg), raise_server_exceptions=False) as fresh:
+        first = fresh.get("/", headers={"Accept": "text/html"})
+        again = fresh.get("/", headers={"Accept": "text/html"})
+        zone = fresh.get("/id/zone/huangpu", headers={"Accept": "text/html"})
+        assert 'class="zone-map' not in first.text and 'class="zone-map' not in again.text
+        # pages without their map for a while are kept by no cache (ours included: no tag either)
+        assert [r.headers.get("cache-control") for r in (first, again, zone)] == ["no-store"] * 3
+        assert "etag" not in first.headers
+        assert asked == ["zone-map"]  # within the wait: not asked again
+        busy[0] = False
+        monkeypatch.setattr(maps, "MAP_RETRY_SECONDS", 0.0)
+        later = fresh.get("/", headers={"Accept": "text/html"})
+    assert asked == ["zone-map", "zone-map"]
+    assert 'class="zone-map' in later.text
+    assert later.headers.get("cache-control") != "no-store" and "etag" in later.headers

@@ -107,6 +107,8 @@ async def thing(request: Request, path: str, ctx: Context) -> Response:
         if kind in ("zone", "district", "site"):
             page.locator, page.locator_note = await maps.locator_map(ctx, iri)
             page.map_note = None if mapping.available() or kind == "site" else maps.NOTE
+            if maps.left_out_for_now(ctx):  # no cache may keep the page without its map
+                headers["Cache-Control"] = "no-store"
         return render(ctx.env, request, "thing.html", title=page.label, page=page, headers=headers)
     description = await ctx.in_thread(_description, ctx, iri)
     body = await ctx.in_thread(ctx.rdf_bytes, description, key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -49,12 +50,20 @@ TOO_MANY = (
 _DISTRICTS = sparql_prologue("shfz") + "SELECT ?d WHERE { ?d a shfz:District ; shfz:divisionCode ?code } "
 
 
+#: After the map's queries ran out of time or rows, pages go without a map this long before asking again:
+#: a graph too large to map costs that once in a while, and a busy moment does not lose the map for good.
+MAP_RETRY_SECONDS = 300.0
+
+
 async def _data(ctx: ServerContext) -> mapping.MapData | None:
     """What the map draws, asked once of the query workers within `MAP_SECONDS` (None, logged, if the
-    query fails; remembered when it ran out of time or rows, so a graph too large to map costs that once)."""
+    query fails; not asked again for `MAP_RETRY_SECONDS` when it ran out of time or rows)."""
     cached = ctx.peek("map-data", _MISSING)
     if cached is not _MISSING:
         return cached  # type: ignore[return-value]
+    failed: dict[str, float] = ctx.cached("map-failed", dict)
+    if "at" in failed and time.monotonic() - failed["at"] < MAP_RETRY_SECONDS:
+        return None
     try:
         districts = await ctx.run_query(_DISTRICTS + f"LIMIT {MAP_DISTRICTS + 1}", timeout=MAP_SECONDS)
         if len(districts.rows) > MAP_DISTRICTS:  # a graph of that size: the map would list them all
@@ -63,15 +72,23 @@ async def _data(ctx: ServerContext) -> mapping.MapData | None:
         result = await ctx.run_query(ctx.named(mapping.QUERY).text, timeout=MAP_SECONDS)
         labels = await ctx.run_query(mapping.LABELS_QUERY, timeout=MAP_SECONDS)
         marks = await ctx.run_query(ctx.named(mapdata.MARKS_QUERY).text, timeout=MAP_SECONDS)
-    except (QueryTimeout, QueryLimitExceeded) as exc:  # the graph's answer is too large: not again
-        log.warning("no map: the zone-map query failed: %s", exc)
-        return ctx.cached("map-data", lambda: None)
+    except (QueryTimeout, QueryLimitExceeded) as exc:  # too large, or too busy: not again for a while
+        log.warning("no map for %g s: the zone-map query failed: %s", MAP_RETRY_SECONDS, exc)
+        failed["at"] = time.monotonic()
+        return None
     except ShfzError as exc:
         log.warning("no map: the zone-map query failed: %s", exc)
         return None
     return ctx.cached(
         "map-data", lambda: mapping.with_marks(mapping.with_labels(mapping.map_data(result), labels), marks)
     )
+
+
+def left_out_for_now(ctx: ServerContext) -> bool:
+    """Whether pages go without the map only for a while (its queries ran past a limit lately): such a
+    page says `Cache-Control: no-store`, so that no cache keeps it once the map is back."""
+    failed = ctx.peek("map-failed")
+    return ctx.peek("map-data", _MISSING) is _MISSING and isinstance(failed, dict) and "at" in failed
 
 
 async def home_map(ctx: ServerContext) -> str | None:

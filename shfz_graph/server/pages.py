@@ -173,8 +173,13 @@ async def home(request: Request, ctx: Context) -> Response:
         else ctx.peek("map-note"),
         groups=groups,
         examples=sorted(ctx.queries.values(), key=lambda q: q.name),
-        headers={"Vary": "Accept"},
+        headers=_map_headers(ctx, {"Vary": "Accept"}),
     )
+
+
+def _map_headers(ctx: ServerContext, headers: dict[str, str]) -> dict[str, str]:
+    """`headers`, and `Cache-Control: no-store` while the map is left out for a while (`maps`)."""
+    return {**headers, "Cache-Control": "no-store"} if maps.left_out_for_now(ctx) else headers
 
 
 @router.get("/.well-known/void", include_in_schema=True, tags=["Linked data"], summary="VoID description")
