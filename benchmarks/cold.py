@@ -91,16 +91,23 @@ def etags_of(url: str, queries: list[wrk.LightQuery]) -> list[str]:
     return tags
 
 
-def run(args: argparse.Namespace, command: str) -> int:
-    """Start both servers on one store, load each in turn, print the section and write it."""
+def wrk_store(args: argparse.Namespace, prefix: str) -> tuple[Path, Path, Path]:
+    """For a wrk benchmark (this one, the soak): its work folder, the data file and the on-disk store
+    built from it (wrk must be installed)."""
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk: apt-get install wrk")
-    work = args.work or Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix=prefix))
     work.mkdir(parents=True, exist_ok=True)
-    before = load_average()
     data = isolated.data_file(work, args.triples)
     kg, store = isolated.graph_store(work, data, not args.no_reasoning)
     kg.close()
+    return work, data, store
+
+
+def run(args: argparse.Namespace, command: str) -> int:
+    """Start both servers on one store, load each in turn, print the section and write it."""
+    before = load_average()
+    work, data, store = wrk_store(args, "bench-cold-")
     modes = tuple(m for m in args.modes.split(",") if m)
     unknown = [m for m in modes if m not in cold.MODES]
     if unknown:

@@ -100,13 +100,13 @@ def graph_store(work: Path, data: Path, reason: bool) -> tuple[Any, Path]:
 
 
 def shfz_options(
-    args: argparse.Namespace, work: Path, data: Path, store_path: Path | None = None
+    args: argparse.Namespace, work: Path, data: Path, store_path: Path | None = None, timeout: float = 60
 ) -> tuple[list[str], list[str]]:
     """The options of `shfz-graph` and of its `serve` for a server over the benchmark's data (a second
     server needs its own `store_path`: an Oxigraph store has one writer; the query store is shared)."""
     store_path = store_path or work / "kg"
     options = ["--store", "oxigraph", "--store-path", str(store_path), "--data", str(data)]
-    return options, ["--timeout", "60", *(["--no-reasoning"] if args.no_reasoning else [])]
+    return options, ["--timeout", f"{timeout:g}", *(["--no-reasoning"] if args.no_reasoning else [])]
 
 
 def start_servers(args: argparse.Namespace, work: Path, data: Path, store: Path) -> tuple[Server, Server]:

@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 from benchmarks import isolated
-from benchmarks.cold import light_queries, load_average
+from benchmarks.cold import light_queries, load_average, wrk_store
 from benchmarks.harness import RESULTS
 from benchmarks.report import soak as report
 from benchmarks.report.markdown import write_atomic, write_section
@@ -47,17 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: str) -> int:
     """Run the soak, print its section, write it and the chart."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("needs wrk: apt-get install wrk")
-    work = args.work or Path(tempfile.mkdtemp(prefix="bench-soak-"))
-    work.mkdir(parents=True, exist_ok=True)
     before = load_average()
-    data = isolated.data_file(work, args.triples)
-    kg, store = isolated.graph_store(work, data, not args.no_reasoning)
-    kg.close()
+    work, data, store = wrk_store(args, "bench-soak-")
     queries = light_queries(store, 48)
-    options = ["--store", "oxigraph", "--store-path", str(work / "kg"), "--data", str(data)]
-    serve_options = ["--timeout", f"{args.timeout:g}", *(["--no-reasoning"] if args.no_reasoning else [])]
+    options, serve_options = isolated.shfz_options(args, work, data, timeout=args.timeout)
     server = start_shfz(work, options, serve_options)
     try:
         server.wait(queries[0].template.replace("NONCE", "0"), 1200)
