@@ -37,8 +37,8 @@ INTEGRATION = Path(__file__).parent / "integration"
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/integration/ runs a real outside program (a server, a browser, a triple
-    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop; and it runs after the others
-    (the browser's driver keeps an event loop running in this thread until the session ends)."""
+    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop; and it runs after the others,
+    so a broken unit shows first."""
     integration = [item for item in items if INTEGRATION in Path(str(item.fspath)).parents]
     for item in integration:
         item.add_marker(pytest.mark.slow)
@@ -49,8 +49,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One closure and query-store cache for the whole run: entries are keyed by the hash of their
-    sources, so a test that loads the same files as another reuses its closure instead of reasoning again."""
-    return tmp_path_factory.mktemp("shfz-shared-cache")
+    sources, so a test that loads the same files as another reuses its closure instead of reasoning again.
+    Under pytest-xdist the workers of one run share it (entries are written to a temporary file and
+    renamed, so two workers making the same entry at once cost time, never a torn file)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    cache = base / "shfz-shared-cache"
+    cache.mkdir(exist_ok=True)
+    return cache
 
 
 @pytest.fixture(autouse=True)
@@ -348,9 +355,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) ->
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Headless Debian chromium driven by Playwright for Python (no browser download, ever).
+
+    Module-scoped: Playwright's sync driver runs an event loop in this thread while it is open, so it must
+    close before the process runs any other module's tests (which may start event loops of their own).
 
     Skipped with the reason when /usr/bin/chromium or playwright is missing; a failure under CI."""
     if not CHROMIUM.exists():
