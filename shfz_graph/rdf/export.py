@@ -117,18 +117,23 @@ def _quads_of(graphs: Iterable[Graph], spelling: Callable[[Node], Node] = canoni
 
 
 def _canonical(quads: set[Quad]) -> set[Quad]:
-    """Relabel blank nodes by content (rdflib's canonical hashing), keeping graph membership in view."""
-    if not any(isinstance(t, BNode) for q in quads for t in q[:3]):
+    """Relabel blank nodes by content (rdflib's canonical hashing), keeping graph membership in view.
+
+    Only statements that hold a blank node are hashed: a statement without one neither gets a label nor
+    colours any blank node (rdflib's `_TripleCanonicalizer` leaves such nodes out), so the labels are
+    those of the whole graph, at the cost of the few statements with blank nodes instead of all."""
+    with_blanks = {q for q in quads if isinstance(q[0], BNode) or isinstance(q[2], BNode)}
+    if not with_blanks:
         return quads
     # Fold the graph name into the predicate so that canonical labels also depend on it.
     encoded: dict[URIRef, tuple[Node, URIRef | None]] = {}
     folded = Graph()
-    for s, p, o, g in quads:
+    for s, p, o, g in with_blanks:
         key = hashlib.sha256(f"{p.n3()} {g.n3() if g is not None else ''}".encode()).hexdigest()
         pred = URIRef(f"urn:x-shfz-quad:{key}")
         encoded[pred] = (p, g)
         folded.add((s, pred, o))
-    result: set[Quad] = set()
+    result = quads - with_blanks
     for s, folded_p, o in to_canonical_graph(folded):
         p, g = encoded[URIRef(str(folded_p))]
         result.add((s, p, o, g))
