@@ -247,9 +247,9 @@ class Batches:
         assert report.conforms is False, report.text()
         found = Counter(map(outcome, report.results))
         missing = Counter(case.expected) - found
-        assert sorted(missing.elements(), key=str) == [], report.text()
+        assert sorted(missing.elements(), key=str) == [], f"expected, not reported; {report.text()}"
         unexpected = found - sum((Counter(member.expected) for member in batch), Counter())
-        assert sorted(unexpected.elements(), key=str) == [], report.text()
+        assert sorted(unexpected.elements(), key=str) == [], f"expected by no case; {report.text()}"
         return [result for result in report.results if result.focus_node in case.focus_nodes]
 
 
