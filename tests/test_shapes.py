@@ -218,6 +218,7 @@ class Batches:
     result added, moved or hidden), makes a result missing or unexpected: a failure. A false pass would need
     two wrongs that cancel out exactly: one case's mutation hiding or supplying precisely the result that
     another case's wrongly adds or lacks, although the two touch no common node.
+    `test_a_batched_case_alone_reports_the_same` checks one case alone.
     """
 
     data: Graph
@@ -953,3 +954,39 @@ CASES: tuple[Case, ...] = (
     VERIFIED_LINK_NOT_ASSERTED,
     UNRECORDED_LINK,
 )
+
+
+def test_cases_in_a_batch_touch_no_common_node(batches: Batches, data: Graph, ontology: Graph) -> None:
+    """Every case is in exactly one batch, and no two cases of a batch touch a common node."""
+    assert sorted(case.name for batch in batches.batches for case in batch) == sorted(c.name for c in CASES)
+    for batch in batches.batches:
+        touched = [case.touched(data, ontology) for case in batch]
+        assert sum(map(len, touched)) == len(frozenset().union(*touched)), [c.name for c in batch]
+
+
+def test_the_cases_fit_in_three_batches(batches: Batches) -> None:
+    """Each batch costs a whole validation (2-3 s). Three cases touch unit:KiloM2, so three is the least; a
+    new case that touches a node three others touch (say the Huangpu district) adds a batch: give it an
+    equivalent node instead (another zone, district, site, initiative, source)."""
+    assert len(batches.batches) <= 3, [[case.name for case in batch] for batch in batches.batches]
+
+
+def test_a_batched_case_alone_reports_the_same(
+    batches: Batches, data: Graph, shapes: Graph, ontology: Graph
+) -> None:
+    """Batching changes nothing: the Minhang zone that no longer lists one of its initiatives, validated
+    alone, reports exactly its expected outcome, with the same message and value as in its batch, where
+    other cases break the zone's area figure and its district."""
+    case = INITIATIVE_ITS_ZONE_DOES_NOT_LIST
+    batch = batches.batch_of(case)
+    assert {AREA_NOT_POSITIVE["0.0"], DISTRICT_OUTSIDE_ANY_MUNICIPALITY} <= set(batch)
+    in_batch = batches.verify(case)
+    copy, _ = mutated_copies([case], data, ontology)
+    alone = check(copy, shapes, ontology)
+    expect(alone, *case.expected)
+    assert described(alone.results) == described(in_batch)
+
+
+def described(results: Iterable[ValidationResult]) -> list[tuple[Outcome, str, Node | None]]:
+    """The outcome, message and value of each result, sorted."""
+    return sorted(((outcome(r), r.message, r.value) for r in results), key=str)
