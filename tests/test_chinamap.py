@@ -4,6 +4,7 @@ shades and how, checked against the zones and years written out by hand from the
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,29 @@ def test_the_legend_explains_every_shade_and_the_picture_credits_its_source(draw
     assert drawn.findtext(SVG + "title") == (
         "China's pilot free trade zones by the year of their first recorded decision"
     )
+
+
+@pytest.mark.slow  # simplifies the boundaries afresh (seconds)
+def test_the_simplified_boundaries_are_kept_and_read_back_exactly(tmp_path: Path) -> None:
+    """Simplifying the provinces takes seconds, so it is done once per cache folder: the boundaries read
+    back from the kept file are the very ones simplified (same coordinates, so the same SVG)."""
+    made, version = chinamap.provinces.__wrapped__(0.08, tmp_path)
+    (kept,) = tmp_path.glob("china-provinces-*.json")
+    assert kept == chinamap._cache_path(0.08, version, tmp_path)
+    read, again = chinamap.provinces.__wrapped__(0.08, tmp_path)
+    assert again == version
+    assert sorted(read) == sorted(made) and len(made) == 34
+    assert all(read[code].equals_exact(made[code], 0) for code in made)
+    assert list(tmp_path.iterdir()) == [kept]  # no temporary file left beside it
+
+
+def test_a_kept_entry_names_what_it_depends_on_and_an_unreadable_one_is_not_used(tmp_path: Path) -> None:
+    """Another tolerance or another release of the boundaries is another entry; a torn or foreign file
+    reads as none (and is then made again)."""
+    entry = chinamap._cache_path(0.08, "1.0", tmp_path)
+    assert entry.parent == tmp_path and entry.name.startswith("china-provinces-")
+    assert chinamap._cache_path(0.2, "1.0", tmp_path) != entry != chinamap._cache_path(0.08, "1.1", tmp_path)
+    for text in ("{not json", "[]", "{}", '{"310000": "not wkb"}'):
+        entry.write_text(text, encoding="utf-8")
+        assert chinamap._read_cached(entry) is None, text
+    assert chinamap._read_cached(tmp_path / "missing.json") is None

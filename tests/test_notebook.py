@@ -34,13 +34,14 @@ def test_the_notebook_is_committed_without_outputs() -> None:
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The notebook executed by nbclient in a python3 kernel of this interpreter, in a scratch folder."""
+def ran(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Any:
+    """The notebook executed by nbclient in a python3 kernel of this interpreter, in a scratch folder,
+    with the run's closure cache (the kernel need not reason again)."""
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(CHECK))
     folder = tmp_path_factory.mktemp("notebook")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SHFZ_GRAPH_CACHE", str(folder / "cache"))
+        patch.setenv("SHFZ_GRAPH_CACHE", str(shared_cache))
         patch.setenv("JUPYTER_RUNTIME_DIR", str(folder / "runtime"))
         patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
         patch.setenv("MPLCONFIGDIR", str(folder / "matplotlib"))

