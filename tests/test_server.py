@@ -713,7 +713,7 @@ def test_void_counts_are_true(void: Graph, kg: KnowledgeGraph) -> None:
 
 def test_void_subsets_per_named_graph_are_true(void: Graph, kg: KnowledgeGraph) -> None:
     root = URIRef(BASE)
-    subsets = {s for s in void.objects(root, VOID.subset) if isinstance(s, URIRef)}
+    subsets = {s for s in void.objects(root, VOID.subset) if (s, RDF.type, VOID.Linkset) not in void}
     assert subsets == {URIRef(str(kg.graph(name).identifier)) for name in kg.names}
     assert URIRef(BASE + "graph/curation") in subsets  # the project's classification, counted apart
     for name, triples in kg.counts().items():
@@ -753,6 +753,9 @@ def test_void_partitions_and_linksets_are_true(void: Graph, kg: KnowledgeGraph) 
     assert void.value(root, VOID.sparqlEndpoint) == URIRef("http://testserver/sparql")
     dumps = set(void.objects(root, VOID.dataDump))
     assert URIRef("http://testserver/download/shfz-with-inferences.nq") in dumps
+    parts = [*partitions.values(), *properties.values(), *linksets.values()]  # each can be linked to
+    assert {str(part).split("#")[0] for part in parts} == {"http://testserver/.well-known/void"}
+    assert len(set(parts)) == len(parts) and not [t for t in void for x in t if isinstance(x, BNode)]
 
 
 def test_void_is_counted_by_the_query_workers_not_from_the_triples_in_the_server(

@@ -63,8 +63,7 @@ _VOID_ROOTS = 4  # the VoID page's Turtle is kept for this many server addresses
 
 
 def _void_turtle(ctx: ServerContext, root: str, graph: Graph) -> str:
-    """The VoID description in Turtle for the page: written once per server address (writing it takes
-    most of a second), the last few kept."""
+    """The VoID description in Turtle for the page: written once per server address, the last few kept."""
     kept: OrderedDict[str, str] = ctx.cached("void-turtle", OrderedDict)
     lock: threading.Lock = ctx.cached("void-turtle-lock", threading.Lock)
     with lock:
@@ -87,7 +86,9 @@ async def _void_answer(request: Request, ctx: ServerContext, key: str) -> Respon
         f"{root}/download/shfz-with-inferences.{f.extension}": f.media_type for f in export.FORMATS.values()
     }
     example = str(numbers.example) if numbers.example is not None else None
-    graph = void_description(numbers, endpoint=root + "/sparql", dumps=dumps, example=example)
+    graph = void_description(
+        numbers, endpoint=root + "/sparql", dumps=dumps, document=root + "/.well-known/void", example=example
+    )
     if key != formats.HTML:
         body = await ctx.in_thread(ctx.plain_rdf_bytes, graph, key)
         return Response(body, media_type=formats.RDF_CONTENT_TYPES[key], headers={"Vary": "Accept"})

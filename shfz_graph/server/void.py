@@ -303,11 +303,14 @@ def void_description(
     *,
     endpoint: str,
     dumps: Mapping[str, str],
+    document: str,
     example: str | None = None,
 ) -> Graph:
     """The VoID description of everything the endpoint serves, with one subset per named graph.
 
-    `dumps` maps download URLs of the full data (with inferences, as served) to their media types.
+    `dumps` maps download URLs of the full data (with inferences, as served) to their media types;
+    `document` is the description's own URL: its partitions and linksets are named by fragments of it
+    (so each can be linked to, and writing it needs no blank-node hashing).
     """
     graph = _new_graph()
     base = counts.uri_space
@@ -334,35 +337,41 @@ def void_description(
     for licence in counts.licences:
         graph.add((root, DCTERMS.license, licence))
     _add_counts(graph, root, whole)
-    _add_partitions(graph, root, whole)
+    _add_partitions(graph, root, whole, document)
     for name, (iri, numbers) in counts.graphs.items():
         graph.add((root, VOID.subset, iri))
         graph.add((iri, RDF.type, VOID.Dataset))
         graph.add((iri, DCTERMS.title, Literal(f"named graph {name}", lang="en")))
         _add_counts(graph, iri, numbers)
-    _add_linksets(graph, root, counts.links)
+    _add_linksets(graph, root, counts.links, document)
     return graph
 
 
-def _add_partitions(graph: Graph, root: URIRef, whole: Stats) -> None:
+def _fragment(document: str, kind: str, *named: Node | str) -> URIRef:
+    """The IRI of a part of the description: `document#kind-<hash of what the part is about>`."""
+    digest = hashlib.blake2b(" ".join(map(str, named)).encode("utf-8"), digest_size=8).hexdigest()
+    return URIRef(f"{document}#{kind}-{digest}")
+
+
+def _add_partitions(graph: Graph, root: URIRef, whole: Stats, document: str) -> None:
     """One class partition per class and one property partition per property of the whole dataset."""
     for cls, n in sorted(whole.class_subjects.items(), key=lambda item: str(item[0])):
-        part = BNode()
+        part = _fragment(document, "class", cls)
         graph.add((root, VOID.classPartition, part))
         graph.add((part, VOID["class"], cls))
         graph.add((part, VOID.entities, Literal(whole.class_entities[cls], datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(n, datatype=XSD.integer)))
     for prop, n in sorted(whole.property_triples.items(), key=lambda item: str(item[0])):
-        part = BNode()
+        part = _fragment(document, "property", prop)
         graph.add((root, VOID.propertyPartition, part))
         graph.add((part, VOID.property, prop))
         graph.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
 
 
-def _add_linksets(graph: Graph, root: URIRef, links: Mapping[tuple[Node, str], int]) -> None:
+def _add_linksets(graph: Graph, root: URIRef, links: Mapping[tuple[Node, str], int], document: str) -> None:
     """One linkset per (link predicate, target dataset), with its number of links."""
     for (predicate, target), n in sorted(links.items(), key=lambda item: (str(item[0][0]), item[0][1])):
-        linkset = BNode()
+        linkset = _fragment(document, "linkset", predicate, target)
         graph.add((root, VOID.subset, linkset))
         graph.add((linkset, RDF.type, VOID.Linkset))
         graph.add((linkset, VOID.linkPredicate, predicate))
