@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import re
@@ -91,10 +92,21 @@ def kg_cache_dir(shared_cache: Path) -> Path:
     return shared_cache
 
 
+def load_once(cache_dir: Path, **options: Any) -> KnowledgeGraph:
+    """`load(**options)` with the run's cache, one test process at a time (pytest-xdist): the first makes
+    the closure and the query store, the others wait and read them instead of making them again."""
+    with (cache_dir / "load.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return load(cache_dir=cache_dir, **options)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def kg(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph (ontology + data), reasoned with the default reasoner. Shared: never change it."""
-    graph = load(cache_dir=kg_cache_dir)
+    graph = load_once(kg_cache_dir)
     yield graph
     graph.close()
 
@@ -103,7 +115,7 @@ def kg(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
 def kg_asserted(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph without inferences (`load(reason=False)`): what a query sees when nobody reasoned.
     Shared: never change it."""
-    graph = load(reason=False, cache_dir=kg_cache_dir)
+    graph = load_once(kg_cache_dir, reason=False)
     yield graph
     graph.close()
 
@@ -113,15 +125,15 @@ def kg_oxigraph(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
     """The real graph, reasoned, in the Oxigraph store (the `oxigraph` extra) instead of rdflib's memory.
     Shared: never change it."""
     pytest.importorskip("oxrdflib")
-    graph = load(store="oxigraph", cache_dir=kg_cache_dir)
+    graph = load_once(kg_cache_dir, store="oxigraph")
     yield graph
     graph.close()
 
 
 @pytest.fixture(scope="session")
 def kg_owlrl(kg_cache_dir: Path) -> Iterator[KnowledgeGraph]:
-    """The real graph reasoned with owlrl (a few seconds, so once per session). Shared: never change it."""
-    graph = load(reasoner="owlrl", cache_dir=kg_cache_dir)
+    """The real graph reasoned with owlrl (a few seconds, so once per run). Shared: never change it."""
+    graph = load_once(kg_cache_dir, reasoner="owlrl")
     yield graph
     graph.close()
 
