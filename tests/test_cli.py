@@ -545,10 +545,12 @@ def test_validate_a_broken_copy_exits_1_with_a_report(
     assert err == "shfz-graph: error: the data does not conform to the shapes (1 result)\n"
 
 
+@pytest.mark.slow  # pySHACL over the whole graph
 def test_validate_the_real_data_against_the_real_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "validate") == (0, "conforms\n", "")
 
 
+@pytest.mark.slow  # pySHACL over the whole graph, with inferences
 def test_validate_with_a_shapes_file_and_the_inferences(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -591,6 +593,7 @@ CARTESIAN = HOSTILE_QUERIES["multiplied-solutions"]
 GROWTH = HOSTILE_QUERIES["growth-of-one-value"]
 
 
+@pytest.mark.slow  # waits for the time limit
 def test_a_query_past_its_time_limit_is_one_line_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     started = time.monotonic()
     code, out, err = run(capsys, "sparql", CARTESIAN, "--timeout", "2", "--no-reasoning")
@@ -653,6 +656,7 @@ def test_inline_query_text_of_any_length(capsys: pytest.CaptureFixture[str]) -> 
     assert run(capsys, "sparql", padding + "ASK {}", "--format", "json", "--no-reasoning")[0] == 0
 
 
+@pytest.mark.slow  # a real process and a signal
 def test_ctrl_c_stops_a_query_at_once_and_leaves_no_worker(tmp_path: Path) -> None:
     env = {**os.environ, "SHFZ_GRAPH_CACHE": str(tmp_path / "cache")}
     # -X faulthandler: if it hangs, SIGABRT makes it print where every thread is

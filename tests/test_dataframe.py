@@ -283,6 +283,7 @@ def sorted_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[order].reset_index(drop=True)
 
 
+@pytest.mark.slow  # a real Oxigraph server
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_a_remote_result_gives_the_same_frame(name: str, kg: KnowledgeGraph, pushed: OxigraphServer) -> None:
     named = catalog.get(name)

@@ -441,6 +441,7 @@ def test_deadline_inside_a_filter_is_not_swallowed() -> None:
     assert time.monotonic() - start < 2.0
 
 
+@pytest.mark.slow  # waits for the time limit
 def test_slow_query_times_out_on_oxigraph_and_its_worker_ends() -> None:
     ds = big("oxigraph", 250)  # about 1.6e7 combinations: a couple of seconds for Oxigraph
     start = time.monotonic()
@@ -587,6 +588,7 @@ def test_parses_are_cached_but_the_network_guard_still_applies() -> None:
         guard.check(text)  # a cached parse never skips the guard
 
 
+@pytest.mark.slow  # rdflib's engine, many threads
 def test_concurrent_in_process_answers_equal_sequential_ones(kg: Any) -> None:
     """Threads share one parsed-query cache entry per text: rdflib's `Expr.eval` keeps the solution it
     evaluates on the expression node, so a shared algebra let FILTERs read other threads' solutions and

@@ -105,6 +105,7 @@ def test_uses_our_vocabulary_in_both_languages(synthetic: Graph) -> None:
     assert all(str(s).startswith(str(ID)) for s in subjects)
 
 
+@pytest.mark.slow  # pySHACL over the whole graph
 def test_conforms_to_our_shapes_next_to_our_data(kg_with_synthetic: KnowledgeGraph) -> None:
     report = kg_with_synthetic.validate()
     assert report.conforms, report.text()
@@ -150,6 +151,7 @@ def _pick(graph: Graph, query: str) -> URIRef:
     return URIRef(values[0])
 
 
+@pytest.mark.slow  # rdflib's engine on every named query
 @pytest.mark.parametrize("name", [q.name for q in catalog.catalog() if not q.network])
 def test_every_named_query_answers_on_the_synthetic_graph_alone(
     synthetic: Graph, synthetic_only: Dataset, name: str

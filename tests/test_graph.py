@@ -404,6 +404,7 @@ def test_an_open_store_is_locked_until_closed(mini: Path, tmp_path: Path) -> Non
 # --- import cost ---
 
 
+@pytest.mark.slow  # a fresh interpreter, after the owlrl closure
 def test_importing_and_loading_from_the_cache_imports_neither_owlrl_nor_pyshacl(
     kg_owlrl, kg_cache_dir: Path
 ) -> None:
@@ -491,6 +492,7 @@ def test_the_real_graph_answers_a_query(kg: KnowledgeGraph) -> None:
     assert SHANGHAI in [row["where"] for row in result.rows]
 
 
+@pytest.mark.slow  # pySHACL over the whole graph
 def test_the_real_data_conforms_on_the_oxigraph_store_too(kg_oxigraph: KnowledgeGraph) -> None:
     """Oxigraph types simple literals as xsd:string; validation must not see that as a difference."""
     assert kg_oxigraph.store == "oxigraph"

@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.slow  # runs the notebook in a real Jupyter kernel
+
 NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "analysts.ipynb"
 
 # What the notebook computes, read back from its kernel after it ran (appended to the in-memory copy only).

@@ -410,6 +410,7 @@ def test_every_shfz_term_in_use_is_declared(ontology: Graph, data: Graph) -> Non
     assert sorted(mentioned - classes - properties) == []
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 def test_owl_rl_closure_is_consistent(closure: Graph, kg_owlrl: KnowledgeGraph) -> None:
     """The OWL 2 RL closure of ontology + data has no member of owl:Nothing and breaks none of the profile's
     `false` rules (loading it raised no InconsistencyError, which owlrl's own error messages would raise)."""
@@ -419,6 +420,7 @@ def test_owl_rl_closure_is_consistent(closure: Graph, kg_owlrl: KnowledgeGraph) 
     assert len(inferred) > 1_000 and inferred <= set(closure)  # the closure, not only the asserted data
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 def test_owl_rl_closure_places_everything_in_shanghai(closure: Graph) -> None:
     """Containment is transitive: after reasoning, "everything in Shanghai" is one triple pattern away."""
     inside = set(closure.subjects(SHFZ.locatedIn, ID["municipality/shanghai"]))
@@ -485,11 +487,13 @@ def test_the_site_list_is_every_site_of_the_data(data: Graph) -> None:
     ) == sorted(SITES)
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 @pytest.mark.parametrize("site", SITES)
 def test_owl_rl_closure_finds_every_site_in_shanghai(closure: Graph, site: str) -> None:
     assert (ID[f"site/{site}"], SHFZ.locatedIn, ID["municipality/shanghai"]) in closure
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 def test_owl_rl_closure_completes_inverses(closure: Graph) -> None:
     """Inverse properties are filled in: a sector knows the zones focusing on it."""
     focus = set(closure.subjects(SHFZ.hasFocusSector, ID["sector/financial-services"]))

@@ -11,6 +11,8 @@ import pytest
 
 from shfz_graph.cli import main
 
+pytestmark = pytest.mark.slow  # every example and command of the README, over the real graph (seconds)
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 TEXT = README.read_text(encoding="utf-8")
 SHELL_BLOCKS = re.findall(r"```bash\n(.*?)```", TEXT, re.S)

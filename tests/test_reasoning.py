@@ -514,6 +514,7 @@ def test_an_inconsistent_input_is_not_cached(tmp_path: Path) -> None:
 # --- the real ontology and data ---
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 def test_the_real_graph_is_consistent_and_both_reasoners_agree(kg, kg_owlrl) -> None:
     assert kg.reasoner == "reasonable"
     assert kg_owlrl.reasoner == "owlrl"
@@ -521,6 +522,7 @@ def test_the_real_graph_is_consistent_and_both_reasoners_agree(kg, kg_owlrl) -> 
     assert len(kg_owlrl.graph("inferred")) > 0
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 def test_the_bund_is_inferred_to_be_in_shanghai(kg, kg_owlrl) -> None:
     triple = (BUND, SHFZ.locatedIn, SHANGHAI)
     for graph in (kg, kg_owlrl):

@@ -491,6 +491,7 @@ def test_network_features_are_refused_and_never_connect(
     assert_silent(listener)
 
 
+@pytest.mark.slow  # waits for the time limit
 def test_timeout_is_503_and_other_clients_are_still_served(slow_client: TestClient) -> None:
     outcome: dict[str, object] = {}
 
@@ -595,6 +596,7 @@ def test_unknown_iri_is_a_helpful_404(client: TestClient) -> None:
         assert "<script>" not in response.text
 
 
+@pytest.mark.slow  # every IRI of the graph
 def test_every_local_iri_dereferences(client: TestClient, kg: KnowledgeGraph) -> None:
     """Subjects, predicates, objects and graph names under the base (`#` terms: their document)."""
     iris = {str(kg.graph(name).identifier) for name in kg.names}
@@ -608,6 +610,7 @@ def test_every_local_iri_dereferences(client: TestClient, kg: KnowledgeGraph) ->
             assert f"<{iri}>" in response.text, iri
 
 
+@pytest.mark.slow  # every page of the site
 def test_every_local_page_renders(client: TestClient, kg: KnowledgeGraph) -> None:
     subjects = sorted(
         {str(s) for s in kg.dataset.subjects() if isinstance(s, URIRef) and str(s).startswith(BASE + "id/")}

@@ -267,7 +267,7 @@ def batches(data: Graph, shapes: Graph, ontology: Graph) -> Batches:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("inference", ["none", "rdfs"])
+@pytest.mark.parametrize("inference", ["none", pytest.param("rdfs", marks=pytest.mark.slow)])  # RDFS: seconds
 @pytest.mark.parametrize("layout", ["ontology in the data", "ontology in both", "ontology as ont_graph"])
 def test_real_data_conforms(data: Graph, shapes: Graph, ontology: Graph, layout: str, inference: str) -> None:
     """Ontology + zones + links conform, whichever way the ontology is supplied, with or without RDFS."""
@@ -281,12 +281,14 @@ def test_real_data_conforms(data: Graph, shapes: Graph, ontology: Graph, layout:
     assert report.results == []
 
 
+@pytest.mark.slow  # pySHACL over the whole graph (as the quick 'ontology as ont_graph-none' one)
 def test_loaded_graph_conforms(kg: KnowledgeGraph) -> None:
     """The graph as `load()` builds it conforms (the asserted data, the ontology as ontology graph)."""
     report = kg.validate()
     assert report.conforms is True, report.text()
 
 
+@pytest.mark.slow  # the owlrl closure, then pySHACL over it
 def test_data_with_its_owl_rl_closure_conforms(kg_owlrl: KnowledgeGraph) -> None:
     """The contract also holds after reasoning: e.g. transitive shfz:locatedIn adds China to every district,
     yet a district still lies in exactly one municipality."""

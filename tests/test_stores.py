@@ -128,6 +128,7 @@ ONLY_OWLRL: set[tuple[Node, Node, Node]] = set()
 ONLY_REASONABLE: set[tuple[Node, Node, Node]] = set()
 
 
+@pytest.mark.slow  # the owlrl closure of the real graph
 def test_reasoners_draw_the_same_entailments_on_our_data(kg_owlrl: KnowledgeGraph) -> None:
     """owlrl's closure is the session's `kg_owlrl` (`load` computed it with `reasoning.closure`, from the
     same files: owlrl takes seconds, so it runs once per test run); reasonable's is computed here."""

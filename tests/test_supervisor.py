@@ -158,6 +158,7 @@ def test_the_guard_runs_in_the_worker(pool: QueryPool, text: str, error: type, m
     assert light_answer(pool) < 1.0
 
 
+@pytest.mark.slow  # waits for each hostile query's time limit
 @pytest.mark.parametrize("kind", list(HOSTILE_QUERIES))
 def test_hostile_queries_end_within_their_limit(pool: QueryPool, kind: str) -> None:
     started = time.monotonic()
@@ -173,6 +174,7 @@ def test_hostile_queries_end_within_their_limit(pool: QueryPool, kind: str) -> N
     assert light_answer(pool) < 1.0
 
 
+@pytest.mark.slow  # waits for a hostile query's time limit
 def test_a_light_query_is_answered_while_a_hostile_one_runs(pool: QueryPool) -> None:
     errors: list[BaseException] = []
 
@@ -246,6 +248,7 @@ def test_closing_the_pool_from_another_thread_ends_a_query_an_event_loop_waits_o
     assert pool.workers() == []
 
 
+@pytest.mark.slow  # waits on real time
 def test_an_interrupted_call_to_the_template_leaves_no_answer_for_the_next(store_path: Path) -> None:
     """Ctrl-C between a request to the template and its answer leaves that answer in the socket: the next
     request must get its own answer, not the stale one (a spawn once read a status and got no process)."""
@@ -332,6 +335,7 @@ def test_a_worker_started_while_the_pool_closes_is_not_left_running(store_path: 
     assert pids and [pid for pid in pids if _alive(pid)] == []
 
 
+@pytest.mark.slow  # rdflib's engine on every named query
 def test_every_named_query_answers_alike_isolated_and_in_process(kg: KnowledgeGraph) -> None:
     """The worker path (Oxigraph, serialized) and rdflib's engine agree on every named query, term for term
     in the one spelling answers use."""
@@ -364,6 +368,7 @@ def _rows(result: Result) -> list[tuple[object, ...]]:
 # -- the spare worker: quick queries go on while long ones hold every regular worker ---------------------
 
 
+@pytest.mark.slow  # waits on real time
 def test_a_quick_query_runs_on_the_spare_while_a_long_one_holds_every_worker(store_path: Path) -> None:
     async def scenario(pool: QueryPool) -> float:
         long_one = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=TIMEOUT))
@@ -381,6 +386,7 @@ def test_a_quick_query_runs_on_the_spare_while_a_long_one_holds_every_worker(sto
         assert asyncio.run(scenario(single)) < 1.0
 
 
+@pytest.mark.slow  # waits on real time
 def test_a_long_query_on_the_spare_waits_for_a_regular_worker_with_the_rest_of_its_time(
     store_path: Path,
 ) -> None:
@@ -409,6 +415,7 @@ def test_a_long_query_on_the_spare_waits_for_a_regular_worker_with_the_rest_of_i
     assert light < 1.0
 
 
+@pytest.mark.slow  # waits on real time
 def test_a_pool_without_spare_queues_quick_queries_behind_long_ones(store_path: Path) -> None:
     async def scenario(pool: QueryPool) -> float:
         long_one = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=1.5))
@@ -484,6 +491,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow  # waits on real time
 def test_a_query_that_ran_past_the_spare_budget_is_not_sent_to_the_spare_again(store_path: Path) -> None:
     async def scenario(pool: QueryPool) -> tuple[int, int, float]:
         first = asyncio.create_task(pool.run_async(job(CARTESIAN), timeout=1.5))
@@ -611,6 +619,7 @@ def test_a_query_running_when_its_fork_server_is_killed_says_so(store_path: Path
         assert light_answer(pool) < 5.0
 
 
+@pytest.mark.slow  # waits for the back-off
 def test_failed_forks_back_off_and_recover_while_other_workers_serve(
     store_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
