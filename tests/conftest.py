@@ -38,13 +38,13 @@ INTEGRATION = Path(__file__).parent / "integration"
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/integration/ runs a real outside program (a server, a browser, a triple
-    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop; and it runs after the others,
-    so a broken unit shows first."""
+    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop. Those files are handed out
+    first (their files are the longest: the many short unit files then even out the processes' ends)."""
     integration = [item for item in items if INTEGRATION in Path(str(item.fspath)).parents]
     for item in integration:
         item.add_marker(pytest.mark.slow)
     chosen = set(map(id, integration))
-    items[:] = [item for item in items if id(item) not in chosen] + integration
+    items[:] = integration + [item for item in items if id(item) not in chosen]
 
 
 @pytest.fixture(scope="session")
