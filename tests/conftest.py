@@ -36,15 +36,46 @@ WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "shanghai-sample.ttl"
 INTEGRATION = Path(__file__).parent / "integration"
 
 
+#: The longest files (tens of seconds each on 2 cores), handed out to the test processes first, longest
+#: first, so that the many short files even out the processes' ends. Only the suite's time depends on it.
+LONGEST_FIRST = (
+    "integration/test_server_browser.py",
+    "integration/test_remote_virtuoso.py",
+    "integration/test_remote.py",
+    "integration/test_server_limits.py",
+    "integration/test_catalog_grlc.py",
+    "integration/test_sandbox.py",
+    "integration/test_benchmarks_wrk.py",
+    "test_supervisor.py",
+    "test_cli.py",
+    "test_server.py",
+    "test_generate.py",
+    "test_export.py",
+    "test_shapes.py",
+    "test_graph.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/integration/ runs a real outside program (a server, a browser, a triple
-    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop. Those files are handed out
-    first (their files are the longest: the many short unit files then even out the processes' ends)."""
-    integration = [item for item in items if INTEGRATION in Path(str(item.fspath)).parents]
-    for item in integration:
-        item.add_marker(pytest.mark.slow)
-    chosen = set(map(id, integration))
-    items[:] = integration + [item for item in items if id(item) not in chosen]
+    store): it is `slow`, so `pytest -m "not slow"` is the quick inner loop. The files are handed out in
+    the order of `LONGEST_FIRST`, then the other integration files, then the rest as collected."""
+    tests = Path(__file__).parent
+    stale = [name for name in LONGEST_FIRST if not (tests / name).is_file()]
+    if stale:
+        raise pytest.UsageError(f"LONGEST_FIRST in tests/conftest.py names missing files: {stale}")
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        path = Path(str(item.fspath))
+        name = path.relative_to(tests).as_posix() if tests in path.parents else path.name
+        if name in LONGEST_FIRST:
+            return (0, LONGEST_FIRST.index(name))
+        return (1, 0) if INTEGRATION in path.parents else (2, 0)
+
+    for item in items:
+        if INTEGRATION in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 @pytest.fixture(scope="session")
