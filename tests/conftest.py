@@ -36,6 +36,19 @@ WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "shanghai-sample.ttl"
 INTEGRATION = Path(__file__).parent / "integration"
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one test process per CPU this process may use (its affinity and its cgroup's CPU quota,
+    so a container limited to 2 CPUs on a large host runs 2, not one per host CPU)."""
+    cpus = len(os.sched_getaffinity(0))
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()
+        if quota != "max":
+            cpus = min(cpus, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
 #: The longest files (tens of seconds each on 2 cores), handed out to the test processes first, longest
 #: first, so that the many short files even out the processes' ends. Only the suite's time depends on it.
 LONGEST_FIRST = (
