@@ -39,7 +39,7 @@ INTEGRATION = Path(__file__).parent / "integration"
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one test process per CPU this process may use (its affinity and its cgroup's CPU quota,
     so a container limited to 2 CPUs on a large host runs 2, not one per host CPU)."""
-    cpus = len(os.sched_getaffinity(0))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     try:
         quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()
         if quota != "max":
