@@ -36,9 +36,12 @@ WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "shanghai-sample.ttl"
 INTEGRATION = Path(__file__).parent / "integration"
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto`: one test process per CPU this process may use (its affinity and its cgroup's CPU quota,
-    so a container limited to 2 CPUs on a large host runs 2, not one per host CPU)."""
+    so a container limited to 2 CPUs on a large host runs 2, not one per host CPU, and a 2-thread core
+    runs 2); `PYTEST_XDIST_AUTO_NUM_WORKERS` still decides when set (pytest-xdist reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     try:
         quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()
