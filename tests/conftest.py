@@ -52,8 +52,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return max(1, cpus)
 
 
-#: The longest files (tens of seconds each on 2 cores), handed out to the test processes first, longest
-#: first, so that the many short files even out the processes' ends. Only the suite's time depends on it.
+#: The longest files (tens of seconds each on 2 cores), handed out to the test processes first, roughly
+#: longest first, so that the many short files even out the processes' ends. Only the suite's time
+#: depends on it.
 LONGEST_FIRST = (
     "integration/test_server_browser.py",
     "integration/test_remote_virtuoso.py",
@@ -62,13 +63,13 @@ LONGEST_FIRST = (
     "integration/test_catalog_grlc.py",
     "integration/test_sandbox.py",
     "integration/test_benchmarks_wrk.py",
+    "test_shapes.py",  # the first to draw the owlrl closure (8 s); later files read it from the cache
     "test_supervisor.py",
     "test_cli.py",
     "test_server.py",
-    "test_generate.py",
     "test_export.py",
-    "test_shapes.py",
     "test_graph.py",
+    "test_generate.py",
 )
 
 

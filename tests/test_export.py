@@ -307,8 +307,7 @@ def test_the_real_graph_round_trips(
     fmt: str, inferred: bool, kg: KnowledgeGraph, kg_asserted: KnowledgeGraph
 ) -> None:
     loaded = kg if inferred else kg_asserted  # the session's graphs: load(reason=inferred)
-    data = loaded.export(fmt, inferred=inferred)
-    assert data == loaded.export(fmt, inferred=inferred)  # same bytes a second time
+    data = loaded.export(fmt, inferred=inferred)  # same bytes each time: sample tests, test_server downloads
     parsed = parse(data, fmt)
     names = [n for n in loaded.names if inferred or n != "inferred"]
     assert ("inferred" in names) is inferred
